@@ -1,0 +1,3 @@
+from coopnet.cli import cli
+
+cli()

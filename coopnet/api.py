@@ -1,0 +1,52 @@
+"""The JSON API: one OpenAPI document (flask-smorest) and the JSON request rules."""
+from flask import request
+from flask_smorest import Api as SmorestApi
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from coopnet.errors import api_error
+
+
+class ErrorBody(Schema):
+    code = fields.String(required=True, metadata={"example": "validation_failed"})
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": "field name to reason"})
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBody, required=True)
+
+
+class Api(SmorestApi):
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self):
+        """coopnet.errors answers every error in one shape; smorest's handler is not used."""
+
+
+def api_blueprint(name, import_name, url_prefix, description):
+    blueprint = Blueprint(name, import_name, url_prefix=url_prefix, description=description)
+    blueprint.before_request(require_json_body)
+    return blueprint
+
+
+def require_json_body():
+    """Writes must be JSON. Browsers cannot send JSON cross-site without CORS,
+    which is why the API needs no CSRF token on cookie sessions."""
+    if request.method in ("POST", "PUT", "PATCH") and (request.content_length or request.data):
+        if not request.is_json:
+            return api_error(415, "unsupported_media_type", "Send the request body as application/json.")
+    return None
+
+
+# Error responses the API documents on its operations.
+STANDARD_ERRORS = (400, 401, 403, 404, 409, 415, 422, 429)
+
+
+def document_errors(blueprint, *statuses):
+    def decorate(view):
+        for status in statuses or STANDARD_ERRORS:
+            view = blueprint.alt_response(status, schema=ErrorSchema, description="Error")(view)
+        return view
+
+    return decorate

@@ -1,0 +1,138 @@
+"""Accounts, passwords (argon2id) and personal API tokens."""
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+
+from coopnet.errors import Conflict, NotFound, ValidationFailed
+from coopnet.platform.models import Account, ApiToken, utcnow
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200
+TOKEN_PREFIX = "cn_"
+
+
+def password_hasher(time_cost=3, memory_cost=65536):
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+
+
+def normalise_email(email):
+    return (email or "").strip()
+
+
+def email_problem(email):
+    if not email:
+        return "Enter an email address."
+    if len(email) > 254:
+        return "An email address has at most 254 characters."
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return str(exc)
+    return None
+
+
+def password_problem(password, email=""):
+    if not password:
+        return "Choose a password."
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"A password needs at least {MIN_PASSWORD_LENGTH} characters."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"A password has at most {MAX_PASSWORD_LENGTH} characters."
+    if len(set(password)) < 4:
+        return "That password repeats too few characters; choose a less guessable one."
+    if email and password.lower() == email.lower():
+        return "Your password cannot be your email address."
+    return None
+
+
+def name_problem(name, what="a name", limit=200):
+    if not name or not name.strip():
+        return f"Enter {what}."
+    if len(name) > limit:
+        return f"{what[0].upper()}{what[1:]} has at most {limit} characters."
+    return None
+
+
+def account_problems(name, email, password, prefix=""):
+    problems = {
+        f"{prefix}name": name_problem(name, "your name"),
+        f"{prefix}email": email_problem(email),
+        f"{prefix}password": password_problem(password, email),
+    }
+    return {key: value for key, value in problems.items() if value}
+
+
+def find_account(session, email):
+    return session.scalar(select(Account).where(func.lower(Account.email) == normalise_email(email).lower()))
+
+
+def create_account(session, hasher, name, email, password, prefix=""):
+    """Add a new account to the session (not committed). Email is unique in any case."""
+    name, email = (name or "").strip(), normalise_email(email)
+    problems = account_problems(name, email, password, prefix)
+    if problems:
+        raise ValidationFailed("Some fields are missing or invalid.", problems)
+    if find_account(session, email) is not None:
+        raise Conflict("An account with this email already exists.", {f"{prefix}email": "An account with this email already exists; log in instead."}, code="email_taken")
+    account = Account(name=name, email=email, password_hash=hasher.hash(password))
+    session.add(account)
+    session.flush()
+    return account
+
+
+def authenticate(session, hasher, email, password):
+    """The account for these credentials, or None. Always spends one hash's time."""
+    account = find_account(session, email) if email else None
+    if account is None:
+        hasher.hash(password or "x")  # same cost whether or not the account exists
+        return None
+    try:
+        hasher.verify(account.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    if hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = hasher.hash(password)
+    return account
+
+
+def _hash_token(secret):
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_token(session, account, name):
+    name = (name or "").strip()
+    problem = name_problem(name, "a token name", 100)
+    if problem:
+        raise ValidationFailed(problem, {"name": problem})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(account_id=account.id, name=name, token_hash=_hash_token(secret), prefix=secret[:10])
+    session.add(token)
+    session.flush()
+    return token, secret
+
+
+def account_for_token(session, secret):
+    if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(secret), ApiToken.revoked_at.is_(None)))
+    if token is None:
+        return None
+    token.last_used_at = utcnow()
+    return token.account
+
+
+def list_tokens(session, account):
+    return session.scalars(select(ApiToken).where(ApiToken.account_id == account.id).order_by(ApiToken.id)).all()
+
+
+def revoke_token(session, account, token_id):
+    token = session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.account_id == account.id))
+    if token is None:
+        raise NotFound("No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token

@@ -1,0 +1,99 @@
+"""Platform JSON API under /api/v1: signup, session, account, personal tokens."""
+from flask import current_app, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from coopnet.api import api_blueprint, document_errors
+from coopnet.errors import api_error
+from coopnet.extensions import db
+from coopnet.platform import accounts, tenants
+from coopnet.platform.schemas import LoginIn, MeOut, NewTokenOut, SessionOut, SignupIn, SignupOut, TokenIn, TokenListOut
+from coopnet.platform.throttle import throttle_login
+
+blueprint = api_blueprint("platform_api", __name__, "/api/v1", "Accounts, sessions, tokens and co-op signup")
+
+
+def tenant_json(tenant):
+    return {"slug": tenant.slug, "name": tenant.name, "url": url_for("tenant.dashboard", slug=tenant.slug, _external=True)}
+
+
+def hasher():
+    return current_app.extensions["coopnet.hasher"]
+
+
+@blueprint.route("/signup", methods=["POST"])
+@blueprint.arguments(SignupIn)
+@blueprint.response(201, SignupOut)
+@document_errors(blueprint, 400, 409, 415, 422)
+def signup(data):
+    """Sign a co-op up: its own schema, the founder's account, the founder as admin."""
+    logged_in = current_user.is_authenticated
+    tenant, account = tenants.signup(
+        db.session, hasher(), data["name"], data["slug"],
+        founder=None if logged_in and "founder" not in data else data.get("founder", {}),
+        founder_account=current_user if logged_in and "founder" not in data else None,
+    )
+    login_user(account)
+    return {"tenant": tenant_json(tenant), "account": account.to_dict()}
+
+
+@blueprint.route("/session", methods=["POST"])
+@blueprint.arguments(LoginIn)
+@blueprint.response(200, SessionOut)
+@document_errors(blueprint, 400, 401, 415, 422, 429)
+@throttle_login
+def log_in(data):
+    """Log in with email and password; sets the session cookie."""
+    account = accounts.authenticate(db.session, hasher(), data["email"], data["password"])
+    if account is None:
+        return api_error(401, "invalid_credentials", "That email and password do not match an account.")
+    db.session.commit()
+    login_user(account)
+    return {"account": account.to_dict()}
+
+
+@blueprint.route("/session", methods=["DELETE"])
+@blueprint.response(204)
+def log_out():
+    """Log out (ends the cookie session)."""
+    logout_user()
+
+
+@blueprint.route("/account", methods=["GET"])
+@blueprint.response(200, MeOut)
+@document_errors(blueprint, 401)
+@login_required
+def me():
+    """The logged-in account and the co-ops it belongs to."""
+    rows = tenants.tenants_of(db.session, current_user)
+    return {"account": current_user.to_dict(), "memberships": [{"tenant": tenant_json(t), "role": role} for t, role in rows]}
+
+
+@blueprint.route("/tokens", methods=["GET"])
+@blueprint.response(200, TokenListOut)
+@document_errors(blueprint, 401)
+@login_required
+def list_tokens():
+    """Your personal API tokens (secrets are never shown again)."""
+    return {"tokens": [t.to_dict() for t in accounts.list_tokens(db.session, current_user)]}
+
+
+@blueprint.route("/tokens", methods=["POST"])
+@blueprint.arguments(TokenIn)
+@blueprint.response(201, NewTokenOut)
+@document_errors(blueprint, 400, 401, 415, 422)
+@login_required
+def create_token(data):
+    """Issue a personal API token; the secret is in this answer only."""
+    token, secret = accounts.issue_token(db.session, current_user, data["name"])
+    db.session.commit()
+    return {"token": token.to_dict(), "secret": secret}
+
+
+@blueprint.route("/tokens/<int:token_id>", methods=["DELETE"])
+@blueprint.response(204)
+@document_errors(blueprint, 401, 404)
+@login_required
+def revoke_token(token_id):
+    """Revoke one of your tokens."""
+    accounts.revoke_token(db.session, current_user, token_id)
+    db.session.commit()

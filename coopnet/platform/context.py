@@ -1,0 +1,87 @@
+"""Tenant request context: resolve /c/<slug>, bind the session, check membership and role."""
+from functools import wraps
+
+from flask import Blueprint, abort, g, redirect, request, url_for
+from flask_login import current_user
+
+from coopnet.errors import Forbidden, NotFound, is_api_request
+from coopnet.extensions import db
+from coopnet.platform.tenancy import bind_tenant
+from coopnet.platform.tenants import get_tenant, membership_of
+
+ROLE_RANK = {"candidate": 1, "member": 2, "admin": 3}
+
+
+def attach_tenant_context(blueprint):
+    """Every route of ``blueprint`` (prefixed /c/<slug>) runs inside that tenant."""
+    blueprint.url_value_preprocessor(_pull_tenant)
+    blueprint.url_defaults(_push_slug)
+    blueprint.before_request(_check_membership)
+    return blueprint
+
+
+def tenant_blueprint(name, import_name, **kwargs):
+    return attach_tenant_context(Blueprint(name, import_name, url_prefix="/c/<slug>", **kwargs))
+
+
+def _pull_tenant(endpoint, values):
+    slug = (values or {}).pop("slug", None)
+    tenant = get_tenant(db.session, slug) if slug else None
+    if tenant is None:
+        raise NotFound(f"There is no co-op at '{slug}'.")
+    if tenant.is_suspended:
+        raise Forbidden(f"{tenant.name} is suspended. Its members can contact the platform operator.", code="tenant_suspended")
+    g.tenant = tenant
+    bind_tenant(db.session, tenant.slug)
+
+
+def _push_slug(endpoint, values):
+    if "slug" not in values and getattr(g, "tenant", None) is not None:
+        values["slug"] = g.tenant.slug
+
+
+def public_tenant_route(view):
+    """Reachable without membership (the page where an invitation is accepted)."""
+    view.public_in_tenant = True
+    return view
+
+
+def _check_membership():
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint)
+    g.membership = membership_of(db.session, g.tenant, current_user if current_user.is_authenticated else None)
+    if getattr(view, "public_in_tenant", False):
+        return None
+    if not current_user.is_authenticated:
+        if is_api_request():
+            abort(401, "Log in or send an API token.")
+        return redirect(url_for("platform.login", next=request.full_path.rstrip("?")))
+    if g.membership is None:
+        # A member of another co-op learns nothing, not even that this one exists.
+        raise NotFound(f"There is no co-op at '{g.tenant.slug}'.")
+    return None
+
+
+def require_role(minimum):
+    if not has_role(minimum):
+        raise Forbidden(f"Only a co-op {minimum} can do this.", code="role_required")
+
+
+def tenant_role(minimum):
+    """The view needs at least this role in the current tenant."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            require_role(minimum)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def has_role(minimum):
+    membership = getattr(g, "membership", None)
+    return membership is not None and ROLE_RANK.get(membership.role, 0) >= ROLE_RANK[minimum]

@@ -1,0 +1,66 @@
+"""Create and drop tenant schemas: a pre-rendered DDL script run in one round trip."""
+import functools
+import re
+
+from sqlalchemy import MetaData
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+from coopnet.extensions import NAMING_CONVENTION
+from coopnet.platform.migrate import tenant_head
+
+SCHEMA_RE = re.compile(r"^t_[a-z0-9_]{1,60}$")
+
+
+def quote_schema(schema):
+    # Schema names come from validated slugs; check again before splicing into DDL.
+    if not SCHEMA_RE.match(schema):
+        raise ValueError(f"not a tenant schema name: {schema!r}")
+    return f'"{schema}"'
+
+
+@functools.lru_cache(maxsize=1)
+def tenant_ddl():
+    """The DDL for every tenant table at the tenant head, unqualified, stamped with the
+    head revision. It is run with search_path set to the new schema."""
+    from coopnet.tenants.registry import tenant_metadata
+
+    dialect = postgresql.psycopg.dialect()
+    plain = MetaData(naming_convention=NAMING_CONVENTION)
+    for table in tenant_metadata.sorted_tables:
+        table.to_metadata(plain, schema=None)
+    statements = []
+    for table in plain.sorted_tables:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        for index in sorted(table.indexes, key=lambda i: i.name):
+            statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    statements.append(
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+        "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+    )
+    statements.append(f"INSERT INTO alembic_version (version_num) VALUES ('{tenant_head()}')")
+    return ";\n".join(statements) + ";"
+
+
+def provision_schema(connection, schema):
+    """Create ``schema`` with all tenant tables at head, inside the caller's transaction."""
+    quoted = quote_schema(schema)
+    script = f"CREATE SCHEMA {quoted};\nSET LOCAL search_path TO {quoted};\n{tenant_ddl()}\nSET LOCAL search_path TO DEFAULT;"
+    _run_script(connection, script)
+
+
+def drop_schema(connection, schema):
+    _run_script(connection, f"DROP SCHEMA IF EXISTS {quote_schema(schema)} CASCADE;")
+
+
+def _run_script(connection, script):
+    # psycopg runs a parameterless multi-statement string in one round trip.
+    with connection.connection.dbapi_connection.cursor() as cursor:
+        cursor.execute(script)
+
+
+def tenant_schemas(connection):
+    rows = connection.exec_driver_sql(
+        "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s ORDER BY nspname", ("t\\_%",)
+    )
+    return [r[0] for r in rows]

@@ -1,0 +1,72 @@
+"""JSON shapes of the platform API. Required-ness and types here; rules in the services."""
+from marshmallow import Schema, fields
+
+
+class FounderIn(Schema):
+    name = fields.String(required=True)
+    email = fields.String(required=True)
+    password = fields.String(required=True, load_only=True)
+
+
+class SignupIn(Schema):
+    name = fields.String(required=True, metadata={"example": "Quilted"})
+    slug = fields.String(required=True, metadata={"example": "quilted"})
+    founder = fields.Nested(FounderIn, metadata={"description": "Required unless the caller is logged in"})
+
+
+class TenantOut(Schema):
+    slug = fields.String()
+    name = fields.String()
+    url = fields.String()
+
+
+class AccountOut(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+
+
+class SignupOut(Schema):
+    tenant = fields.Nested(TenantOut)
+    account = fields.Nested(AccountOut)
+
+
+class LoginIn(Schema):
+    email = fields.String(required=True)
+    password = fields.String(required=True, load_only=True)
+
+
+class SessionOut(Schema):
+    account = fields.Nested(AccountOut)
+
+
+class MembershipOut(Schema):
+    tenant = fields.Nested(TenantOut)
+    role = fields.String()
+
+
+class MeOut(Schema):
+    account = fields.Nested(AccountOut)
+    memberships = fields.List(fields.Nested(MembershipOut))
+
+
+class TokenIn(Schema):
+    name = fields.String(required=True, metadata={"example": "bookkeeping script"})
+
+
+class TokenOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String()
+    created_at = fields.String()
+    last_used_at = fields.String(allow_none=True)
+    revoked = fields.Boolean()
+
+
+class NewTokenOut(Schema):
+    token = fields.Nested(TokenOut)
+    secret = fields.String(metadata={"description": "Shown once; send as `Authorization: Bearer <secret>`"})
+
+
+class TokenListOut(Schema):
+    tokens = fields.List(fields.Nested(TokenOut))

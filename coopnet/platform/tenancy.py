@@ -1,0 +1,78 @@
+"""The tenancy switch: bind a session to one tenant schema, fail loudly without one."""
+from flask_sqlalchemy.session import Session
+from sqlalchemy import inspect
+from sqlalchemy.sql.util import find_tables
+
+TENANT_SCHEMA = "tenant"
+
+
+class NoTenantBound(RuntimeError):
+    """A tenant table was used on a session that has no tenant schema bound."""
+
+
+def schema_for(slug):
+    """The PostgreSQL schema of a tenant; slugs never contain '_', so this is one-to-one."""
+    return "t_" + slug.replace("-", "_")
+
+
+def _tenant_tables_in(mapper, clause):
+    tables = []
+    if mapper is not None:
+        table = inspect(mapper).local_table
+        tables.append(table)
+    if clause is not None:
+        tables.extend(find_tables(clause, include_crud=True, include_joins=True))
+    return [t for t in tables if getattr(t, "schema", None) == TENANT_SCHEMA]
+
+
+class TenantAwareSession(Session):
+    """Flask-SQLAlchemy session whose engine translates the placeholder schema.
+
+    ``bind_tenant`` stores the tenant schema in ``session.info``; every ORM
+    statement and flush then runs on ``engine.execution_options(
+    schema_translate_map={"tenant": "t_<slug>"})``, across commits too.
+    """
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is not None:
+            return bind
+        engine = super().get_bind(mapper=mapper, clause=clause, **kwargs)
+        schema = self.info.get("tenant_schema")
+        if schema is None:
+            tables = _tenant_tables_in(mapper, clause)
+            if tables:
+                raise NoTenantBound(
+                    f"Tenant table {tables[0].name!r} was used with no tenant bound to the "
+                    "session. Tenant data is only reachable inside a tenant request, a "
+                    "tenant job (enqueue_for_tenant) or after bind_tenant(session, slug)."
+                )
+            return engine
+        cached = self.info.get("tenant_engine")
+        if cached is None or cached[0] is not engine:
+            translated = engine.execution_options(schema_translate_map={TENANT_SCHEMA: schema})
+            cached = self.info["tenant_engine"] = (engine, translated)
+        return cached[1]
+
+
+def bind_tenant(session, slug):
+    """Point ``session`` at one tenant's schema. Switching tenants starts afresh:
+    rows of the previous tenant are dropped from the identity map, since two
+    tenants' rows can share a primary key."""
+    schema = schema_for(slug)
+    if session.info.get("tenant_schema") not in (None, schema):
+        session.rollback()
+        session.expunge_all()
+    session.info["tenant_schema"] = schema
+    session.info.pop("tenant_engine", None)
+    return schema
+
+
+def unbind_tenant(session):
+    if session.info.pop("tenant_schema", None) is not None:
+        session.rollback()
+        session.expunge_all()
+    session.info.pop("tenant_engine", None)
+
+
+def current_schema(session):
+    return session.info.get("tenant_schema")

@@ -1,0 +1,152 @@
+"""The tenant registry: signup, slugs, suspension, deletion, memberships."""
+import re
+
+from psycopg import errors as pg_errors
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from coopnet.errors import Conflict, NotFound, ValidationFailed
+from coopnet.platform.accounts import account_problems, create_account, name_problem
+from coopnet.platform.models import ROLES, Account, Membership, Tenant, utcnow
+from coopnet.platform.provisioning import drop_schema, provision_schema
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$")
+RESERVED_SLUGS = frozenset(
+    """www api admin static c app mail smtp imap pop ftp assets cdn media docs help support status
+    blog news login logout signup register account accounts auth oauth billing stripe webhooks dev
+    staging test demo root system platform coopnet tenant tenants public network networks about""".split()
+)
+
+
+def slug_problem(slug):
+    if not slug:
+        return "Choose an address for your co-op."
+    if len(slug) < 3 or len(slug) > 40:
+        return "The address has 3 to 40 characters."
+    if not SLUG_RE.match(slug):
+        return "Use lower-case letters, digits and '-' only, not starting or ending with '-'."
+    if "--" in slug:
+        return "Use single dashes between words."
+    if slug in RESERVED_SLUGS:
+        return f"'{slug}' is reserved; choose another address."
+    return None
+
+
+def get_tenant(session, slug):
+    return session.scalar(select(Tenant).where(Tenant.slug == slug))
+
+
+def require_tenant(session, slug):
+    tenant = get_tenant(session, slug)
+    if tenant is None:
+        raise NotFound(f"No co-op at '{slug}'.")
+    return tenant
+
+
+def _create_tenant_row(session, name, slug):
+    name, slug = (name or "").strip(), (slug or "").strip()
+    problems = {}
+    if problem := name_problem(name, "your co-op's name"):
+        problems["name"] = problem
+    if problem := slug_problem(slug):
+        problems["slug"] = problem
+    return name, slug, problems
+
+
+def signup(session, hasher, name, slug, founder=None, founder_account=None):
+    """Create a tenant, its schema at head, the founder's account and admin membership.
+
+    One transaction: on any failure nothing is left (no schema, account or row).
+    ``founder`` is {name, email, password} for a new account; ``founder_account``
+    an existing one (a logged-in person founding another co-op)."""
+    name, slug, problems = _create_tenant_row(session, name, slug)
+    if founder_account is None:
+        founder = founder or {}
+        problems.update(account_problems(founder.get("name"), founder.get("email"), founder.get("password"), "founder."))
+    if problems:
+        raise ValidationFailed("Some fields are missing or invalid.", problems)
+    if get_tenant(session, slug) is not None:
+        raise Conflict("That address is taken.", {"slug": f"'{slug}' is taken; choose another address."}, code="slug_taken")
+    try:
+        account = founder_account or create_account(
+            session, hasher, founder.get("name"), founder.get("email"), founder.get("password"), prefix="founder."
+        )
+        tenant = Tenant(name=name, slug=slug)
+        session.add(tenant)
+        session.flush()
+        session.add(Membership(tenant_id=tenant.id, account_id=account.id, role="admin"))
+        provision_schema(session.connection(), tenant.schema)
+        session.flush()
+        session.commit()
+    except Conflict:
+        session.rollback()
+        raise
+    except (IntegrityError, DBAPIError) as exc:
+        session.rollback()
+        if isinstance(getattr(exc, "orig", None), (pg_errors.UniqueViolation, pg_errors.DuplicateSchema)):
+            raise Conflict("That address or email was taken a moment ago.", {"slug": f"'{slug}' is taken."}, code="slug_taken") from exc
+        raise
+    except Exception:
+        session.rollback()
+        raise
+    return tenant, account
+
+
+def set_status(session, slug, status):
+    tenant = require_tenant(session, slug)
+    tenant.status = status
+    tenant.suspended_at = utcnow() if status == "suspended" else None
+    session.commit()
+    return tenant
+
+
+def delete_tenant(session, slug):
+    """Drop the schema and the registry row (memberships go with it) in one transaction."""
+    tenant = require_tenant(session, slug)
+    drop_schema(session.connection(), tenant.schema)
+    session.delete(tenant)
+    session.commit()
+
+
+def list_tenants(session):
+    return session.scalars(select(Tenant).order_by(Tenant.slug)).all()
+
+
+def membership_of(session, tenant, account):
+    if account is None or not getattr(account, "id", None):
+        return None
+    return session.scalar(
+        select(Membership).where(Membership.tenant_id == tenant.id, Membership.account_id == account.id)
+    )
+
+
+def add_member(session, tenant, account, role):
+    if role not in ROLES:
+        raise ValidationFailed("Unknown role.", {"role": f"Role is one of {', '.join(ROLES)}."})
+    membership = membership_of(session, tenant, account)
+    if membership is None:
+        membership = Membership(tenant_id=tenant.id, account_id=account.id, role=role)
+        session.add(membership)
+        session.flush()
+    return membership
+
+
+def members_of(session, tenant):
+    """(account, membership) pairs of one tenant, always filtered by that tenant."""
+    rows = session.execute(
+        select(Account, Membership)
+        .join(Membership, Membership.account_id == Account.id)
+        .where(Membership.tenant_id == tenant.id)
+        .order_by(Account.name)
+    )
+    return rows.all()
+
+
+def tenants_of(session, account):
+    rows = session.execute(
+        select(Tenant, Membership.role)
+        .join(Membership, Membership.tenant_id == Tenant.id)
+        .where(Membership.account_id == account.id)
+        .order_by(Tenant.name)
+    )
+    return rows.all()

@@ -1,0 +1,115 @@
+"""Platform pages: home, sign up, log in and out, the account page with API tokens."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from coopnet.errors import ServiceError
+from coopnet.extensions import db
+from coopnet.platform import accounts, tenants
+from coopnet.platform.forms import SIGNUP_FIELDS, EmptyForm, FoundAnotherForm, LoginForm, SignupForm, TokenForm, apply_errors
+from coopnet.platform.throttle import throttle_login
+
+blueprint = Blueprint("platform", __name__)
+
+
+def hasher():
+    return current_app.extensions["coopnet.hasher"]
+
+
+def safe_next(target):
+    """Only same-site paths; never an absolute URL an attacker chose."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return None
+
+
+@blueprint.get("/")
+def home():
+    memberships = tenants.tenants_of(db.session, current_user) if current_user.is_authenticated else []
+    return render_template("platform/home.html", memberships=memberships)
+
+
+@blueprint.route("/signup", methods=["GET", "POST"])
+def signup():
+    form = FoundAnotherForm() if current_user.is_authenticated else SignupForm()
+    status = 200
+    if form.validate_on_submit():
+        founder = None
+        if not current_user.is_authenticated:
+            founder = {"name": form.founder_name.data, "email": form.email.data, "password": form.password.data}
+        try:
+            tenant, account = tenants.signup(
+                db.session, hasher(), form.name.data, form.slug.data, founder=founder,
+                founder_account=current_user if current_user.is_authenticated else None,
+            )
+        except ServiceError as error:
+            apply_errors(form, error, SIGNUP_FIELDS)
+            status = error.status
+        else:
+            login_user(account)
+            flash(f"Welcome to {tenant.name}. Invite your co-founders from the members page.", "success")
+            return redirect(url_for("tenant.dashboard", slug=tenant.slug))
+    elif form.is_submitted():
+        status = 422
+    return render_template("platform/signup.html", form=form), status
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@throttle_login
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        account = accounts.authenticate(db.session, hasher(), form.email.data, form.password.data)
+        if account is not None:
+            db.session.commit()
+            login_user(account)
+            return redirect(safe_next(form.next.data) or url_for("platform.home"))
+        form.form_errors.append("That email and password do not match an account.")
+        status = 401
+    elif form.is_submitted():
+        status = 422
+    return render_template("platform/login.html", form=form), status
+
+
+@blueprint.post("/logout")
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash("You are logged out.", "info")
+    return redirect(url_for("platform.home"))
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = TokenForm()
+    new_secret = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _, new_secret = accounts.issue_token(db.session, current_user, form.name.data)
+            db.session.commit()
+        except ServiceError as error:
+            apply_errors(form, error)
+            status = error.status
+    elif form.is_submitted():
+        status = 422
+    tokens = accounts.list_tokens(db.session, current_user)
+    memberships = tenants.tenants_of(db.session, current_user)
+    return render_template(
+        "platform/account.html", form=form, tokens=tokens, new_secret=new_secret,
+        memberships=memberships, revoke_form=EmptyForm(),
+    ), status
+
+
+@blueprint.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id):
+    if EmptyForm().validate_on_submit():
+        accounts.revoke_token(db.session, current_user, token_id)
+        db.session.commit()
+        flash("Token revoked.", "info")
+    return redirect(url_for("platform.account"))

@@ -1,0 +1,113 @@
+"""Inviting people into a co-op and accepting an invitation (single use, expiring)."""
+import hashlib
+import secrets
+
+from sqlalchemy import func, select, update
+
+from coopnet.errors import Conflict, NotFound, ServiceError, ValidationFailed
+from coopnet.platform.accounts import email_problem, find_account, normalise_email
+from coopnet.platform.models import ROLES, utcnow
+from coopnet.platform.tenants import add_member, membership_of
+from coopnet.tenants.membership.models import Invitation
+from coopnet.tenants.outbox.services import compose
+
+
+class InvitationGone(ServiceError):
+    status, code = 410, "invitation_expired"
+
+
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite(session, tenant, inviter, email, role, ttl, make_link):
+    """Record an invitation and its email in the tenant's outbox (not committed).
+
+    Returns (invitation, message). Inviting the same address again replaces the
+    pending invitation, so only the newest link works."""
+    email = normalise_email(email)
+    problems = {}
+    if problem := email_problem(email):
+        problems["email"] = problem
+    if role not in ROLES:
+        problems["role"] = f"Choose one of: {', '.join(ROLES)}."
+    if problems:
+        raise ValidationFailed("Some fields are missing or invalid.", problems)
+    existing = find_account(session, email)
+    if existing is not None and membership_of(session, tenant, existing) is not None:
+        raise Conflict(f"{email} is already a member.", {"email": f"{email} is already a member of {tenant.name}."}, code="already_member")
+    now = utcnow()
+    session.execute(
+        update(Invitation)
+        .where(func.lower(Invitation.email) == email.lower(), Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        email=email, role=role, token_hash=_hash(token), invited_by=inviter.id, created_at=now, expires_at=now + ttl
+    )
+    session.add(invitation)
+    link = make_link(token)
+    days = max(1, round(ttl.total_seconds() / 86400))
+    message = compose(
+        session,
+        to=email,
+        subject=f"{inviter.name} invites you to join {tenant.name} on coopnet",
+        body=(
+            f"{inviter.name} has invited you to join {tenant.name} as a {role}.\n\n"
+            f"Accept the invitation here (the link works once, for {days} days):\n{link}\n"
+        ),
+    )
+    session.flush()
+    return invitation, message
+
+
+def find_invitation(session, token):
+    if not token or len(token) > 100:
+        return None
+    return session.scalar(select(Invitation).where(Invitation.token_hash == _hash(token)))
+
+
+def check_usable(invitation):
+    if invitation is None:
+        raise NotFound("This invitation link is not valid. Ask the co-op for a new one.", code="invitation_not_found")
+    if invitation.accepted_at is not None:
+        raise Conflict("This invitation has already been used.", code="invitation_used")
+    if invitation.revoked_at is not None:
+        raise InvitationGone("This invitation was withdrawn or replaced by a newer one.", code="invitation_revoked")
+    if invitation.expires_at <= utcnow():
+        raise InvitationGone("This invitation has expired. Ask the co-op for a new one.")
+    return invitation
+
+
+def accept(session, tenant, token, account):
+    """Make ``account`` a member with the invited role; the link is spent (not committed)."""
+    invitation = check_usable(find_invitation(session, token))
+    if membership_of(session, tenant, account) is not None:
+        raise Conflict(f"You are already a member of {tenant.name}.", code="already_member")
+    now = utcnow()
+    # The conditional update makes the link single-use even under concurrent clicks.
+    claimed = session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > now)
+        .values(accepted_at=now, accepted_by=account.id)
+        .returning(Invitation.id)
+    ).scalar()
+    if claimed is None:
+        raise Conflict("This invitation has already been used.", code="invitation_used")
+    membership = add_member(session, tenant, account, invitation.role)
+    session.refresh(invitation)
+    return membership
+
+
+def list_invitations(session):
+    return session.scalars(select(Invitation).order_by(Invitation.created_at.desc())).all()
+
+
+def revoke(session, invitation_id):
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None:
+        raise NotFound("No such invitation.")
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+    return invitation

@@ -1,0 +1,53 @@
+"""Composing and delivering mail: SMTP when MAIL_SERVER is set, otherwise held for an admin."""
+import smtplib
+from email.message import EmailMessage
+
+from sqlalchemy import select
+
+from coopnet.errors import NotFound
+from coopnet.platform.models import utcnow
+from coopnet.tenants.outbox.models import OutboxMessage
+
+MAX_ATTEMPTS = 5
+
+
+def compose(session, to, subject, body):
+    message = OutboxMessage(to_address=to, subject=subject, body=body, status="queued", attempts=0)
+    session.add(message)
+    return message
+
+
+def deliver(session, message_id, mail):
+    """Send one queued message. ``mail`` holds the MAIL_* settings; with no server
+    the message is kept ('held') so an admin can read it in the outbox."""
+    message = session.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFound(f"No outbox message {message_id} in this co-op.")
+    if message.status in ("sent", "held"):
+        return message
+    message.attempts += 1
+    if not mail.get("MAIL_SERVER"):
+        message.status = "held"
+        return message
+    email = EmailMessage()
+    email["From"] = mail["MAIL_FROM"]
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    try:
+        with smtplib.SMTP(mail["MAIL_SERVER"], mail.get("MAIL_PORT", 25), timeout=30) as smtp:
+            if mail.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if mail.get("MAIL_USERNAME"):
+                smtp.login(mail["MAIL_USERNAME"], mail["MAIL_PASSWORD"])
+            smtp.send_message(email)
+    except (OSError, smtplib.SMTPException) as exc:
+        message.error = str(exc)[:1000]
+        message.status = "failed" if message.attempts >= MAX_ATTEMPTS else "queued"
+        return message
+    message.status, message.sent_at, message.error = "sent", utcnow(), None
+    return message
+
+
+def list_messages(session, limit=200):
+    return session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)).all()
