@@ -30,7 +30,7 @@ def signup(data):
     tenant, account = tenants.signup(
         db.session, hasher(), data["name"], data["slug"],
         founder=None if logged_in and "founder" not in data else data.get("founder", {}),
-        founder_account=current_user if logged_in and "founder" not in data else None,
+        founder_account=current_user._get_current_object() if logged_in and "founder" not in data else None,
     )
     login_user(account)
     return {"tenant": tenant_json(tenant), "account": account.to_dict()}

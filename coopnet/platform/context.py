@@ -59,7 +59,8 @@ def _check_membership():
         return redirect(url_for("platform.login", next=request.full_path.rstrip("?")))
     if g.membership is None:
         # A member of another co-op learns nothing, not even that this one exists.
-        raise NotFound(f"There is no co-op at '{g.tenant.slug}'.")
+        slug = g.pop("tenant").slug
+        raise NotFound(f"There is no co-op at '{slug}'.")
     return None
 
 

@@ -41,7 +41,7 @@ def signup():
         try:
             tenant, account = tenants.signup(
                 db.session, hasher(), form.name.data, form.slug.data, founder=founder,
-                founder_account=current_user if current_user.is_authenticated else None,
+                founder_account=current_user._get_current_object() if current_user.is_authenticated else None,
             )
         except ServiceError as error:
             apply_errors(form, error, SIGNUP_FIELDS)

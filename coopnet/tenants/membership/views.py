@@ -65,7 +65,8 @@ def register(blueprint):
         try:
             services.check_usable(invitation)
         except ServiceError as error:
-            return render_template("tenants/join.html", error=error, invitation=None), error.status
+            g.pop("tenant")  # a guessed or stale link learns nothing about the co-op
+            return render_template("errors/error.html", status=error.status, message=error.message), error.status
         if current_user.is_authenticated and g.membership is not None:
             flash(f"You are already a member of {g.tenant.name}.", "info")
             return redirect(url_for("tenant.dashboard"))
@@ -73,7 +74,7 @@ def register(blueprint):
         status = 200
         if form.validate_on_submit():
             try:
-                account = current_user if current_user.is_authenticated else accounts.create_account(
+                account = current_user._get_current_object() if current_user.is_authenticated else accounts.create_account(
                     db.session, current_app.extensions["coopnet.hasher"], form.name.data, invitation.email, form.password.data
                 )
                 services.accept(db.session, g.tenant, token, account)
@@ -90,5 +91,5 @@ def register(blueprint):
             status = 422
         existing = accounts.find_account(db.session, invitation.email) if not current_user.is_authenticated else None
         return render_template(
-            "tenants/join.html", form=form, invitation=invitation, error=None, existing_account=existing
+            "tenants/join.html", form=form, invitation=invitation, existing_account=existing
         ), status

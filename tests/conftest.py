@@ -1,0 +1,165 @@
+"""Fixtures: app (real embedded PostgreSQL and Redis) -> db -> tenant -> client -> factories."""
+import itertools
+import re
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import text
+
+from coopnet import create_app
+from coopnet.extensions import db as _db
+from coopnet.platform.migrate import upgrade_shared
+from coopnet.platform.tenancy import unbind_tenant
+from coopnet.platform.tenants import signup
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app({
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        # Never a developer's or CI's own database: tests drop schemas.
+        "DATABASE_URL": None,
+        "REDIS_URL": None,
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "SERVER_NAME": "coopnet.test",
+    })
+    with app.app_context():
+        upgrade_shared(_db.engine)
+    return app
+
+
+@pytest.fixture
+def db(app):
+    """The database, emptied after the test. Requests in tests get their own app
+    context (as in production), so this fixture does not hold one open."""
+    yield _db
+    with app.app_context():
+        with _db.engine.begin() as conn:
+            schemas = [r[0] for r in conn.exec_driver_sql("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", ("t\\_%",))]
+            for schema in schemas:
+                conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+            conn.execute(text("TRUNCATE api_tokens, memberships, tenants, accounts RESTART IDENTITY CASCADE"))
+        from coopnet.worker.queues import redis_connection
+
+        redis_connection(app).flushdb()
+
+
+@pytest.fixture
+def engine(app, db):
+    with app.app_context():
+        return _db.engine
+
+
+@pytest.fixture
+def ctx(app, db):
+    """An app context for calling services directly (not for test-client requests)."""
+    with app.app_context():
+        yield
+        _db.session.rollback()
+        unbind_tenant(_db.session)
+
+
+@pytest.fixture
+def hasher(app):
+    return app.extensions["coopnet.hasher"]
+
+
+def unique(prefix):
+    return f"{prefix}{next(_counter)}"
+
+
+def plain(obj, *names):
+    return SimpleNamespace(**{name: getattr(obj, name) for name in names})
+
+
+@pytest.fixture
+def make_tenant(app, db, hasher):
+    """make_tenant("quilted") -> (tenant, admin) made by the real signup service."""
+
+    def make(slug=None, name=None, admin_email=None):
+        slug = slug or unique("coop")
+        with app.app_context():
+            tenant, account = signup(
+                _db.session, hasher, name or slug.title(), slug,
+                founder={"name": f"Admin of {slug}", "email": admin_email or f"admin@{slug}.example", "password": PASSWORD},
+            )
+            return plain(tenant, "id", "slug", "name", "schema"), plain(account, "id", "email", "name")
+
+    return make
+
+
+@pytest.fixture
+def make_account(app, db, hasher):
+    from coopnet.platform.accounts import create_account
+
+    def make(email=None, name="Member", password=PASSWORD):
+        with app.app_context():
+            account = create_account(_db.session, hasher, name, email or f"{unique('person')}@example.org", password)
+            _db.session.commit()
+            return plain(account, "id", "email", "name")
+
+    return make
+
+
+@pytest.fixture
+def add_member(app, db):
+    from coopnet.platform.models import Account, Tenant
+    from coopnet.platform.tenants import add_member as add
+
+    def make(tenant, account, role="member"):
+        with app.app_context():
+            add(_db.session, _db.session.get(Tenant, tenant.id), _db.session.get(Account, account.id), role)
+            _db.session.commit()
+
+    return make
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client):
+    def do(email, password=PASSWORD, who=None):
+        response = (who or client).post("/api/v1/session", json={"email": email, "password": password})
+        assert response.status_code == 200, response.get_json()
+        return response
+
+    return do
+
+
+def csrf_token(client, url):
+    page = client.get(url)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} ({page.status_code})"
+    return match.group(1)
+
+
+def run_jobs(app):
+    """Drain the queues with a real RQ worker on the real Redis."""
+    from rq import SimpleWorker
+
+    from coopnet.worker.queues import get_queue, redis_connection
+
+    with app.app_context():
+        queues = [get_queue(name, app) for name in app.config["RQ_QUEUES"]]
+        SimpleWorker(queues, connection=redis_connection(app)).work(burst=True)
+
+
+def counts(engine):
+    """Rows and schemas that signup would leave behind."""
+    with engine.connect() as conn:
+        return {
+            "tenants": conn.exec_driver_sql("SELECT count(*) FROM tenants").scalar(),
+            "accounts": conn.exec_driver_sql("SELECT count(*) FROM accounts").scalar(),
+            "memberships": conn.exec_driver_sql("SELECT count(*) FROM memberships").scalar(),
+            "schemas": conn.exec_driver_sql("SELECT count(*) FROM pg_namespace WHERE nspname LIKE %s", ("t\\_%",)).scalar(),
+        }

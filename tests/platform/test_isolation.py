@@ -1,0 +1,163 @@
+"""Tenant isolation: the tenancy switch, and every tenant route walked as an outsider."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from coopnet.extensions import db as _db
+from coopnet.platform.tenancy import NoTenantBound, bind_tenant, schema_for
+from coopnet.tenants.membership.models import Invitation
+from coopnet.tenants.registry import tenant_metadata
+from tests.conftest import csrf_token
+
+SAMPLE_VALUES = {"invitation_id": "1", "token": "sometoken"}
+
+
+def tenant_rules(app):
+    return [r for r in app.url_map.iter_rules() if r.rule.startswith("/c/<slug>")]
+
+
+def concrete(rule, slug):
+    path = rule.rule.replace("<slug>", slug)
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: SAMPLE_VALUES[m.group(1)], path)
+
+
+def invite(client, slug, email, role="member"):
+    response = client.post(f"/c/{slug}/api/v1/invitations", json={"email": email, "role": role})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_tenant_table_with_no_tenant_bound_fails_loudly(app, ctx):
+    with pytest.raises(NoTenantBound) as raised:
+        _db.session.scalars(select(Invitation)).all()
+    assert "invitations" in str(raised.value)
+    assert "no tenant bound" in str(raised.value)
+
+
+def test_tenant_insert_with_no_tenant_bound_fails_loudly(app, ctx):
+    _db.session.add(Invitation(email="x@example.org", role="member", token_hash="h" * 64, invited_by=1, expires_at=None))
+    with pytest.raises(NoTenantBound):
+        _db.session.flush()
+
+
+def test_same_table_names_hold_separate_rows(app, client, login, make_tenant):
+    a_tenant, a_admin = make_tenant("quilted")
+    b_tenant, b_admin = make_tenant("design-action")
+    login(a_admin.email)
+    invite(client, "quilted", "michelle@quilted.example")
+    client.delete("/api/v1/session")
+    login(b_admin.email)
+    invite(client, "design-action", "designer@designaction.example")
+    invite(client, "design-action", "printer@designaction.example")
+    emails = [i["email"] for i in client.get("/c/design-action/api/v1/invitations").get_json()["invitations"]]
+    assert sorted(emails) == ["designer@designaction.example", "printer@designaction.example"]
+    with app.app_context():
+        for slug, expected in (("quilted", 1), ("design-action", 2)):
+            bind_tenant(_db.session, slug)
+            assert len(_db.session.scalars(select(Invitation)).all()) == expected
+        # Switching tenants empties the identity map: ids 1 exist in both schemas.
+        bind_tenant(_db.session, "quilted")
+        assert _db.session.get(Invitation, 1).email == "michelle@quilted.example"
+        bind_tenant(_db.session, "design-action")
+        assert _db.session.get(Invitation, 1).email == "designer@designaction.example"
+
+
+def test_every_tenant_route_refuses_a_member_of_another_tenant(app, client, login, make_tenant):
+    """Walk every /c/<slug>/... rule as an admin of another co-op: never 2xx, never data."""
+    target, target_admin = make_tenant("quilted", name="Quilted Secret Name")
+    _, outsider = make_tenant("design-action")
+    login(target_admin.email)
+    invite(client, "quilted", "michelle@quilted.example")
+    client.delete("/api/v1/session")
+    login(outsider.email)
+    token = csrf_token(client, "/account")  # a valid token, so the membership check is what refuses
+    rules = tenant_rules(app)
+    assert len(rules) >= 10
+    walked = 0
+    for rule in rules:
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            path = concrete(rule, "quilted")
+            kwargs = {}
+            if method in ("POST", "PUT", "PATCH"):
+                if "/api/" in path:
+                    kwargs = {"json": {"token": "x"} if path.endswith("/accept") else {"email": "a@b.org"}}
+                else:
+                    kwargs = {"data": {"csrf_token": token, "email": "a@b.org", "name": "x", "password": "y" * 12}}
+            response = client.open(path, method=method, **kwargs)
+            body = response.get_data(as_text=True)
+            walked += 1
+            if rule.endpoint in ("tenant.join", "tenant_api.accept_invitation"):
+                # Public by design (an invitation link): a bad token learns nothing.
+                assert response.status_code in (400, 404), (method, path, response.status_code)
+            else:
+                assert response.status_code in (403, 404), (method, path, response.status_code)
+            assert "Quilted Secret Name" not in body
+            assert "michelle@quilted.example" not in body
+    assert walked >= 12
+    # And nothing changed in the target.
+    client.delete("/api/v1/session")
+    login(target_admin.email)
+    invitations = client.get("/c/quilted/api/v1/invitations").get_json()["invitations"]
+    assert [(i["email"], i["state"]) for i in invitations] == [("michelle@quilted.example", "pending")]
+
+
+def test_tenant_pages_need_a_login(app, client, make_tenant):
+    make_tenant("quilted")
+    page = client.get("/c/quilted/members")
+    assert page.status_code == 302 and "/login" in page.headers["Location"]
+    api = client.get("/c/quilted/api/v1/members")
+    assert api.status_code == 401
+    assert api.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_unknown_slug_is_404_in_pages_and_api(client, db):
+    assert client.get("/c/nobody-here/").status_code == 404
+    response = client.get("/c/nobody-here/api/v1/members")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_suspended_tenant_answers_403_page_and_json(app, client, login, make_tenant):
+    tenant, admin = make_tenant("quilted")
+    login(admin.email)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["tenants", "suspend", "quilted"])
+    assert result.exit_code == 0, result.output
+    page = client.get("/c/quilted/")
+    assert page.status_code == 403
+    assert "suspended" in page.get_data(as_text=True)
+    api = client.get("/c/quilted/api/v1/members")
+    assert api.status_code == 403
+    assert api.get_json()["error"]["code"] == "tenant_suspended"
+    assert runner.invoke(args=["tenants", "resume", "quilted"]).exit_code == 0
+    assert client.get("/c/quilted/api/v1/members").status_code == 200
+
+
+def test_roles_are_enforced_inside_a_tenant(app, client, login, make_tenant, make_account, add_member):
+    tenant, _ = make_tenant("quilted")
+    candidate = make_account("alex@quilted.example")
+    add_member(tenant, candidate, "candidate")
+    login(candidate.email)
+    assert client.get("/c/quilted/api/v1/members").status_code == 200
+    response = client.post("/c/quilted/api/v1/invitations", json={"email": "x@example.org"})
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "role_required"
+    assert client.get("/c/quilted/api/v1/outbox").status_code == 403
+    assert client.get("/c/quilted/outbox").status_code == 403
+
+
+def test_members_list_shows_only_this_tenants_members(client, login, make_tenant, make_account, add_member):
+    quilted, erik = make_tenant("quilted", admin_email="erik@quilted.example")
+    design, _ = make_tenant("design-action")
+    colin = make_account("colin@quilted.example")
+    add_member(quilted, colin)
+    add_member(design, make_account("print@designaction.example"))
+    login(erik.email)
+    emails = sorted(m["email"] for m in client.get("/c/quilted/api/v1/members").get_json()["members"])
+    assert emails == ["colin@quilted.example", "erik@quilted.example"]
+
+
+def test_schema_names_are_derived_one_to_one_from_slugs():
+    assert schema_for("design-action") == "t_design_action"
+    assert {t.schema for t in tenant_metadata.sorted_tables} == {"tenant"}
