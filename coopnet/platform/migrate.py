@@ -1,7 +1,8 @@
 """Alembic for both trees: the shared schema, then every tenant schema in parallel."""
 import functools
 import logging
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from alembic import command
@@ -9,6 +10,7 @@ from alembic.config import Config
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
 
 log = logging.getLogger(__name__)
 
@@ -23,13 +25,14 @@ def shared_config(connection=None):
     return cfg
 
 
-@functools.lru_cache(maxsize=1)
-def tenant_script():
-    return ScriptDirectory(str(MIGRATIONS / "tenant"))
+@functools.lru_cache(maxsize=4)
+def tenant_script(location=None):
+    """The tenant tree (another location only for tests and benchmarks)."""
+    return ScriptDirectory(str(location or MIGRATIONS / "tenant"))
 
 
-def tenant_head():
-    return tenant_script().get_current_head()
+def tenant_head(script=None):
+    return (script or tenant_script()).get_current_head()
 
 
 def upgrade_shared(engine, target="head"):
@@ -37,14 +40,14 @@ def upgrade_shared(engine, target="head"):
         command.upgrade(shared_config(connection), target)
 
 
-def upgrade_tenant(connection, schema, target="head"):
+def upgrade_tenant(connection, schema, target="head", script=None):
     """Bring one tenant schema to ``target`` inside the caller's transaction.
 
     Migrations are written unqualified; search_path puts them in the schema, and
     the schema's own alembic_version records where it stands."""
     from coopnet.platform.provisioning import quote_schema
 
-    script = tenant_script()
+    script = script or tenant_script()
     quoted = quote_schema(schema)
     # One runner per schema at a time, even across concurrent `db upgrade` runs.
     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock(hashtext('{schema}'))")
@@ -86,32 +89,64 @@ def tenant_versions(connection, schemas):
     return versions
 
 
-def upgrade_tenants(engine, schemas, workers=4, on_done=None, target="head"):
-    """Upgrade each pending schema in its own transaction, ``workers`` at a time.
+def upgrade_tenants(engine, schemas, workers=4, on_done=None, target="head", script=None):
+    """Upgrade each pending schema in its own transaction, in ``workers`` processes.
 
-    A failure leaves that schema at its old version and the run goes on; re-running
-    finishes what is left. Returns (upgraded, failed) where failed maps schema to error."""
-    head = tenant_head() if target == "head" else target
+    Processes, not threads: Alembic's ``op`` is one module-level proxy, so two
+    migrations in one process would run each other's operations. A failure leaves
+    that schema at its old version and the run goes on; re-running finishes what
+    is left. Returns (pending, upgraded, failed) where failed maps schema to error."""
+    script = script or tenant_script()
+    head = tenant_head(script) if target == "head" else target
     with engine.connect() as connection:
         versions = tenant_versions(connection, schemas)
     pending = [s for s in schemas if versions.get(s) != head]
     upgraded, failed = [], {}
 
-    def run(schema):
-        with engine.begin() as connection:
-            upgrade_tenant(connection, schema, target)
-        return schema
-
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(run, schema): schema for schema in pending}
-        for future in as_completed(futures):
-            schema = futures[future]
-            try:
-                future.result()
+    def record(results):
+        for schema, error in results:
+            if error is None:
                 upgraded.append(schema)
-            except Exception as exc:  # one bad schema must not stop the others
-                log.exception("tenant schema %s failed to migrate", schema)
-                failed[schema] = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            else:
+                failed[schema] = error
             if on_done:
                 on_done(schema)
+
+    chunks = [pending[i:i + CHUNK] for i in range(0, len(pending), CHUNK)]
+    url = engine.url.render_as_string(hide_password=False)
+    if workers <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            record(_migrate_chunk(chunk, target, script.dir, engine))
+        return pending, upgraded, failed
+    engine.dispose(close=False)  # forked children must not share the parent's connections
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(url,)) as pool:
+        futures = [pool.submit(_migrate_chunk, chunk, target, script.dir) for chunk in chunks]
+        for future in as_completed(futures):
+            record(future.result())
     return pending, upgraded, failed
+
+
+CHUNK = 10
+_worker_engine = None
+
+
+def _start_worker(url):
+    """In each pool process: a connection of its own, never one inherited by fork."""
+    global _worker_engine
+    _worker_engine = create_engine(url, pool_size=1, max_overflow=0)
+
+
+def _migrate_chunk(schemas, target, location, engine=None):
+    engine = engine or _worker_engine
+    script = tenant_script(location)
+    results = []
+    for schema in schemas:
+        try:
+            with engine.begin() as connection:
+                upgrade_tenant(connection, schema, target, script)
+            results.append((schema, None))
+        except Exception as exc:  # one bad schema must not stop the others
+            log.error("tenant schema %s failed to migrate: %s", schema, exc)
+            results.append((schema, f"{type(exc).__name__}: {exc}".splitlines()[0]))
+    return results

@@ -1,9 +1,10 @@
 """Forms for inviting and joining."""
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-ROLE_CHOICES = [("member", "Member"), ("candidate", "Candidate (probation)"), ("admin", "Admin")]
+ROLE_CHOICES = [SelectChoice("member", "Member"), SelectChoice("candidate", "Candidate (probation)"), SelectChoice("admin", "Admin")]
 
 
 class InviteForm(FlaskForm):

@@ -1,0 +1,77 @@
+"""Export one tenant and import it under a new slug; the operator's tenant commands."""
+import gzip
+import json
+
+from tests.conftest import counts
+
+
+def test_export_then_import_round_trips_a_tenant(app, client, login, make_tenant, engine, tmp_path):
+    _, admin = make_tenant("quilted", name="Quilted")
+    login(admin.email)
+    for email in ("michelle@quilted.example", "kyle@quilted.example"):
+        assert client.post("/c/quilted/api/v1/invitations", json={"email": email, "role": "candidate"}).status_code == 201
+    original = client.get("/c/quilted/api/v1/invitations").get_json()["invitations"]
+    original_mail = client.get("/c/quilted/api/v1/outbox").get_json()["messages"]
+
+    path = tmp_path / "quilted.json.gz"
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["tenants", "export", "quilted", str(path)])
+    assert result.exit_code == 0, result.output
+    with gzip.open(path, "rt") as fh:
+        dump = json.load(fh)
+    assert dump["tenant"] == {"slug": "quilted", "name": "Quilted"}
+    assert set(dump["tables"]) == {"invitations", "outbox_messages"}
+
+    result = runner.invoke(args=["tenants", "import", str(path), "quilted-restored"])
+    assert result.exit_code == 0, result.output
+    assert "1 of 1 members re-linked" in result.output
+    assert client.get("/c/quilted-restored/api/v1/invitations").get_json()["invitations"] == original
+    assert client.get("/c/quilted-restored/api/v1/outbox").get_json()["messages"] == original_mail
+    assert client.get("/c/quilted-restored/api/v1/").get_json()["name"] == "Quilted"
+    # Identity columns continue after the restored rows.
+    new = client.post("/c/quilted-restored/api/v1/invitations", json={"email": "alex@quilted.example"})
+    assert new.status_code == 201
+    assert new.get_json()["id"] == max(i["id"] for i in original) + 1
+    # The original is untouched by what happened in the copy.
+    assert len(client.get("/c/quilted/api/v1/invitations").get_json()["invitations"]) == 2
+
+
+def test_import_refuses_a_taken_slug_or_a_bad_file_and_leaves_nothing(app, make_tenant, engine, tmp_path):
+    make_tenant("quilted")
+    path = tmp_path / "q.json.gz"
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["tenants", "export", "quilted", str(path)]).exit_code == 0
+    before = counts(engine)
+    taken = runner.invoke(args=["tenants", "import", str(path), "quilted"])
+    assert taken.exit_code != 0 and "taken" in taken.output
+    reserved = runner.invoke(args=["tenants", "import", str(path), "www"])
+    assert reserved.exit_code != 0 and "reserved" in reserved.output
+    junk = tmp_path / "junk.gz"
+    junk.write_bytes(b"not gzip at all")
+    bad = runner.invoke(args=["tenants", "import", str(junk), "quilted-two"])
+    assert bad.exit_code != 0 and "not a coopnet tenant export" in bad.output
+    assert counts(engine) == before
+
+
+def test_operator_lists_and_deletes_tenants(app, make_tenant, engine):
+    make_tenant("quilted", name="Quilted")
+    make_tenant("design-action", name="Design Action Collective")
+    runner = app.test_cli_runner()
+    listing = runner.invoke(args=["tenants", "list"]).output
+    assert "quilted" in listing and "Design Action Collective" in listing
+    assert runner.invoke(args=["tenants", "delete", "quilted"], input="n\n").exit_code != 0
+    assert counts(engine)["tenants"] == 2
+    result = runner.invoke(args=["tenants", "delete", "quilted", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert counts(engine) == {"tenants": 1, "accounts": 2, "memberships": 1, "schemas": 1}
+    assert runner.invoke(args=["tenants", "delete", "nobody", "--yes"]).exit_code != 0
+
+
+def test_operator_creates_a_tenant_for_an_existing_account(app, make_tenant, engine):
+    _, admin = make_tenant("quilted")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["tenants", "create", "gaia-host", "--name", "GAIA Host", "--founder-email", admin.email])
+    assert result.exit_code == 0, result.output
+    assert counts(engine)["schemas"] == 2 and counts(engine)["accounts"] == 1
+    bad = runner.invoke(args=["tenants", "create", "Bad Slug", "--name", "x", "--founder-email", admin.email])
+    assert bad.exit_code != 0 and "slug" in bad.output

@@ -1,0 +1,51 @@
+"""Settings: production refuses to start without a real SECRET_KEY; subdomains route to tenants."""
+import pytest
+
+from coopnet.config import ConfigError, load_config
+
+
+@pytest.mark.parametrize("env", [
+    {"COOPNET_ENV": "production"},
+    {"COOPNET_ENV": "production", "SECRET_KEY": "dev-only-not-secret"},
+    {"COOPNET_ENV": "production", "SECRET_KEY": "short"},
+])
+def test_production_without_a_secret_key_stops_with_a_clear_message(env):
+    with pytest.raises(ConfigError) as raised:
+        load_config(env)
+    assert "SECRET_KEY" in str(raised.value)
+
+
+def test_production_settings_are_strict():
+    config = load_config({"COOPNET_ENV": "production", "SECRET_KEY": "x" * 48, "DATABASE_URL": "postgresql://db/coopnet"})
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["REMEMBER_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_development_has_embedded_defaults():
+    config = load_config({})
+    assert config["DATABASE_URL"] is None and config["REDIS_URL"] is None
+    assert config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_subdomain_serves_the_tenant(app, db, make_tenant, login):
+    from coopnet.platform.subdomains import SubdomainToPath
+
+    _, admin = make_tenant("quilted", name="Quilted")
+    wrapped = SubdomainToPath(app.wsgi_app, "coop.example")
+    original = app.wsgi_app
+    app.wsgi_app = wrapped
+    try:
+        client = app.test_client()
+        login(admin.email, who=client)
+        secret = client.post("/api/v1/tokens", json={"name": "subdomain"}).get_json()["secret"]
+        auth = {"Authorization": f"Bearer {secret}"}
+        on_subdomain = client.get("/api/v1/", headers={"Host": "quilted.coop.example", **auth})
+        assert on_subdomain.status_code == 200
+        assert on_subdomain.get_json()["slug"] == "quilted"
+        assert client.get("/api/v1/", headers={"Host": "nobody.coop.example", **auth}).status_code == 404
+        # The apex and www keep the platform's own pages.
+        assert client.get("/api/v1/account", headers={"Host": "coop.example", **auth}).status_code == 200
+        assert client.get("/api/v1/account", headers={"Host": "www.coop.example", **auth}).status_code == 200
+    finally:
+        app.wsgi_app = original

@@ -1,0 +1,20 @@
+"""`coopnet demo` loads the guide's co-ops once, with a working demo login."""
+from coopnet.demo import DEMO_LOGIN
+
+
+def test_demo_loads_the_stories_once(app, client, engine):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "demo data loaded" in first.output and DEMO_LOGIN[0] in first.output
+    assert "already present" in runner.invoke(args=["demo"]).output
+    response = client.post("/api/v1/session", json={"email": DEMO_LOGIN[0], "password": DEMO_LOGIN[1]})
+    assert response.status_code == 200
+    roles = {m["tenant"]["slug"]: m["role"] for m in client.get("/api/v1/account").get_json()["memberships"]}
+    assert roles == {"quilted": "admin", "tech-underground": "member"}
+    members = client.get("/c/quilted/api/v1/members").get_json()["members"]
+    assert {m["name"] for m in members} >= {"Erik", "Colin Sagan", "Alex Hage"}
+    held = client.get("/c/quilted/api/v1/outbox").get_json()["messages"]
+    assert [m["to"] for m in held] == ["michelle@quilted.example"] and held[0]["status"] == "held"
+    # Erik is not in Design Action: its pages stay closed to him.
+    assert client.get("/c/design-action/api/v1/members").status_code == 404

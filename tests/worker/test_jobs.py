@@ -1,0 +1,123 @@
+"""Tenant jobs on the real RQ queue: they run inside their tenant and nowhere else."""
+import socket
+
+import pytest
+from sqlalchemy import select
+
+from coopnet.extensions import db as _db
+from coopnet.platform.tenancy import bind_tenant, current_schema
+from coopnet.tenants.membership.models import Invitation
+from coopnet.tenants.outbox.models import OutboxMessage
+from coopnet.tenants.outbox.services import compose, deliver
+from coopnet.worker.queues import _TENANT_JOBS, run_tenant_job, tenant_job
+from tests.conftest import run_jobs
+
+
+@tenant_job()
+def count_invitations():
+    return (current_schema(_db.session), len(_db.session.scalars(select(Invitation)).all()))
+
+
+@tenant_job()
+def add_outbox_note(text):
+    compose(_db.session, "ops@example.org", text, text)
+
+
+def seed_invitation(app, slug, email):
+    from datetime import datetime, timedelta, timezone
+
+    with app.app_context():
+        bind_tenant(_db.session, slug)
+        _db.session.add(Invitation(email=email, role="member", token_hash=email.ljust(64, "x")[:64], invited_by=1,
+                                   expires_at=datetime.now(timezone.utc) + timedelta(days=1)))
+        _db.session.commit()
+
+
+def test_job_runs_inside_its_tenant_only(app, make_tenant):
+    make_tenant("quilted")
+    make_tenant("design-action")
+    seed_invitation(app, "quilted", "a@quilted.example")
+    seed_invitation(app, "design-action", "b@designaction.example")
+    seed_invitation(app, "design-action", "c@designaction.example")
+    with app.app_context():
+        job_a = count_invitations.enqueue("quilted")
+        job_b = count_invitations.enqueue("design-action")
+    run_jobs(app)
+    assert job_a.return_value() == ("t_quilted", 1)
+    assert job_b.return_value() == ("t_design_action", 2)
+
+
+def test_job_writes_land_in_its_tenant(app, make_tenant):
+    make_tenant("quilted")
+    make_tenant("design-action")
+    with app.app_context():
+        add_outbox_note.enqueue("quilted", "only for quilted")
+    run_jobs(app)
+    with app.app_context():
+        bind_tenant(_db.session, "quilted")
+        assert [m.subject for m in _db.session.scalars(select(OutboxMessage))] == ["only for quilted"]
+        bind_tenant(_db.session, "design-action")
+        assert _db.session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_job_for_suspended_or_deleted_tenant_does_nothing(app, make_tenant):
+    make_tenant("quilted")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["tenants", "suspend", "quilted"]).exit_code == 0
+    with app.app_context():
+        assert run_tenant_job("quilted", add_outbox_note.job_target, ("x",), {}) is None
+        assert run_tenant_job("gone-coop", add_outbox_note.job_target, ("x",), {}) is None
+    assert runner.invoke(args=["tenants", "resume", "quilted"]).exit_code == 0
+    with app.app_context():
+        bind_tenant(_db.session, "quilted")
+        assert _db.session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_only_declared_jobs_can_run(app, make_tenant):
+    make_tenant("quilted")
+    with app.app_context(), pytest.raises(LookupError):
+        run_tenant_job("quilted", "os:system", ("echo hi",), {})
+    assert "os:system" not in _TENANT_JOBS
+
+
+def test_delivery_through_a_real_smtp_server(app, make_tenant):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        make_tenant("quilted")
+        with app.app_context():
+            bind_tenant(_db.session, "quilted")
+            message = compose(_db.session, "michelle@quilted.example", "Welcome", "Hello Michelle")
+            _db.session.commit()
+            mail = dict(app.config, MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+            delivered = deliver(_db.session, message.id, mail)
+            _db.session.commit()
+            assert delivered.status == "sent" and delivered.sent_at is not None
+    finally:
+        controller.stop()
+    assert len(received) == 1
+    assert received[0]["To"] == "michelle@quilted.example"
+    assert received[0]["Subject"] == "Welcome"
+
+
+def test_failed_delivery_is_recorded_for_retry(app, make_tenant):
+    make_tenant("quilted")
+    with app.app_context():
+        bind_tenant(_db.session, "quilted")
+        message = compose(_db.session, "x@example.org", "Hi", "Hi")
+        _db.session.commit()
+        # Nothing listens on port 9 on loopback: the connection is refused.
+        result = deliver(_db.session, message.id, dict(app.config, MAIL_SERVER="127.0.0.1", MAIL_PORT=9))
+        assert result.status == "queued" and result.attempts == 1 and result.error
