@@ -1,0 +1,19 @@
+"""gunicorn settings for coopnet's web processes: `gunicorn -c deploy/gunicorn.conf.py`."""
+import multiprocessing
+import os
+
+wsgi_app = "coopnet.wsgi:app"
+bind = os.environ.get("COOPNET_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("COOPNET_THREADS", "4"))
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+max_requests = 5000          # recycle workers now and then (and their DB connections)
+max_requests_jitter = 500
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+errorlog = "-"
+# Each worker builds its own app (and its own connection pool) after the fork.
+preload_app = False
