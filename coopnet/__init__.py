@@ -30,6 +30,7 @@ def configure_services(app):
 
     url = app.config["DATABASE_URL"]
     app.config["DATABASE_URL"] = embedded.normalise_database_url(url) if url else embedded.postgres_url(app.instance_path)
+    app.config["EMBEDDED_REDIS"] = not app.config["REDIS_URL"]
     app.config["REDIS_URL"] = app.config["REDIS_URL"] or embedded.redis_url(app.instance_path)
     app.config["EMBEDDED_SERVICES"] = not url
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
@@ -55,6 +56,10 @@ def register_extensions(app):
     from coopnet.platform.accounts import password_hasher
 
     db.init_app(app)
+    from coopnet.platform.tenancy import install_error_hook
+
+    with app.app_context():
+        install_error_hook(db.engine)  # creates the engine object; connects lazily
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

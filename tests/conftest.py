@@ -31,7 +31,10 @@ def app(tmp_path_factory):
     })
     with app.app_context():
         upgrade_shared(_db.engine)
-    return app
+    yield app
+    from coopnet.embedded import stop_redis
+
+    stop_redis(app.instance_path)
 
 
 @pytest.fixture

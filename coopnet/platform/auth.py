@@ -18,10 +18,7 @@ def load_account_from_token(request):
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret:
         return None
-    account = account_for_token(db.session, secret.strip())
-    if account is not None:
-        db.session.commit()  # records last_used_at
-    return account
+    return account_for_token(db.session, secret.strip())
 
 
 @login_manager.unauthorized_handler

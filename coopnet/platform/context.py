@@ -7,7 +7,7 @@ from flask_login import current_user
 from coopnet.errors import Forbidden, NotFound, is_api_request
 from coopnet.extensions import db
 from coopnet.platform.tenancy import bind_tenant
-from coopnet.platform.tenants import get_tenant, membership_of
+from coopnet.platform.tenants import resolve
 
 ROLE_RANK = {"candidate": 1, "member": 2, "admin": 3}
 
@@ -26,12 +26,13 @@ def tenant_blueprint(name, import_name, **kwargs):
 
 def _pull_tenant(endpoint, values):
     slug = (values or {}).pop("slug", None)
-    tenant = get_tenant(db.session, slug) if slug else None
+    account_id = current_user.id if current_user.is_authenticated else None
+    tenant, membership = resolve(db.session, slug, account_id) if slug else (None, None)
     if tenant is None:
         raise NotFound(f"There is no co-op at '{slug}'.")
     if tenant.is_suspended:
         raise Forbidden(f"{tenant.name} is suspended. Its members can contact the platform operator.", code="tenant_suspended")
-    g.tenant = tenant
+    g.tenant, g.membership = tenant, membership
     bind_tenant(db.session, tenant.slug)
 
 
@@ -50,7 +51,6 @@ def _check_membership():
     from flask import current_app
 
     view = current_app.view_functions.get(request.endpoint)
-    g.membership = membership_of(db.session, g.tenant, current_user if current_user.is_authenticated else None)
     if getattr(view, "public_in_tenant", False):
         return None
     if not current_user.is_authenticated:

@@ -16,13 +16,33 @@ def schema_for(slug):
 
 
 def _tenant_tables_in(mapper, clause):
-    tables = []
+    # The mapper is enough for ORM statements (cheap); walking the clause is for
+    # Core statements. What slips past (a tenant table joined to a platform
+    # entity) is caught by the engine's error hook: install_error_hook().
     if mapper is not None:
-        table = inspect(mapper).local_table
-        tables.append(table)
-    if clause is not None:
-        tables.extend(find_tables(clause, include_crud=True, include_joins=True))
+        tables = [inspect(mapper).local_table]
+    elif clause is not None:
+        tables = find_tables(clause, include_crud=True, include_joins=True)
+    else:
+        tables = []
     return [t for t in tables if getattr(t, "schema", None) == TENANT_SCHEMA]
+
+
+def install_error_hook(engine):
+    """Turn "schema tenant does not exist" into NoTenantBound: the placeholder
+    schema never exists, so reaching the server with it means nothing was bound."""
+    from psycopg import errors
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "handle_error")
+    def placeholder_schema_used(context):
+        original = context.original_exception
+        statement = context.statement or ""
+        if isinstance(original, (errors.InvalidSchemaName, errors.UndefinedTable)) and f"{TENANT_SCHEMA}." in statement:
+            raise NoTenantBound(
+                "A statement used a tenant table with no tenant bound (placeholder schema "
+                f"{TENANT_SCHEMA!r} reached the database). Bind a tenant first: {statement[:200]}"
+            ) from original
 
 
 class TenantAwareSession(Session):

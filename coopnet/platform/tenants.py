@@ -1,14 +1,16 @@
 """The tenant registry: signup, slugs, suspension, deletion, memberships."""
 import re
+from dataclasses import dataclass
 
 from psycopg import errors as pg_errors
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.platform.accounts import account_problems, create_account, name_problem
 from coopnet.platform.models import ROLES, Account, Membership, Tenant, utcnow
 from coopnet.platform.provisioning import drop_schema, provision_schema
+from coopnet.platform.tenancy import schema_for
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$")
 RESERVED_SLUGS = frozenset(
@@ -30,6 +32,42 @@ def slug_problem(slug):
     if slug in RESERVED_SLUGS:
         return f"'{slug}' is reserved; choose another address."
     return None
+
+
+@dataclass(frozen=True)
+class TenantRef:
+    """What a request needs of its tenant, read once per request."""
+
+    id: int
+    slug: str
+    name: str
+    status: str
+
+    @property
+    def schema(self):
+        return schema_for(self.slug)
+
+    @property
+    def is_suspended(self):
+        return self.status == "suspended"
+
+
+@dataclass(frozen=True)
+class RoleRef:
+    role: str
+
+
+def resolve(session, slug, account_id=None):
+    """(tenant, membership or None) for a request, in one query."""
+    account_id = account_id if account_id is not None else -1
+    row = session.execute(
+        select(Tenant.id, Tenant.slug, Tenant.name, Tenant.status, Membership.role)
+        .outerjoin(Membership, and_(Membership.tenant_id == Tenant.id, Membership.account_id == account_id))
+        .where(Tenant.slug == slug)
+    ).first()
+    if row is None:
+        return None, None
+    return TenantRef(row.id, row.slug, row.name, row.status), (RoleRef(row.role) if row.role else None)
 
 
 def get_tenant(session, slug):

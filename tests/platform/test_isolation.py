@@ -41,6 +41,22 @@ def test_tenant_insert_with_no_tenant_bound_fails_loudly(app, ctx):
         _db.session.flush()
 
 
+def test_tenant_table_joined_to_a_platform_table_with_no_tenant_bound_fails_loudly(app, ctx):
+    from coopnet.platform.models import Account
+
+    query = select(Account).join(Invitation, Invitation.invited_by == Account.id)
+    with pytest.raises(NoTenantBound) as raised:
+        _db.session.scalars(query).all()
+    assert "no tenant bound" in str(raised.value)
+
+
+def test_raw_sql_on_the_placeholder_schema_fails_loudly(app, ctx):
+    from sqlalchemy import text
+
+    with pytest.raises(NoTenantBound):
+        _db.session.execute(text("SELECT * FROM tenant.invitations"))
+
+
 def test_same_table_names_hold_separate_rows(app, client, login, make_tenant):
     a_tenant, a_admin = make_tenant("quilted")
     b_tenant, b_admin = make_tenant("design-action")

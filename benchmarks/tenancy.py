@@ -1,0 +1,327 @@
+"""Tenancy figures for BENCHMARKS.md: provisioning, db upgrade over 1,000 schemas,
+tenant page throughput against a page without tenancy, and per-connection memory.
+
+    .venv/bin/python benchmarks/tenancy.py [provision|migrate|rps|memory|all]
+
+Runs on a fresh embedded PostgreSQL in a temporary folder (or DATABASE_URL).
+`rps` needs wrk (Debian package `wrk`). Prints each figure with peak memory."""
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import MetaData, select, text  # noqa: E402
+
+from coopnet import create_app  # noqa: E402
+from coopnet.extensions import db  # noqa: E402
+from coopnet.platform.migrate import tenant_head, tenant_script, upgrade_shared, upgrade_tenants  # noqa: E402
+from coopnet.platform.provisioning import provision_schema  # noqa: E402
+from coopnet.platform.tenancy import schema_for  # noqa: E402
+
+INSTANCE = Path(os.environ.get("BENCH_INSTANCE") or tempfile.mkdtemp(prefix="coopnet-bench-"))
+
+
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def children_rss_mb():
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def backend_memory(connection):
+    """(VmRSS MB, VmHWM MB, CacheMemoryContext MB) of this connection's PostgreSQL backend."""
+    pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    status = Path(f"/proc/{pid}/status").read_text()
+    values = {line.split(":")[0]: int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith(("VmRSS", "VmHWM"))}
+    cache = connection.exec_driver_sql(
+        "SELECT coalesce(sum(total_bytes), 0) FROM pg_backend_memory_contexts WHERE name = 'CacheMemoryContext'"
+    ).scalar()
+    return values["VmRSS"], values["VmHWM"], cache / 1024 / 1024
+
+
+def make_app():
+    app = create_app({"INSTANCE_PATH": str(INSTANCE), "DB_POOL_SIZE": 10})
+    with app.app_context():
+        upgrade_shared(db.engine)
+    return app
+
+
+def register(app, slugs, owner_email="bench@coop.example"):
+    """Tenant rows, schemas at head, one admin account with a token for all of them."""
+    from coopnet.platform.accounts import create_account, find_account, issue_token
+    from coopnet.platform.models import Membership, Tenant
+
+    with app.app_context():
+        hasher = app.extensions["coopnet.hasher"]
+        account = find_account(db.session, owner_email) or create_account(db.session, hasher, "Bench", owner_email, "bench-password-123")
+        for i, slug in enumerate(slugs, 1):
+            tenant = Tenant(slug=slug, name=slug.replace("-", " ").title())
+            db.session.add(tenant)
+            db.session.flush()
+            db.session.add(Membership(tenant_id=tenant.id, account_id=account.id, role="admin"))
+            provision_schema(db.session.connection(), schema_for(slug))
+            if i % 50 == 0:  # each schema's DDL holds locks until commit
+                db.session.commit()
+        db.session.commit()
+        _, secret = issue_token(db.session, account, "bench")
+        db.session.commit()
+        return secret
+
+
+def report(label, values_ms, extra=""):
+    values = sorted(values_ms)
+    p95 = values[int(len(values) * 0.95) - 1]
+    print(f"{label}: median {statistics.median(values):.1f} ms, p95 {p95:.1f} ms, n={len(values)}{extra}")
+
+
+def bench_provision(app, n=100):
+    print(f"\n## Provisioning one tenant ({n} runs, {len(tenant_tables())} tables at revision {tenant_head()})")
+    from coopnet.tenants.registry import tenant_metadata
+
+    with app.app_context():
+        engine = db.engine
+        script, create_all, signup_ms = [], [], []
+        for i in range(n):
+            schema = f"t_bench_provision_{i}"
+            start = time.perf_counter()
+            with engine.begin() as conn:
+                provision_schema(conn, schema)
+            script.append((time.perf_counter() - start) * 1000)
+        with engine.connect() as conn:
+            _, hwm, _ = backend_memory(conn)
+        report("pre-rendered DDL script, one round trip", script, f"; peak RSS python {rss_mb():.0f} MB")
+        for i in range(n):
+            schema = f"t_bench_create_all_{i}"
+            start = time.perf_counter()
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+                tenant_metadata.create_all(conn.execution_options(schema_translate_map={"tenant": schema}), checkfirst=True)
+            create_all.append((time.perf_counter() - start) * 1000)
+        report("metadata.create_all with existence checks (for comparison)", create_all)
+        client = app.test_client()
+        for i in range(min(n, 30)):
+            body = {"name": f"Bench Coop {i}", "slug": f"bench-signup-{i}",
+                    "founder": {"name": "Founder", "email": f"founder{i}@bench.example", "password": "bench-password-123"}}
+            start = time.perf_counter()
+            response = client.post("/api/v1/signup", json=body)
+            signup_ms.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 201, response.get_json()
+        report("whole signup over HTTP (argon2id at production cost, account, membership, schema)", signup_ms,
+               f"; peak RSS python {rss_mb():.0f} MB, PostgreSQL backend peak {hwm:.0f} MB")
+
+
+def tenant_tables():
+    from coopnet.tenants.registry import tenant_metadata
+
+    return tenant_metadata.sorted_tables
+
+
+def bench_migrate(app, n=1000, workers=2):
+    print(f"\n## db upgrade: one new tenant migration (a column and an index) on {n} schemas, {workers} processes")
+    slugs = [f"mig-{i:04d}" for i in range(n)]
+    start = time.perf_counter()
+    register(app, slugs, "migrate@coop.example")
+    print(f"created {n} tenant schemas in {time.perf_counter() - start:.1f} s")
+    location = INSTANCE / "tenant-migrations"
+    shutil.rmtree(location, ignore_errors=True)
+    shutil.copytree(tenant_script().dir, location)
+    (location / "versions" / "9000_bench_priority.py").write_text(textwrap.dedent(f'''
+        from alembic import op
+        import sqlalchemy as sa
+
+        revision = "9000"
+        down_revision = "{tenant_head()}"
+        branch_labels = None
+        depends_on = None
+
+        def upgrade():
+            op.add_column("outbox_messages", sa.Column("priority", sa.Integer(), nullable=True))
+            op.create_index("ix_outbox_messages_priority", "outbox_messages", ["priority"])
+    '''))
+    script = tenant_script(str(location))
+    with app.app_context():
+        schemas = [schema_for(s) for s in slugs]
+        start = time.perf_counter()
+        pending, upgraded, failed = upgrade_tenants(db.engine, schemas, workers=workers, script=script)
+        elapsed = time.perf_counter() - start
+        assert not failed and len(upgraded) == n, failed
+        start = time.perf_counter()
+        again, _, _ = upgrade_tenants(db.engine, schemas, workers=workers, script=script)
+        noop = time.perf_counter() - start
+    print(f"upgraded {len(upgraded)} of {len(pending)} schemas in {elapsed:.1f} s ({elapsed / n * 1000:.1f} ms a schema); "
+          f"peak RSS python {rss_mb():.0f} MB, largest worker process {children_rss_mb():.0f} MB")
+    print(f"re-run with nothing pending: {len(again)} pending, {noop * 1000:.0f} ms")
+
+
+def seed_invitations(app, slugs, per_tenant=5):
+    with app.app_context():
+        with db.engine.begin() as conn:
+            for slug in slugs:
+                schema = schema_for(slug)
+                conn.exec_driver_sql(
+                    f'INSERT INTO "{schema}".invitations (email, role, token_hash, invited_by, created_at, expires_at) '
+                    f"SELECT 'person' || g || '@{slug}.example', 'member', md5('{slug}' || g) || md5(g::text), 1, now(), now() + interval '7 days' "
+                    f"FROM generate_series(1, {per_tenant}) g"
+                )
+
+
+def create_plain_table(app):
+    from coopnet.tenants.registry import tenant_metadata
+
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA IF EXISTS bench_plain CASCADE; CREATE SCHEMA bench_plain")
+            tenant_metadata.create_all(conn.execution_options(schema_translate_map={"tenant": "bench_plain"}))
+            conn.exec_driver_sql(
+                "INSERT INTO bench_plain.invitations (email, role, token_hash, invited_by, created_at, expires_at) "
+                "SELECT 'person' || g || '@plain.example', 'member', md5('plain' || g) || md5(g::text), 1, now(), now() + interval '7 days' "
+                "FROM generate_series(1, 5) g"
+            )
+
+
+def wrk(url_paths, token, port, seconds=10, connections=16):
+    script = INSTANCE / "wrk.lua"
+    paths = ", ".join(f'"{p}"' for p in url_paths)
+    script.write_text(textwrap.dedent(f"""
+        local paths = {{{paths}}}
+        math.randomseed(42)
+        request = function()
+          return wrk.format("GET", paths[math.random(#paths)], {{["Authorization"] = "Bearer {token}"}})
+        end
+        done = function(summary, latency, requests)
+          io.write(string.format("RESULT %.1f %d %d\\n", summary.requests / (summary.duration / 1e6),
+            summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout, summary.requests))
+        end
+    """))
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    line = [l for l in out.splitlines() if l.startswith("RESULT")][0].split()
+    return float(line[1]), int(line[2]), int(line[3])
+
+
+def check_status(port, path, token):
+    import urllib.request
+
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200, path
+
+
+def bench_rps(app, port=8765, seconds=10, rounds=3):
+    print(f"\n## Requests per second under gunicorn on loopback (wrk, 16 connections, {seconds} s x {rounds} rounds, median)")
+    small = [f"rps-{i:04d}" for i in range(10)]
+    large = small + [f"rps-{i:04d}" for i in range(10, 1000)]
+    token = register(app, large, "rps@coop.example")
+    seed_invitations(app, large)
+    create_plain_table(app)
+    with app.app_context():
+        env = dict(os.environ, DATABASE_URL=app.config["DATABASE_URL"], REDIS_URL=app.config["REDIS_URL"],
+                   COOPNET_INSTANCE=str(INSTANCE), PYTHONPATH=str(ROOT))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "benchmarks.bench_app:app"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                check_status(port, "/plain/invitations", token)
+                break
+            except Exception:
+                time.sleep(0.2)
+        check_status(port, f"/c/{small[0]}/api/v1/invitations", token)
+        wrk([f"/c/{s}/api/v1/invitations" for s in large], token, port, seconds=5)  # warm every worker and tenant
+        results = {}
+        for label, paths in (("plain", ["/plain/invitations"]), ("10 tenants", [f"/c/{s}/api/v1/invitations" for s in small]),
+                             ("1000 tenants", [f"/c/{s}/api/v1/invitations" for s in large])):
+            runs = [wrk(paths, token, port, seconds) for _ in range(rounds)]
+            errors = sum(r[1] for r in runs)
+            results[label] = statistics.median(r[0] for r in runs)
+            print(f"{label:>13}: {results[label]:7.0f} req/s (rounds: {', '.join(f'{r[0]:.0f}' for r in runs)}; errors {errors})")
+        print(f"tenant page / plain page: 10 tenants {results['10 tenants'] / results['plain'] * 100:.0f}%, "
+              f"1000 tenants {results['1000 tenants'] / results['plain'] * 100:.0f}%; "
+              f"1000 vs 10 tenants {results['1000 tenants'] / results['10 tenants'] * 100:.0f}%")
+        rss = []
+        for pid in subprocess.run(["pgrep", "-f", "benchmarks.bench_app:app"], capture_output=True, text=True).stdout.split():
+            try:
+                rss.append(int([l for l in Path(f"/proc/{pid}/status").read_text().splitlines() if l.startswith("VmHWM")][0].split()[1]) / 1024)
+            except (OSError, IndexError):
+                pass
+        with app.app_context(), db.engine.connect() as conn:
+            backends = conn.exec_driver_sql(
+                "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()").scalars().all()
+        hwm = []
+        for pid in backends:
+            try:
+                hwm.append(int([l for l in Path(f"/proc/{pid}/status").read_text().splitlines() if l.startswith("VmHWM")][0].split()[1]) / 1024)
+            except (OSError, IndexError):
+                pass
+        print(f"peak memory: gunicorn processes {', '.join(f'{r:.0f}' for r in rss)} MB; "
+              f"PostgreSQL backends serving them {', '.join(f'{h:.0f}' for h in sorted(hwm))} MB")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def bench_memory(app, n=1000):
+    print(f"\n## One database connection serving every one of {n} tenants")
+    from coopnet.platform.tenancy import bind_tenant
+    from coopnet.tenants.membership.models import Invitation
+    from coopnet.tenants.outbox.models import OutboxMessage
+
+    with app.app_context():
+        slugs = db.session.scalars(text("SELECT slug FROM tenants ORDER BY id LIMIT :n").bindparams(n=n)).all()
+        if len(slugs) < n:
+            more = [f"mem-{i:04d}" for i in range(n - len(slugs))]
+            register(app, more, "memory@coop.example")
+            slugs += more
+        engine = db.engine.execution_options()
+        with engine.connect() as conn:
+            before = backend_memory(conn)
+            marks = {}
+            for i, slug in enumerate(slugs, 1):
+                translated = conn.execution_options(schema_translate_map={"tenant": schema_for(slug)})
+                translated.execute(select(Invitation).limit(20)).all()
+                translated.execute(select(OutboxMessage).limit(20)).all()
+                conn.commit()
+                if i in (10, 100, 500, n):
+                    marks[i] = backend_memory(conn)
+        for i, (rss, hwm, cache) in marks.items():
+            print(f"after {i:>4} tenants: backend RSS {rss:.1f} MB (peak {hwm:.1f}), CacheMemoryContext {cache:.1f} MB")
+        print(f"fresh connection: RSS {before[0]:.1f} MB, CacheMemoryContext {before[2]:.1f} MB; "
+              f"growth {(marks[n][0] - before[0]) / n * 1024:.0f} kB a tenant touched")
+        print(f"pooled connections are recycled after DB_POOL_RECYCLE={app.config['DB_POOL_RECYCLE']} s")
+
+
+def main(which):
+    app = make_app()
+    print(f"coopnet tenancy benchmarks; PostgreSQL {app_version(app)}; {os.cpu_count()} CPUs; instance {INSTANCE}")
+    if which in ("provision", "all"):
+        bench_provision(app)
+    if which in ("migrate", "all"):
+        bench_migrate(app)
+    if which in ("rps", "all"):
+        bench_rps(app)
+    if which in ("memory", "all"):
+        bench_memory(app)
+
+
+def app_version(app):
+    with app.app_context(), db.engine.connect() as conn:
+        return conn.exec_driver_sql("SHOW server_version").scalar()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "all")
