@@ -36,7 +36,14 @@ def configure_services(app):
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"].update(
-        pool_pre_ping=True, pool_recycle=app.config["DB_POOL_RECYCLE"], pool_size=app.config["DB_POOL_SIZE"]
+        pool_pre_ping=True,
+        pool_recycle=app.config["DB_POOL_RECYCLE"],
+        pool_size=app.config["DB_POOL_SIZE"],
+        # No server-side prepared statements: each tenant's SQL names its own schema,
+        # so psycopg's per-connection cache (100 statements) would churn with many
+        # tenants and make pages slower the more tenants there are. Also what
+        # pgbouncer in transaction mode needs.
+        connect_args={"prepare_threshold": None},
     )
     redis_url = app.config["REDIS_URL"]
     app.config.setdefault(
@@ -56,10 +63,10 @@ def register_extensions(app):
     from coopnet.platform.accounts import password_hasher
 
     db.init_app(app)
-    from coopnet.platform.tenancy import install_error_hook
+    from coopnet.platform.tenancy import install_engine_hooks
 
     with app.app_context():
-        install_error_hook(db.engine)  # creates the engine object; connects lazily
+        install_engine_hooks(db.engine, app.config["DB_TENANTS_PER_CONNECTION"])  # connects lazily
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

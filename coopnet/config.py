@@ -29,6 +29,8 @@ def load_config(env=None, **overrides):
         # cache (one entry per tenant table touched) cannot grow for ever.
         "DB_POOL_RECYCLE": int(env.get("DB_POOL_RECYCLE", "1800")),
         "DB_POOL_SIZE": int(env.get("DB_POOL_SIZE", "5")),
+        # ...and replace a connection once it has served this many tenants.
+        "DB_TENANTS_PER_CONNECTION": int(env.get("DB_TENANTS_PER_CONNECTION", "200")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

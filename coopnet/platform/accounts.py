@@ -119,24 +119,26 @@ def issue_token(session, account, name):
 TOKEN_USE_RESOLUTION = timedelta(minutes=5)
 
 
-def account_for_token(session, secret):
-    """The account a live token belongs to, in one query. last_used_at is kept to
-    within five minutes, so most requests write nothing."""
+def account_for_token(session, secret, extend=None):
+    """The row (account, ...) for a live token in one query, or None; ``extend``
+    may add columns to the query. last_used_at is kept to within five minutes,
+    so most requests write nothing."""
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
-    row = session.execute(
+    statement = (
         select(Account, ApiToken.id, ApiToken.last_used_at)
         .join(ApiToken, ApiToken.account_id == Account.id)
         .where(ApiToken.token_hash == _hash_token(secret), ApiToken.revoked_at.is_(None))
-    ).first()
+    )
+    row = session.execute(extend(statement) if extend else statement).first()
     if row is None:
         return None
-    account, token_id, last_used = row
+    token_id, last_used = row[1], row[2]
     now = utcnow()
     if last_used is None or now - last_used > TOKEN_USE_RESOLUTION:
         session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         session.commit()
-    return account
+    return row
 
 
 def list_tokens(session, account):

@@ -1,15 +1,41 @@
-"""Flask-Login loaders: the session cookie, or `Authorization: Bearer <token>`."""
+"""Flask-Login loaders: the session cookie, or `Authorization: Bearer <token>`.
+
+On a tenant request (/c/<slug>/...) the loader also reads the tenant and the
+account's role there in the same query; the tenant context picks that up."""
+from flask import g, request
+from sqlalchemy import select
+
 from coopnet.extensions import db, login_manager
 from coopnet.platform.accounts import account_for_token
 from coopnet.platform.models import Account
+from coopnet.platform.tenants import tenant_refs, with_tenant
+
+
+def _tenant_slug():
+    slug = (request.view_args or {}).get("slug")
+    return slug if isinstance(slug, str) else None
+
+
+def _extend_for_tenant(statement):
+    slug = _tenant_slug()
+    return with_tenant(statement, slug) if slug else statement
+
+
+def _remember_tenant(row):
+    slug = _tenant_slug()
+    if slug and row is not None:
+        g.tenant_resolution = (slug, tenant_refs(row))
 
 
 @login_manager.user_loader
 def load_account(account_id):
     try:
-        return db.session.get(Account, int(account_id))
+        account_id = int(account_id)
     except (TypeError, ValueError):
         return None
+    row = db.session.execute(_extend_for_tenant(select(Account).where(Account.id == account_id))).first()
+    _remember_tenant(row)
+    return row[0] if row is not None else None
 
 
 @login_manager.request_loader
@@ -18,12 +44,14 @@ def load_account_from_token(request):
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret:
         return None
-    return account_for_token(db.session, secret.strip())
+    row = account_for_token(db.session, secret.strip(), _extend_for_tenant)
+    _remember_tenant(row)
+    return row[0] if row is not None else None
 
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    from flask import abort, redirect, request, url_for
+    from flask import abort, redirect, url_for
 
     from coopnet.errors import is_api_request
 

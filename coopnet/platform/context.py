@@ -25,9 +25,15 @@ def tenant_blueprint(name, import_name, **kwargs):
 
 
 def _pull_tenant(endpoint, values):
-    slug = (values or {}).pop("slug", None)
+    slug = (values or {}).get("slug")
+    # Loading the user first lets the loader read tenant and role in its own query.
     account_id = current_user.id if current_user.is_authenticated else None
-    tenant, membership = resolve(db.session, slug, account_id) if slug else (None, None)
+    values.pop("slug", None)
+    resolved = g.pop("tenant_resolution", None)
+    if resolved is not None and resolved[0] == slug:
+        tenant, membership = resolved[1]
+    else:
+        tenant, membership = resolve(db.session, slug, account_id) if slug else (None, None)
     if tenant is None:
         raise NotFound(f"There is no co-op at '{slug}'.")
     if tenant.is_suspended:

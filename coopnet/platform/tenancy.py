@@ -28,11 +28,29 @@ def _tenant_tables_in(mapper, clause):
     return [t for t in tables if getattr(t, "schema", None) == TENANT_SCHEMA]
 
 
-def install_error_hook(engine):
-    """Turn "schema tenant does not exist" into NoTenantBound: the placeholder
-    schema never exists, so reaching the server with it means nothing was bound."""
+def install_engine_hooks(engine, tenants_per_connection):
+    """Engine-level guards of the tenancy switch.
+
+    1. Turn "schema tenant does not exist" into NoTenantBound: the placeholder
+       schema never exists, so reaching the server with it means nothing was bound.
+    2. Replace a pooled connection once it has served ``tenants_per_connection``
+       tenants: PostgreSQL caches catalog entries for every table a connection
+       touches (about 60 kB a tenant here, see BENCHMARKS.md) and never frees them.
+    """
     from psycopg import errors
     from sqlalchemy import event
+    from sqlalchemy.exc import DisconnectionError
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def count_tenant(conn, cursor, statement, parameters, context, executemany):
+        translate = context.execution_options.get("schema_translate_map") if context is not None else None
+        if translate:
+            conn.info.setdefault("tenant_schemas", set()).add(translate.get(TENANT_SCHEMA))
+
+    @event.listens_for(engine, "checkout")
+    def retire_after_many_tenants(dbapi_connection, record, proxy):
+        if len(record.info.get("tenant_schemas", ())) > tenants_per_connection:
+            raise DisconnectionError(f"connection served more than {tenants_per_connection} tenants; replacing it")
 
     @event.listens_for(engine, "handle_error")
     def placeholder_schema_used(context):

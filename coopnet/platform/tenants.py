@@ -57,17 +57,40 @@ class RoleRef:
     role: str
 
 
+TENANT_COLUMNS = (Tenant.id, Tenant.slug, Tenant.name, Tenant.status, Membership.role)
+
+
+def _refs(row):
+    if row is None or row[0] is None:
+        return None, None
+    tenant_id, slug, name, status, role = row
+    return TenantRef(tenant_id, slug, name, status), (RoleRef(role) if role else None)
+
+
 def resolve(session, slug, account_id=None):
     """(tenant, membership or None) for a request, in one query."""
     account_id = account_id if account_id is not None else -1
     row = session.execute(
-        select(Tenant.id, Tenant.slug, Tenant.name, Tenant.status, Membership.role)
+        select(*TENANT_COLUMNS)
         .outerjoin(Membership, and_(Membership.tenant_id == Tenant.id, Membership.account_id == account_id))
         .where(Tenant.slug == slug)
     ).first()
-    if row is None:
-        return None, None
-    return TenantRef(row.id, row.slug, row.name, row.status), (RoleRef(row.role) if row.role else None)
+    return _refs(row)
+
+
+def with_tenant(statement, slug):
+    """Extend a query selecting Account with the tenant at ``slug`` and the account's
+    role there, so a tenant request loads its user and its tenant in one round trip."""
+    return (
+        statement.outerjoin_from(Account, Tenant, Tenant.slug == slug)
+        .outerjoin_from(Tenant, Membership, and_(Membership.tenant_id == Tenant.id, Membership.account_id == Account.id))
+        .add_columns(*TENANT_COLUMNS)
+    )
+
+
+def tenant_refs(row):
+    """The (tenant, membership) at the end of a row from a with_tenant() query."""
+    return _refs(tuple(row)[-len(TENANT_COLUMNS):])
 
 
 def get_tenant(session, slug):

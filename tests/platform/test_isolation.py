@@ -177,3 +177,25 @@ def test_members_list_shows_only_this_tenants_members(client, login, make_tenant
 def test_schema_names_are_derived_one_to_one_from_slugs():
     assert schema_for("design-action") == "t_design_action"
     assert {t.schema for t in tenant_metadata.sorted_tables} == {"tenant"}
+
+
+def test_a_connection_is_replaced_after_serving_many_tenants(app, engine, make_tenant):
+    from sqlalchemy import create_engine
+
+    from coopnet.platform.tenancy import install_engine_hooks
+
+    slugs = [make_tenant()[0].slug for _ in range(5)]
+    small = create_engine(engine.url, pool_size=1, max_overflow=0)
+    install_engine_hooks(small, tenants_per_connection=3)
+    pids = []
+    try:
+        for slug in slugs:
+            with small.connect() as conn:
+                translated = conn.execution_options(schema_translate_map={"tenant": schema_for(slug)})
+                assert translated.execute(select(Invitation)).all() == []
+                pids.append(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar())
+    finally:
+        small.dispose()
+    # Tenants 1-4 share a connection; the fifth checkout finds it has served 4 > 3.
+    assert pids[:4] == [pids[0]] * 4
+    assert pids[4] != pids[0]
