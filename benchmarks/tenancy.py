@@ -192,7 +192,7 @@ def create_plain_table(app):
             )
 
 
-def wrk(url_paths, token, port, seconds=10, connections=16):
+def wrk(url_paths, token, port, seconds=10, connections=8):
     script = INSTANCE / "wrk.lua"
     paths = ", ".join(f'"{p}"' for p in url_paths)
     script.write_text(textwrap.dedent(f"""
@@ -207,7 +207,7 @@ def wrk(url_paths, token, port, seconds=10, connections=16):
         end
     """))
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}"],
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}"],
         capture_output=True, text=True, check=True,
     ).stdout
     line = [l for l in out.splitlines() if l.startswith("RESULT")][0].split()
@@ -242,7 +242,7 @@ def check_status(port, path, token):
 
 
 def bench_rps(app, port=8765, seconds=8, rounds=5):
-    print(f"\n## Requests per second under gunicorn on loopback (wrk, 16 connections, {seconds} s x {rounds} interleaved rounds, median)")
+    print(f"\n## Requests per second under gunicorn on loopback (1 gthread worker, wrk 1 thread 8 connections, {seconds} s x {rounds} interleaved rounds, median)")
     small = [f"rps-{i:04d}" for i in range(10)]
     large = small + [f"rps-{i:04d}" for i in range(10, 1000)]
     token = register(app, large, "rps@coop.example")
@@ -252,7 +252,7 @@ def bench_rps(app, port=8765, seconds=8, rounds=5):
         env = dict(os.environ, DATABASE_URL=app.config["DATABASE_URL"], REDIS_URL=app.config["REDIS_URL"],
                    COOPNET_INSTANCE=str(INSTANCE), PYTHONPATH=str(ROOT))
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "benchmarks.bench_app:app"],
         cwd=ROOT, env=env,
     )
