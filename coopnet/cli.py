@@ -1,5 +1,6 @@
 """The `coopnet` command: serve, worker, db upgrade, tenants ..., demo."""
 import os
+import signal
 import subprocess
 import sys
 
@@ -218,6 +219,8 @@ def worker_command(burst):
 def serve_command(host, port, demo, no_worker):
     """Migrate, then run the web app with a worker beside it (for laptops and trials)."""
     app = current_app._get_current_object()
+    if not os.environ.get("BASE_URL"):
+        app.config["BASE_URL"] = f"http://{host}:{port}"
     run_upgrade(quiet=True)
     if demo:
         from coopnet.demo import DEMO_LOGIN, load_demo
@@ -230,6 +233,8 @@ def serve_command(host, port, demo, no_worker):
         env = dict(os.environ, DATABASE_URL=app.config["DATABASE_URL"], REDIS_URL=app.config["REDIS_URL"])
         worker = subprocess.Popen([sys.executable, "-m", "coopnet", "worker"], env=env)
     click.echo(f"coopnet is running: open http://{host}:{port}/")
+    # systemd and `kill` send SIGTERM: leave through `finally` so the worker and Redis stop too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         from werkzeug.serving import run_simple
 

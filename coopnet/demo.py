@@ -61,7 +61,7 @@ def load_demo():
             add_member(db.session, tenant, _account(person_name, email), role)
         bind_tenant(db.session, slug)
         for email, role in invited:
-            with current_app.test_request_context():
+            with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
                 link = lambda token: url_for("tenant.join", slug=slug, token=token, _external=True)  # noqa: E731
                 _, message = invite(db.session, tenant, admin, email, role, current_app.config["INVITATION_TTL"], link)
             deliver(db.session, message.id, {})  # no mail server in the demo: held in the outbox

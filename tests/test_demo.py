@@ -16,5 +16,6 @@ def test_demo_loads_the_stories_once(app, client, engine):
     assert {m["name"] for m in members} >= {"Erik", "Colin Sagan", "Alex Hage"}
     held = client.get("/c/quilted/api/v1/outbox").get_json()["messages"]
     assert [m["to"] for m in held] == ["michelle@quilted.example"] and held[0]["status"] == "held"
+    assert f"{app.config['BASE_URL']}/c/quilted/join/" in held[0]["body"]
     # Erik is not in Design Action: its pages stay closed to him.
     assert client.get("/c/design-action/api/v1/members").status_code == 404

@@ -118,6 +118,25 @@ def test_every_tenant_route_refuses_a_member_of_another_tenant(app, client, logi
     assert [(i["email"], i["state"]) for i in invitations] == [("michelle@quilted.example", "pending")]
 
 
+def test_a_token_of_another_tenants_member_opens_nothing(app, client, login, make_tenant):
+    _, quilted_admin = make_tenant("quilted", name="Quilted Secret Name")
+    _, outsider = make_tenant("design-action")
+    login(outsider.email)
+    secret = client.post("/api/v1/tokens", json={"name": "script"}).get_json()["secret"]
+    client.delete("/api/v1/session")
+    bearer = app.test_client()
+    auth = {"Authorization": f"Bearer {secret}"}
+    assert bearer.get("/c/design-action/api/v1/", headers=auth).status_code == 200
+    for path in ("/c/quilted/api/v1/", "/c/quilted/api/v1/members", "/c/quilted/api/v1/invitations", "/c/quilted/api/v1/outbox"):
+        response = bearer.get(path, headers=auth)
+        assert response.status_code == 404, path
+        assert "Quilted Secret Name" not in response.get_data(as_text=True)
+    response = bearer.post("/c/quilted/api/v1/invitations", json={"email": "spy@example.org"}, headers=auth)
+    assert response.status_code == 404
+    login(quilted_admin.email)
+    assert client.get("/c/quilted/api/v1/invitations").get_json()["invitations"] == []
+
+
 def test_tenant_pages_need_a_login(app, client, make_tenant):
     make_tenant("quilted")
     page = client.get("/c/quilted/members")
