@@ -27,7 +27,6 @@ def app(tmp_path_factory):
         "REDIS_URL": None,
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,
-        "SERVER_NAME": "coopnet.test",
     })
     with app.app_context():
         upgrade_shared(_db.engine)
