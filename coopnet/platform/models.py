@@ -35,7 +35,19 @@ class Account(UserMixin, db.Model):
 Index("uq_accounts_email_lower", func.lower(Account.email), unique=True)
 
 
-class Tenant(db.Model):
+class TenantFacts:
+    """What follows from a tenant's slug and status, for the model and for TenantRef."""
+
+    @property
+    def schema(self):
+        return schema_for(self.slug)
+
+    @property
+    def is_suspended(self):
+        return self.status == "suspended"
+
+
+class Tenant(TenantFacts, db.Model):
     __tablename__ = "tenants"
     __table_args__ = (CheckConstraint("status IN ('active', 'suspended')", name="status"),)
 
@@ -47,14 +59,6 @@ class Tenant(db.Model):
     suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="tenant", cascade="all, delete-orphan", passive_deletes=True)
-
-    @property
-    def schema(self):
-        return schema_for(self.slug)
-
-    @property
-    def is_suspended(self):
-        return self.status == "suspended"
 
 
 class Membership(db.Model):

@@ -8,9 +8,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.platform.accounts import account_problems, create_account, name_problem
-from coopnet.platform.models import ROLES, Account, Membership, Tenant, utcnow
+from coopnet.platform.models import ROLES, Account, Membership, Tenant, TenantFacts, utcnow
 from coopnet.platform.provisioning import drop_schema, provision_schema
-from coopnet.platform.tenancy import schema_for
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$")
 RESERVED_SLUGS = frozenset(
@@ -35,21 +34,13 @@ def slug_problem(slug):
 
 
 @dataclass(frozen=True)
-class TenantRef:
+class TenantRef(TenantFacts):
     """What a request needs of its tenant, read once per request."""
 
     id: int
     slug: str
     name: str
     status: str
-
-    @property
-    def schema(self):
-        return schema_for(self.slug)
-
-    @property
-    def is_suspended(self):
-        return self.status == "suspended"
 
 
 @dataclass(frozen=True)
