@@ -1,24 +1,25 @@
-"""HTML forms of the platform pages. Rules live in the services; these only carry fields."""
+"""HTML forms of the platform pages. Rules live in the services (so a form shows every
+problem at once); these only carry fields and the CSRF token."""
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import InputRequired
 
 
 class SignupForm(FlaskForm):
-    name = StringField("Co-op name", validators=[InputRequired("Enter your co-op's name.")])
-    slug = StringField("Address", validators=[InputRequired("Choose an address for your co-op.")],
+    name = StringField("Co-op name")
+    slug = StringField("Address",
                        description="3-40 lower-case letters, digits and dashes; your space will be at /c/<address>/")
-    founder_name = StringField("Your name", validators=[InputRequired("Enter your name.")])
-    email = EmailField("Your email", validators=[InputRequired("Enter an email address.")])
-    password = PasswordField("Password", validators=[InputRequired("Choose a password.")],
+    founder_name = StringField("Your name")
+    email = EmailField("Your email")
+    password = PasswordField("Password",
                              description="At least 10 characters.")
 
 
 class FoundAnotherForm(FlaskForm):
     """Signup for someone already logged in: the co-op only."""
 
-    name = StringField("Co-op name", validators=[InputRequired("Enter your co-op's name.")])
-    slug = StringField("Address", validators=[InputRequired("Choose an address for your co-op.")],
+    name = StringField("Co-op name")
+    slug = StringField("Address",
                        description="3-40 lower-case letters, digits and dashes; your space will be at /c/<address>/")
 
 
@@ -29,7 +30,7 @@ class LoginForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
-    name = StringField("Token name", validators=[InputRequired("Name the token, e.g. 'bookkeeping script'.")])
+    name = StringField("Token name")
 
 
 class EmptyForm(FlaskForm):

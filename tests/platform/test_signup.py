@@ -174,11 +174,12 @@ def test_signup_form_shows_each_field_and_reason(client, engine):
     token = csrf_token(client, "/signup")
     response = client.post("/signup", data={
         "csrf_token": token, "name": "Q" * 300, "slug": "www",
-        "founder_name": "Erik", "email": "erik@quilted.example", "password": "short",
+        "founder_name": "", "email": "erik@quilted.example", "password": "short",
     })
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "There is a problem" in page
+    assert "Enter your name." in page  # every problem at once, not only the first
     assert "Your co-op&#39;s name has at most 200 characters." in page
     assert "&#39;www&#39; is reserved" in page
     assert "at least 10 characters" in page
