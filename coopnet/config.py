@@ -49,6 +49,7 @@ def load_config(env=None, **overrides):
         "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", "65536")),
         "LOGIN_ACCOUNT_LIMIT": env.get("LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
         "LOGIN_ADDRESS_LIMIT": env.get("LOGIN_ADDRESS_LIMIT", "30 per 15 minutes"),
+        "SIGNUP_ADDRESS_LIMIT": env.get("SIGNUP_ADDRESS_LIMIT", "10 per day"),
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "coopnet"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RQ_QUEUES": ["default"],

@@ -7,7 +7,7 @@ from coopnet.errors import api_error
 from coopnet.extensions import db
 from coopnet.platform import accounts, tenants
 from coopnet.platform.schemas import LoginIn, MeOut, NewTokenOut, SessionOut, SignupIn, SignupOut, TokenIn, TokenListOut
-from coopnet.platform.throttle import throttle_login
+from coopnet.platform.throttle import throttle_login, throttle_signup
 
 blueprint = api_blueprint("platform_api", __name__, "/api/v1", "Accounts, sessions, tokens and co-op signup")
 
@@ -23,7 +23,8 @@ def hasher():
 @blueprint.route("/signup", methods=["POST"])
 @blueprint.arguments(SignupIn)
 @blueprint.response(201, SignupOut)
-@document_errors(blueprint, 400, 409, 415, 422)
+@document_errors(blueprint, 400, 409, 415, 422, 429)
+@throttle_signup
 def signup(data):
     """Sign a co-op up: its own schema, the founder's account, the founder as admin."""
     logged_in = current_user.is_authenticated

@@ -8,7 +8,7 @@ from coopnet.errors import ServiceError
 from coopnet.extensions import db
 from coopnet.platform import accounts, tenants
 from coopnet.platform.forms import SIGNUP_FIELDS, EmptyForm, FoundAnotherForm, LoginForm, SignupForm, TokenForm, apply_errors
-from coopnet.platform.throttle import throttle_login
+from coopnet.platform.throttle import throttle_login, throttle_signup
 
 blueprint = Blueprint("platform", __name__)
 
@@ -31,6 +31,7 @@ def home():
 
 
 @blueprint.route("/signup", methods=["GET", "POST"])
+@throttle_signup
 def signup():
     form = FoundAnotherForm() if current_user.is_authenticated else SignupForm()
     status = 200

@@ -201,3 +201,16 @@ def test_missing_csrf_token_is_refused(client, engine):
     response = client.post("/signup", data={"name": "Quilted", "slug": "quilted"})
     assert response.status_code == 400
     assert counts(engine)["tenants"] == 0
+
+
+def test_one_address_can_create_only_so_many_coops(app, client, engine, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNUP_ADDRESS_LIMIT", "2 per day")
+    assert client.post("/api/v1/signup", json=signup_body(slug="www")).status_code == 422
+    for i in range(2):
+        body = signup_body(slug=f"coop-{i}", founder_email=f"founder{i}@example.org")
+        assert client.post("/api/v1/signup", json=body).status_code == 201
+    # The refused attempt did not count; the two created co-ops did.
+    third = client.post("/api/v1/signup", json=signup_body(slug="coop-2", founder_email="founder2@example.org"))
+    assert third.status_code == 429
+    assert third.get_json()["error"]["code"] == "too_many_requests"
+    assert counts(engine)["tenants"] == 2
