@@ -206,6 +206,12 @@ def worker_command(burst):
 
     from coopnet.worker.queues import get_queue, redis_connection
 
+    from coopnet.extensions import db
+
+    # RQ forks a work-horse per job: the child must open its own database
+    # connections, never use ones it inherited from the parent.
+    engine = db.engine
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     queues = [get_queue(name) for name in current_app.config["RQ_QUEUES"]]
     Worker(queues, connection=redis_connection()).work(burst=burst)
 

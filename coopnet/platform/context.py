@@ -1,7 +1,7 @@
 """Tenant request context: resolve /c/<slug>, bind the session, check membership and role."""
 from functools import wraps
 
-from flask import Blueprint, abort, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from coopnet.errors import Forbidden, NotFound, is_api_request
@@ -25,8 +25,9 @@ def tenant_blueprint(name, import_name, **kwargs):
 
 
 def _pull_tenant(endpoint, values):
-    slug = (values or {}).get("slug")
-    # Loading the user first lets the loader read tenant and role in its own query.
+    slug = values.get("slug")
+    # Load the user while the slug is still in request.view_args (``values`` is that
+    # dict): the loader then reads tenant and role in the same query.
     account_id = current_user.id if current_user.is_authenticated else None
     values.pop("slug", None)
     resolved = g.pop("tenant_resolution", None)
@@ -54,8 +55,6 @@ def public_tenant_route(view):
 
 
 def _check_membership():
-    from flask import current_app
-
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "public_in_tenant", False):
         return None

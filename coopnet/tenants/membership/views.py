@@ -5,7 +5,7 @@ from flask_login import current_user, login_user
 from coopnet.errors import ServiceError
 from coopnet.extensions import db
 from coopnet.platform import accounts, tenants
-from coopnet.platform.context import public_tenant_route, require_role, tenant_role
+from coopnet.platform.context import has_role, public_tenant_route, require_role, tenant_role
 from coopnet.platform.forms import EmptyForm, apply_errors
 from coopnet.tenants.membership import services
 from coopnet.tenants.membership.forms import InviteForm, JoinForm
@@ -45,7 +45,7 @@ def register(blueprint):
             else:
                 status = 422
         rows = tenants.members_of(db.session, g.tenant)
-        invitations = services.list_invitations(db.session) if g.membership.role == "admin" else []
+        invitations = services.list_invitations(db.session) if has_role("admin") else []
         return render_template(
             "tenants/members.html", form=form, rows=rows, invitations=invitations, revoke_form=EmptyForm()
         ), status
@@ -81,7 +81,7 @@ def register(blueprint):
                 db.session.commit()
             except ServiceError as error:
                 db.session.rollback()
-                apply_errors(form, error, {"email": "name"})
+                apply_errors(form, error)
                 status = error.status
             else:
                 login_user(account)
