@@ -1,6 +1,4 @@
 """Tenant jobs on the real RQ queue: they run inside their tenant and nowhere else."""
-import socket
-
 import pytest
 from sqlalchemy import select
 
@@ -8,7 +6,7 @@ from coopnet.extensions import db as _db
 from coopnet.platform.tenancy import bind_tenant, current_schema
 from coopnet.tenants.membership.models import Invitation
 from coopnet.tenants.outbox.models import OutboxMessage
-from coopnet.tenants.outbox.services import compose, deliver
+from coopnet.tenants.outbox.services import compose
 from coopnet.worker.queues import _TENANT_JOBS, run_tenant_job, tenant_job
 from tests.conftest import run_jobs
 
@@ -80,44 +78,12 @@ def test_only_declared_jobs_can_run(app, make_tenant):
     assert "os:system" not in _TENANT_JOBS
 
 
-def test_delivery_through_a_real_smtp_server(app, make_tenant):
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    received = []
-
-    class Collect(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        make_tenant("quilted")
-        with app.app_context():
-            bind_tenant(_db.session, "quilted")
-            message = compose(_db.session, "michelle@quilted.example", "Welcome", "Hello Michelle")
-            _db.session.commit()
-            mail = dict(app.config, MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-            delivered = deliver(_db.session, message.id, mail)
-            _db.session.commit()
-            assert delivered.status == "sent" and delivered.sent_at is not None
-    finally:
-        controller.stop()
-    assert len(received) == 1
-    assert received[0]["To"] == "michelle@quilted.example"
-    assert received[0]["Subject"] == "Welcome"
-
-
-def test_failed_delivery_is_recorded_for_retry(app, make_tenant):
-    make_tenant("quilted")
-    with app.app_context():
-        bind_tenant(_db.session, "quilted")
-        message = compose(_db.session, "x@example.org", "Hi", "Hi")
-        _db.session.commit()
-        # Nothing listens on port 9 on loopback: the connection is refused.
-        result = deliver(_db.session, message.id, dict(app.config, MAIL_SERVER="127.0.0.1", MAIL_PORT=9))
-        assert result.status == "queued" and result.attempts == 1 and result.error
+def test_the_worker_command_delivers_in_a_forked_work_horse(app, client, login, make_tenant):
+    """`coopnet worker --burst`: the real RQ Worker, which forks a child for each job."""
+    _, admin = make_tenant("quilted")
+    login(admin.email)
+    assert client.post("/c/quilted/api/v1/invitations", json={"email": "kyle@quilted.example"}).status_code == 201
+    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    messages = client.get("/c/quilted/api/v1/outbox").get_json()["messages"]
+    assert [(m["to"], m["status"]) for m in messages] == [("kyle@quilted.example", "held")]
