@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from coopnet.errors import Conflict, ValidationFailed
 from coopnet.platform.accounts import find_account
-from coopnet.platform.migrate import tenant_versions, upgrade_tenant
+from coopnet.platform.migrate import tenant_script, tenant_versions, upgrade_tenant
 from coopnet.platform.models import Account, Membership, Tenant
 from coopnet.platform.provisioning import quote_schema
 from coopnet.platform.tenants import get_tenant, require_tenant, slug_problem
@@ -70,6 +70,12 @@ def read_export(path):
         raise ValidationFailed(f"{path} is not a coopnet tenant export: {exc}")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValidationFailed(f"{path} is not a coopnet tenant export.")
+    revisions = {r.revision for r in tenant_script().walk_revisions()}
+    if data.get("revision") not in revisions:
+        raise ValidationFailed(
+            f"{path} was exported at tenant revision {data.get('revision')!r}, which this version of "
+            "coopnet does not know; import it with the version that exported it, or a newer one."
+        )
     return data
 
 

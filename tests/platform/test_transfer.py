@@ -46,6 +46,13 @@ def test_import_refuses_a_taken_slug_or_a_bad_file_and_leaves_nothing(app, make_
     assert taken.exit_code != 0 and "taken" in taken.output
     reserved = runner.invoke(args=["tenants", "import", str(path), "www"])
     assert reserved.exit_code != 0 and "reserved" in reserved.output
+    newer = tmp_path / "newer.json.gz"
+    with gzip.open(path, "rt") as fh:
+        dump = json.load(fh)
+    with gzip.open(newer, "wt") as fh:
+        json.dump(dict(dump, revision="ffff_from_the_future"), fh)
+    unknown = runner.invoke(args=["tenants", "import", str(newer), "quilted-two"])
+    assert unknown.exit_code != 0 and "does not know" in unknown.output
     junk = tmp_path / "junk.gz"
     junk.write_bytes(b"not gzip at all")
     bad = runner.invoke(args=["tenants", "import", str(junk), "quilted-two"])
