@@ -74,7 +74,11 @@ def register_extensions(app):
     login_manager.login_message = "Log in to see that page."
     login_manager.login_message_category = "info"
     app.extensions["coopnet.hasher"] = password_hasher(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
-    app.extensions["coopnet.api"] = Api(app)
+    from coopnet.api import RowIdConverter
+
+    app.url_map.converters["id"] = RowIdConverter
+    app.extensions["coopnet.api"] = api = Api(app)
+    api.register_converter(RowIdConverter, lambda converter: {"type": "integer", "format": "int64", "minimum": 1})
 
     from coopnet.platform import auth  # noqa: F401  (user and request loaders)
 
@@ -97,7 +101,10 @@ def register_blueprints(app):
 def register_request_hooks(app):
     from flask import g
 
+    from coopnet.inputs import refuse_nul_bytes
     from coopnet.platform.context import has_role
+
+    app.before_request(refuse_nul_bytes)
 
     @app.context_processor
     def template_globals():

@@ -3,6 +3,7 @@ from flask import request
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
+from werkzeug.routing import IntegerConverter
 
 from coopnet.errors import api_error
 
@@ -15,6 +16,13 @@ class ErrorBody(Schema):
 
 class ErrorSchema(Schema):
     error = fields.Nested(ErrorBody, required=True)
+
+
+class RowIdConverter(IntegerConverter):
+    """`<id:...>`: a row id that fits PostgreSQL's bigint; anything else is a 404, not a 500."""
+
+    def __init__(self, map, **kwargs):
+        super().__init__(map, min=1, max=2**63 - 1)
 
 
 class Api(SmorestApi):

@@ -90,7 +90,7 @@ def create_token(data):
     return {"token": token.to_dict(), "secret": secret}
 
 
-@blueprint.route("/tokens/<int:token_id>", methods=["DELETE"])
+@blueprint.route("/tokens/<id:token_id>", methods=["DELETE"])
 @blueprint.response(204)
 @document_errors(blueprint, 401, 404)
 @login_required

@@ -106,7 +106,7 @@ def account():
     ), status
 
 
-@blueprint.post("/account/tokens/<int:token_id>/revoke")
+@blueprint.post("/account/tokens/<id:token_id>/revoke")
 @login_required
 def revoke_token(token_id):
     if EmptyForm().validate_on_submit():

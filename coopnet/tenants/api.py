@@ -61,7 +61,7 @@ def create_invitation(data):
     return send_invitation(data["email"], data["role"]).to_dict()
 
 
-@blueprint.route("/invitations/<int:invitation_id>", methods=["DELETE"])
+@blueprint.route("/invitations/<id:invitation_id>", methods=["DELETE"])
 @blueprint.response(204)
 @document_errors(blueprint, 401, 403, 404)
 @tenant_role("admin")

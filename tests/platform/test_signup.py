@@ -66,6 +66,8 @@ BAD_SIGNUPS = [
     ("bad email", signup_body(founder_email="not-an-email"), 422, "founder.email"),
     ("empty founder name", signup_body(founder_name=""), 422, "founder.name"),
     ("name of wrong type", signup_body(name=["Quilted"]), 422, "name"),
+    ("NUL in the name", signup_body(name="Quil\x00ted"), 422, "name"),
+    ("NUL in the founder's email", signup_body(founder_email="erik\x00@quilted.example"), 422, "founder.email"),
 ]
 
 
@@ -185,6 +187,13 @@ def test_signup_form_shows_each_field_and_reason(client, engine):
     assert "at least 10 characters" in page
     assert 'aria-invalid="true"' in page
     assert counts(engine) == {"tenants": 0, "accounts": 0, "memberships": 0, "schemas": 0}
+
+
+def test_nul_in_a_form_field_is_refused(client, engine):
+    token = csrf_token(client, "/login")
+    response = client.post("/login", data={"csrf_token": token, "email": "erik\x00@quilted.example", "password": "x" * 12})
+    assert response.status_code == 422
+    assert "NUL" in response.get_data(as_text=True)
 
 
 def test_forged_csrf_token_is_refused(client, engine):

@@ -50,7 +50,7 @@ def register(blueprint):
             "tenants/members.html", form=form, rows=rows, invitations=invitations, revoke_form=EmptyForm()
         ), status
 
-    @blueprint.post("/invitations/<int:invitation_id>/revoke")
+    @blueprint.post("/invitations/<id:invitation_id>/revoke")
     @tenant_role("admin")
     def revoke_invitation(invitation_id):
         services.revoke(db.session, invitation_id)
