@@ -1,6 +1,7 @@
 """The tenancy switch: bind a session to one tenant schema, fail loudly without one."""
 from flask_sqlalchemy.session import Session
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import scoped_session
 from sqlalchemy.sql.util import find_tables
 
 TENANT_SCHEMA = "tenant"
@@ -64,19 +65,20 @@ def install_engine_hooks(engine, tenants_per_connection):
 
 
 class TenantAwareSession(Session):
-    """Flask-SQLAlchemy session whose engine translates the placeholder schema.
+    """Flask-SQLAlchemy session that translates the placeholder schema.
 
-    ``bind_tenant`` stores the tenant schema in ``session.info``; every ORM
-    statement and flush then runs on ``engine.execution_options(
-    schema_translate_map={"tenant": "t_<slug>"})``, across commits too.
+    ``bind_tenant`` stores the tenant schema in ``session.info``; each connection
+    the session begins a transaction on then carries ``schema_translate_map=
+    {"tenant": "t_<slug>"}`` (see ``_translate_new_transaction``), so ORM queries
+    and flushes land in the tenant's schema across commits, on the one connection
+    the request already holds. With no tenant bound, a tenant table is refused.
     """
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
         if bind is not None:
             return bind
         engine = super().get_bind(mapper=mapper, clause=clause, **kwargs)
-        schema = self.info.get("tenant_schema")
-        if schema is None:
+        if self.info.get("tenant_schema") is None:
             tables = _tenant_tables_in(mapper, clause)
             if tables:
                 raise NoTenantBound(
@@ -84,32 +86,49 @@ class TenantAwareSession(Session):
                     "session. Tenant data is only reachable inside a tenant request, a "
                     "tenant job (enqueue_for_tenant) or after bind_tenant(session, slug)."
                 )
-            return engine
-        cached = self.info.get("tenant_engine")
-        if cached is None or cached[0] is not engine:
-            translated = engine.execution_options(schema_translate_map={TENANT_SCHEMA: schema})
-            cached = self.info["tenant_engine"] = (engine, translated)
-        return cached[1]
+        return engine
+
+
+def _translate(connection, schema):
+    # Connection.execution_options() changes this Connection in place (SQLAlchemy 2);
+    # the pooled DBAPI connection underneath keeps nothing when it goes back.
+    connection.execution_options(schema_translate_map={TENANT_SCHEMA: schema})
+
+
+@event.listens_for(TenantAwareSession, "after_begin")
+def _translate_new_transaction(session, transaction, connection):
+    schema = session.info.get("tenant_schema")
+    if schema is not None:
+        _translate(connection, schema)
+
+
+def _plain(session):
+    """The Session behind Flask-SQLAlchemy's scoped ``db.session``."""
+    return session() if isinstance(session, scoped_session) else session
 
 
 def bind_tenant(session, slug):
     """Point ``session`` at one tenant's schema. Switching tenants starts afresh:
     rows of the previous tenant are dropped from the identity map, since two
     tenants' rows can share a primary key."""
+    session = _plain(session)
     schema = schema_for(slug)
     if session.info.get("tenant_schema") not in (None, schema):
         session.rollback()
         session.expunge_all()
     session.info["tenant_schema"] = schema
-    session.info.pop("tenant_engine", None)
+    if session.in_transaction():
+        # The request's first queries (user, tenant, role) began it: translate
+        # from here on, on that same connection.
+        _translate(session.connection(), schema)
     return schema
 
 
 def unbind_tenant(session):
+    session = _plain(session)
     if session.info.pop("tenant_schema", None) is not None:
         session.rollback()
         session.expunge_all()
-    session.info.pop("tenant_engine", None)
 
 
 def current_schema(session):
