@@ -215,23 +215,33 @@ def wrk(url_paths, token, port, seconds=10, connections=8):
     return float(line[1]), int(line[2]), int(line[3])
 
 
-def cpu_seconds(pids):
-    """user+system CPU of these processes so far (their own, not their children's)."""
+def cpu_seconds(pids, reaped=False):
+    """user+system CPU of these processes so far; with ``reaped``, also that of their
+    children that have exited (PostgreSQL backends replaced during a run)."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])
+            if reaped:
+                total += int(fields[13]) + int(fields[14])
         except (OSError, IndexError, ValueError):
             pass
     return total / tick
 
 
-def server_pids(master):
-    children = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
-    postgres = subprocess.run(["pgrep", "-f", "postgres"], capture_output=True, text=True).stdout.split()
-    return [master, *map(int, children)], list(map(int, postgres))
+def children(pid):
+    return [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]
+
+
+def postgres_pids(app):
+    """This instance's postmaster and its current children (read afresh each time)."""
+    pgdata = str(INSTANCE / "pgdata")
+    for pid in subprocess.run(["pgrep", "-f", pgdata], capture_output=True, text=True).stdout.split():
+        if Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].endswith(b"postgres"):
+            return [int(pid), *children(pid)]
+    return []
 
 
 def check_status(port, path, token):
@@ -270,12 +280,12 @@ def bench_rps(app, port=8765, seconds=8, rounds=5):
                  "1000 tenants": [f"/c/{s}/api/v1/invitations" for s in large]}
         runs = {label: [] for label in cases}
         cpu = {label: [] for label in cases}
-        web, database = server_pids(server.pid)
+        web = [server.pid, *children(server.pid)]
         for _ in range(rounds):  # interleaved, so drift on a shared machine hits every case alike
             for label, paths in cases.items():
-                before = cpu_seconds(web), cpu_seconds(database)
+                before = cpu_seconds(web), cpu_seconds(postgres_pids(app), reaped=True)
                 result = wrk(paths, token, port, seconds)
-                after = cpu_seconds(web), cpu_seconds(database)
+                after = cpu_seconds(web), cpu_seconds(postgres_pids(app), reaped=True)
                 runs[label].append(result)
                 cpu[label].append(((after[0] - before[0]) / result[2] * 1000, (after[1] - before[1]) / result[2] * 1000))
         results, cost = {}, {}
