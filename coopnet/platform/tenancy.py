@@ -19,7 +19,7 @@ def schema_for(slug):
 def _tenant_tables_in(mapper, clause):
     # The mapper is enough for ORM statements (cheap); walking the clause is for
     # Core statements. What slips past (a tenant table joined to a platform
-    # entity) is caught by the engine's error hook: install_error_hook().
+    # entity) is caught by the engine's error hook in install_engine_hooks().
     if mapper is not None:
         tables = [inspect(mapper).local_table]
     elif clause is not None:
@@ -36,7 +36,7 @@ def install_engine_hooks(engine, tenants_per_connection):
        schema never exists, so reaching the server with it means nothing was bound.
     2. Replace a pooled connection once it has served ``tenants_per_connection``
        tenants: PostgreSQL caches catalog entries for every table a connection
-       touches (about 60 kB a tenant here, see BENCHMARKS.md) and never frees them.
+       touches (34-60 kB a tenant here, see BENCHMARKS.md) and never frees them.
     """
     from psycopg import errors
     from sqlalchemy import event
