@@ -9,7 +9,6 @@ from coopnet.extensions import db
 from coopnet.platform.tenancy import schema_for
 
 ROLES = ("admin", "member", "candidate")
-TENANT_STATUSES = ("active", "suspended")
 
 
 def utcnow():

@@ -58,9 +58,3 @@ def _run_script(connection, script):
     with connection.connection.dbapi_connection.cursor() as cursor:
         cursor.execute(script)
 
-
-def tenant_schemas(connection):
-    rows = connection.exec_driver_sql(
-        "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s ORDER BY nspname", ("t\\_%",)
-    )
-    return [r[0] for r in rows]

@@ -160,10 +160,6 @@ def delete_tenant(session, slug):
     session.commit()
 
 
-def list_tenants(session):
-    return session.scalars(select(Tenant).order_by(Tenant.slug)).all()
-
-
 def membership_of(session, tenant, account):
     if account is None or not getattr(account, "id", None):
         return None

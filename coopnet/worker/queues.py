@@ -25,29 +25,27 @@ def get_queue(name="default", app=None):
 
 
 def tenant_job(queue="default", retry=None):
-    """Declare a job that runs inside one tenant: ``fn.enqueue(slug, *ids)``.
+    """Declare a job that runs inside one tenant; enqueue it with enqueue_for_tenant.
 
     Jobs take ids and plain values, never ORM objects. Only functions declared
     here can be run by run_tenant_job, whatever a queue message says."""
 
     def decorate(fn):
-        target = f"{fn.__module__}:{fn.__qualname__}"
-        _TENANT_JOBS[target] = fn
-
-        def enqueue(slug, *args, **kwargs):
-            return get_queue(queue).enqueue(
-                run_tenant_job, slug, target, args, kwargs, retry=retry, description=f"{target} for {slug}"
-            )
-
-        fn.enqueue = enqueue
-        fn.job_target = target
+        fn.job_target = f"{fn.__module__}:{fn.__qualname__}"
+        fn.job_queue, fn.job_retry = queue, retry
+        _TENANT_JOBS[fn.job_target] = fn
         return fn
 
     return decorate
 
 
 def enqueue_for_tenant(slug, fn, *args, **kwargs):
-    return fn.enqueue(slug, *args, **kwargs)
+    """Queue ``fn(*args, **kwargs)`` to run inside tenant ``slug`` and nowhere else."""
+    if _TENANT_JOBS.get(getattr(fn, "job_target", None)) is not fn:
+        raise LookupError(f"{fn!r} is not declared with @tenant_job")
+    return get_queue(fn.job_queue).enqueue(
+        run_tenant_job, slug, fn.job_target, args, kwargs, retry=fn.job_retry, description=f"{fn.job_target} for {slug}"
+    )
 
 
 def _resolve(target):

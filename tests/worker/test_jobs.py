@@ -7,7 +7,7 @@ from coopnet.platform.tenancy import bind_tenant, current_schema
 from coopnet.tenants.membership.models import Invitation
 from coopnet.tenants.outbox.models import OutboxMessage
 from coopnet.tenants.outbox.services import compose
-from coopnet.worker.queues import _TENANT_JOBS, run_tenant_job, tenant_job
+from coopnet.worker.queues import _TENANT_JOBS, enqueue_for_tenant, run_tenant_job, tenant_job
 from tests.conftest import run_jobs
 
 
@@ -38,8 +38,8 @@ def test_job_runs_inside_its_tenant_only(app, make_tenant):
     seed_invitation(app, "design-action", "b@designaction.example")
     seed_invitation(app, "design-action", "c@designaction.example")
     with app.app_context():
-        job_a = count_invitations.enqueue("quilted")
-        job_b = count_invitations.enqueue("design-action")
+        job_a = enqueue_for_tenant("quilted", count_invitations)
+        job_b = enqueue_for_tenant("design-action", count_invitations)
     run_jobs(app)
     assert job_a.return_value() == ("t_quilted", 1)
     assert job_b.return_value() == ("t_design_action", 2)
@@ -49,7 +49,7 @@ def test_job_writes_land_in_its_tenant(app, make_tenant):
     make_tenant("quilted")
     make_tenant("design-action")
     with app.app_context():
-        add_outbox_note.enqueue("quilted", "only for quilted")
+        enqueue_for_tenant("quilted", add_outbox_note, "only for quilted")
     run_jobs(app)
     with app.app_context():
         bind_tenant(_db.session, "quilted")
@@ -76,6 +76,8 @@ def test_only_declared_jobs_can_run(app, make_tenant):
     with app.app_context(), pytest.raises(LookupError):
         run_tenant_job("quilted", "os:system", ("echo hi",), {})
     assert "os:system" not in _TENANT_JOBS
+    with app.app_context(), pytest.raises(LookupError):
+        enqueue_for_tenant("quilted", print, "not a tenant job")
 
 
 def test_the_worker_command_delivers_in_a_forked_work_horse(app, client, login, make_tenant):

@@ -10,6 +10,7 @@ from coopnet.platform.forms import EmptyForm, apply_errors
 from coopnet.tenants.membership import services
 from coopnet.tenants.membership.forms import InviteForm, JoinForm
 from coopnet.tenants.outbox.jobs import deliver_message
+from coopnet.worker.queues import enqueue_for_tenant
 
 
 def join_link(token):
@@ -22,7 +23,7 @@ def send_invitation(email, role):
         db.session, g.tenant, current_user, email, role, current_app.config["INVITATION_TTL"], join_link
     )
     db.session.commit()
-    deliver_message.enqueue(g.tenant.slug, message.id)
+    enqueue_for_tenant(g.tenant.slug, deliver_message, message.id)
     return invitation
 
 
