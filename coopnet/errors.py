@@ -88,8 +88,9 @@ def http_exception_response(error):
             fields.update(flatten_messages(location))
         return api_error(422, "validation_failed", "Some fields are missing or invalid.", fields)
     headers = {}
-    if status == 429:
-        headers["Retry-After"] = "900"
+    limit = getattr(error, "limit", None)  # flask-limiter's RateLimitExceeded
+    if status == 429 and limit is not None:
+        headers["Retry-After"] = str(limit.limit.get_expiry())
     description = error.description if isinstance(error.description, str) else HTTP_CODES.get(status, "error")
     return api_error(status, HTTP_CODES.get(status, "error"), description, headers=headers)
 

@@ -68,6 +68,10 @@ def test_same_table_names_hold_separate_rows(app, client, login, make_tenant):
     invite(client, "design-action", "printer@designaction.example")
     emails = [i["email"] for i in client.get("/c/design-action/api/v1/invitations").get_json()["invitations"]]
     assert sorted(emails) == ["designer@designaction.example", "printer@designaction.example"]
+    page = client.get("/c/design-action/members").get_data(as_text=True)
+    assert "designer@designaction.example" in page and "michelle@quilted.example" not in page
+    outbox = client.get("/c/design-action/outbox").get_data(as_text=True)
+    assert "printer@designaction.example" in outbox and "michelle@quilted.example" not in outbox
     with app.app_context():
         for slug, expected in (("quilted", 1), ("design-action", 2)):
             bind_tenant(_db.session, slug)
