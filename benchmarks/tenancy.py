@@ -376,16 +376,21 @@ def bench_memory(app, n=1000):
 
 
 def main(which):
+    from coopnet.embedded import stop_redis
+
     app = make_app()
     print(f"coopnet tenancy benchmarks; PostgreSQL {app_version(app)}; {os.cpu_count()} CPUs; instance {INSTANCE}")
-    if which in ("provision", "all"):
-        bench_provision(app)
-    if which in ("migrate", "all"):
-        bench_migrate(app)
-    if which in ("rps", "all"):
-        bench_rps(app)
-    if which in ("memory", "all"):
-        bench_memory(app)
+    try:
+        if which in ("provision", "all"):
+            bench_provision(app)
+        if which in ("migrate", "all"):
+            bench_migrate(app)
+        if which in ("rps", "all"):
+            bench_rps(app)
+        if which in ("memory", "all"):
+            bench_memory(app)
+    finally:
+        stop_redis(app.instance_path)
 
 
 def app_version(app):
