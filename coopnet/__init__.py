@@ -32,7 +32,6 @@ def configure_services(app):
     app.config["DATABASE_URL"] = embedded.normalise_database_url(url) if url else embedded.postgres_url(app.instance_path)
     app.config["EMBEDDED_REDIS"] = not app.config["REDIS_URL"]
     app.config["REDIS_URL"] = app.config["REDIS_URL"] or embedded.redis_url(app.instance_path)
-    app.config["EMBEDDED_SERVICES"] = not url
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"].update(

@@ -204,9 +204,8 @@ def worker_command(burst):
     """Run an RQ worker on REDIS_URL."""
     from rq import Worker
 
-    from coopnet.worker.queues import get_queue, redis_connection
-
     from coopnet.extensions import db
+    from coopnet.worker.queues import get_queue, redis_connection
 
     # RQ forks a work-horse per job: the child must open its own database
     # connections, never use ones it inherited from the parent.

@@ -18,10 +18,6 @@ def load_config(env=None, **overrides):
         "DATABASE_URL": env.get("DATABASE_URL") or None,
         "REDIS_URL": env.get("REDIS_URL") or None,
         "PLATFORM_DOMAIN": (env.get("PLATFORM_DOMAIN") or "").lower().strip(".") or None,
-        # Where people reach the app, for links made outside a request (demo data, jobs).
-        "BASE_URL": env.get("BASE_URL") or (
-            f"https://{env['PLATFORM_DOMAIN'].lower().strip('.')}" if env.get("PLATFORM_DOMAIN") else "http://127.0.0.1:5000"
-        ),
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
@@ -68,6 +64,9 @@ def load_config(env=None, **overrides):
             "security": [{"bearerAuth": []}, {"cookieAuth": []}],
         },
     }
+    # Where people reach the app, for links made outside a request (demo data, jobs).
+    domain = config["PLATFORM_DOMAIN"]
+    config["BASE_URL"] = env.get("BASE_URL") or (f"https://{domain}" if domain else "http://127.0.0.1:5000")
     config.update(overrides)
     if config["ENV_NAME"] == "production":
         check_production(config)

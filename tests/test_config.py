@@ -26,6 +26,12 @@ def test_development_has_embedded_defaults():
     config = load_config({})
     assert config["DATABASE_URL"] is None and config["REDIS_URL"] is None
     assert config["SESSION_COOKIE_SECURE"] is False
+    assert config["BASE_URL"] == "http://127.0.0.1:5000"
+
+
+def test_base_url_follows_the_platform_domain():
+    assert load_config({"PLATFORM_DOMAIN": "Coop.Example."})["BASE_URL"] == "https://coop.example"
+    assert load_config({"PLATFORM_DOMAIN": "coop.example", "BASE_URL": "https://app.example"})["BASE_URL"] == "https://app.example"
 
 
 def test_subdomain_serves_the_tenant(app, db, make_tenant, login):

@@ -5,22 +5,22 @@ from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import InputRequired
 
 
+SLUG_HELP = "3-40 lower-case letters, digits and dashes; your space will be at /c/<address>/"
+
+
 class SignupForm(FlaskForm):
     name = StringField("Co-op name")
-    slug = StringField("Address",
-                       description="3-40 lower-case letters, digits and dashes; your space will be at /c/<address>/")
+    slug = StringField("Address", description=SLUG_HELP)
     founder_name = StringField("Your name")
     email = EmailField("Your email")
-    password = PasswordField("Password",
-                             description="At least 10 characters.")
+    password = PasswordField("Password", description="At least 10 characters.")
 
 
 class FoundAnotherForm(FlaskForm):
     """Signup for someone already logged in: the co-op only."""
 
     name = StringField("Co-op name")
-    slug = StringField("Address",
-                       description="3-40 lower-case letters, digits and dashes; your space will be at /c/<address>/")
+    slug = StringField("Address", description=SLUG_HELP)
 
 
 class LoginForm(FlaskForm):

@@ -39,7 +39,6 @@ def install_engine_hooks(engine, tenants_per_connection):
        touches (34-60 kB a tenant here, see BENCHMARKS.md) and never frees them.
     """
     from psycopg import errors
-    from sqlalchemy import event
     from sqlalchemy.exc import DisconnectionError
 
     @event.listens_for(engine, "before_cursor_execute")

@@ -15,5 +15,4 @@ class JoinForm(FlaskForm):
     """A new person accepting an invitation creates their account here."""
 
     name = StringField("Your name")
-    password = PasswordField("Choose a password",
-                             description="At least 10 characters.")
+    password = PasswordField("Choose a password", description="At least 10 characters.")
