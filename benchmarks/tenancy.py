@@ -7,7 +7,6 @@ Runs on a fresh embedded PostgreSQL in a temporary folder (or DATABASE_URL).
 `rps` needs wrk (Debian package `wrk`). Prints each figure with peak memory."""
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -19,13 +18,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import MetaData, select, text  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
 
 from coopnet import create_app  # noqa: E402
 from coopnet.extensions import db  # noqa: E402
-from coopnet.platform.migrate import tenant_head, tenant_script, upgrade_shared, upgrade_tenants  # noqa: E402
+from coopnet.platform.migrate import tenant_head, upgrade_shared, upgrade_tenants  # noqa: E402
 from coopnet.platform.provisioning import provision_schema  # noqa: E402
 from coopnet.platform.tenancy import schema_for  # noqa: E402
+from tests.rehearsal import tree_with_priority_column  # noqa: E402
 
 INSTANCE = Path(os.environ.get("BENCH_INSTANCE") or tempfile.mkdtemp(prefix="coopnet-bench-"))
 
@@ -136,23 +136,7 @@ def bench_migrate(app, n=1000, workers=2):
     start = time.perf_counter()
     register(app, slugs, "migrate@coop.example")
     print(f"created {n} tenant schemas in {time.perf_counter() - start:.1f} s")
-    location = INSTANCE / "tenant-migrations"
-    shutil.rmtree(location, ignore_errors=True)
-    shutil.copytree(tenant_script().dir, location)
-    (location / "versions" / "9000_bench_priority.py").write_text(textwrap.dedent(f'''
-        from alembic import op
-        import sqlalchemy as sa
-
-        revision = "9000"
-        down_revision = "{tenant_head()}"
-        branch_labels = None
-        depends_on = None
-
-        def upgrade():
-            op.add_column("outbox_messages", sa.Column("priority", sa.Integer(), nullable=True))
-            op.create_index("ix_outbox_messages_priority", "outbox_messages", ["priority"])
-    '''))
-    script = tenant_script(str(location))
+    script = tree_with_priority_column(INSTANCE / "tenant-migrations")
     with app.app_context():
         schemas = [schema_for(s) for s in slugs]
         start = time.perf_counter()
@@ -327,7 +311,6 @@ def bench_rps(app, port=8765, seconds=8, rounds=5):
 
 def bench_memory(app, n=1000):
     print(f"\n## One database connection serving every one of {n} tenants")
-    from coopnet.platform.tenancy import bind_tenant
     from coopnet.tenants.membership.models import Invitation
     from coopnet.tenants.outbox.models import OutboxMessage
 

@@ -1,13 +1,10 @@
 """Provisioning at head, `coopnet db upgrade` over many schemas, resuming after a failure."""
-import shutil
-import textwrap
-
-from sqlalchemy import select
 
 from coopnet.extensions import db as _db
-from coopnet.platform.migrate import tenant_head, tenant_script, tenant_versions, upgrade_tenant, upgrade_tenants
+from coopnet.platform.migrate import tenant_head, tenant_versions, upgrade_tenant, upgrade_tenants
 from coopnet.platform.models import Tenant
 from coopnet.platform.provisioning import provision_schema
+from tests.rehearsal import NEW_REVISION, tree_with_priority_column
 
 SHAPE_SQL = """
 SELECT 'column', c.table_name || '.' || c.column_name || ' ' || c.data_type || ' ' || c.is_nullable
@@ -79,28 +76,13 @@ def test_db_upgrade_migrates_every_tenant_and_resumes_after_a_failure(app, engin
 
 def test_a_new_tenant_migration_reaches_every_schema(app, engine, make_tenant, tmp_path):
     """Add a column and an index in a new revision and apply it to many tenants."""
-    location = tmp_path / "tenant"
-    shutil.copytree(tenant_script().dir, location)
-    (location / "versions" / "9999_test_column.py").write_text(textwrap.dedent(f'''
-        from alembic import op
-        import sqlalchemy as sa
-
-        revision = "9999"
-        down_revision = "{tenant_head()}"
-        branch_labels = None
-        depends_on = None
-
-        def upgrade():
-            op.add_column("outbox_messages", sa.Column("priority", sa.Integer(), nullable=True))
-            op.create_index("ix_outbox_messages_priority", "outbox_messages", ["priority"])
-    '''))
-    script = tenant_script(str(location))
+    script = tree_with_priority_column(tmp_path / "tenant")
     schemas = [make_tenant()[0].schema for _ in range(12)]
     pending, upgraded, failed = upgrade_tenants(engine, schemas, workers=3, script=script)
     assert failed == {}
     assert sorted(upgraded) == sorted(schemas) == sorted(pending)
     with engine.connect() as conn:
-        assert set(tenant_versions(conn, schemas).values()) == {"9999"}
+        assert set(tenant_versions(conn, schemas).values()) == {NEW_REVISION}
         columns = conn.exec_driver_sql(
             "SELECT count(*) FROM information_schema.columns WHERE column_name = 'priority' AND table_schema LIKE %s", ("t\\_coop%",)
         ).scalar()

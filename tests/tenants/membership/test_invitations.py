@@ -2,12 +2,11 @@
 import re
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from coopnet.extensions import db as _db
 from coopnet.platform.tenancy import bind_tenant
 from coopnet.tenants.membership.models import Invitation
-from coopnet.tenants.outbox.models import OutboxMessage
 from tests.conftest import PASSWORD, counts, csrf_token, run_jobs
 
 

@@ -1,0 +1,29 @@
+"""A copy of the tenant migration tree with one new revision (a column and an index),
+for rehearsing `db upgrade` in tests and in benchmarks/tenancy.py."""
+import shutil
+import textwrap
+
+from coopnet.platform.migrate import tenant_head, tenant_script
+
+NEW_REVISION = "9999"
+
+
+def tree_with_priority_column(location):
+    """Copy the tenant tree to ``location`` and add revision 9999 adding
+    outbox_messages.priority with its index. Returns the ScriptDirectory."""
+    shutil.rmtree(location, ignore_errors=True)
+    shutil.copytree(tenant_script().dir, location)
+    (location / "versions" / f"{NEW_REVISION}_priority.py").write_text(textwrap.dedent(f'''
+        from alembic import op
+        import sqlalchemy as sa
+
+        revision = "{NEW_REVISION}"
+        down_revision = "{tenant_head()}"
+        branch_labels = None
+        depends_on = None
+
+        def upgrade():
+            op.add_column("outbox_messages", sa.Column("priority", sa.Integer(), nullable=True))
+            op.create_index("ix_outbox_messages_priority", "outbox_messages", ["priority"])
+    '''))
+    return tenant_script(str(location))
