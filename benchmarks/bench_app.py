@@ -3,6 +3,8 @@
 `/plain/invitations` is the tenant page's twin without tenancy: the same query,
 the same response schema and the same token auth, but on a table in the shared
 schema, with no slug to resolve, no membership to check, no schema to bind."""
+
+from coopnet.tenants.schemas import InvitationListOut
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -10,7 +12,6 @@ from coopnet import create_app
 from coopnet.api import api_blueprint
 from coopnet.extensions import db
 from coopnet.tenants.membership.models import Invitation
-from coopnet.tenants.schemas import InvitationListOut
 
 plain = api_blueprint("plain", __name__, "/plain", "benchmark baseline")
 

@@ -5,6 +5,7 @@ tenant page throughput against a page without tenancy, and per-connection memory
 
 Runs on a fresh embedded PostgreSQL in a temporary folder (or DATABASE_URL).
 `rps` needs wrk (Debian package `wrk`). Prints each figure with peak memory."""
+
 import os
 import resource
 import statistics
@@ -21,10 +22,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select, text  # noqa: E402
 
 from coopnet import create_app  # noqa: E402
+from coopnet.database import schema_for  # noqa: E402
 from coopnet.extensions import db  # noqa: E402
 from coopnet.platform.migrate import tenant_head, upgrade_shared, upgrade_tenants  # noqa: E402
 from coopnet.platform.provisioning import provision_schema  # noqa: E402
-from coopnet.platform.tenancy import schema_for  # noqa: E402
 from tests.rehearsal import tree_with_priority_column  # noqa: E402
 
 INSTANCE = Path(os.environ.get("BENCH_INSTANCE") or tempfile.mkdtemp(prefix="coopnet-bench-"))
@@ -43,9 +44,12 @@ def backend_memory(connection):
     Private memory leaves out shared buffers, which every backend maps."""
     pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
     rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    private = sum(int(line.split()[1]) for line in rollup.splitlines() if line.startswith(("Private_Clean", "Private_Dirty"))) / 1024
+    private = (
+        sum(int(line.split()[1]) for line in rollup.splitlines() if line.startswith(("Private_Clean", "Private_Dirty")))
+        / 1024
+    )
     status = Path(f"/proc/{pid}/status").read_text()
-    hwm = [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM")][0]
+    hwm = next(int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM"))
     cache = connection.exec_driver_sql(
         "SELECT coalesce(sum(total_bytes), 0) FROM pg_backend_memory_contexts WHERE name = 'CacheMemoryContext'"
     ).scalar()
@@ -67,7 +71,9 @@ def register(app, slugs, owner_email="bench@coop.example"):
 
     with app.app_context():
         hasher = app.extensions["coopnet.hasher"]
-        account = find_account(db.session, owner_email) or create_account(db.session, hasher, "Bench", owner_email, "bench-password-123")
+        account = find_account(db.session, owner_email) or create_account(
+            db.session, hasher, "Bench", owner_email, "bench-password-123"
+        )
         for i, slug in enumerate(slugs, 1):
             tenant = Tenant(slug=slug, name=slug.replace("-", " ").title())
             db.session.add(tenant)
@@ -90,7 +96,7 @@ def report(label, values_ms, extra=""):
 
 def bench_provision(app, n=100):
     print(f"\n## Provisioning one tenant ({n} runs, {len(tenant_tables())} tables at revision {tenant_head()})")
-    from coopnet.tenants.registry import tenant_metadata
+    from coopnet.database import TenantModel
 
     with app.app_context():
         engine = db.engine
@@ -109,25 +115,33 @@ def bench_provision(app, n=100):
             start = time.perf_counter()
             with engine.begin() as conn:
                 conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-                tenant_metadata.create_all(conn.execution_options(schema_translate_map={"tenant": schema}), checkfirst=True)
+                TenantModel.metadata.create_all(
+                    conn.execution_options(schema_translate_map={"tenant": schema}), checkfirst=True
+                )
             create_all.append((time.perf_counter() - start) * 1000)
         report("metadata.create_all with existence checks (for comparison)", create_all)
         client = app.test_client()
         for i in range(min(n, 30)):
-            body = {"name": f"Bench Coop {i}", "slug": f"bench-signup-{i}",
-                    "founder": {"name": "Founder", "email": f"founder{i}@bench.example", "password": "bench-password-123"}}
+            body = {
+                "name": f"Bench Coop {i}",
+                "slug": f"bench-signup-{i}",
+                "founder": {"name": "Founder", "email": f"founder{i}@bench.example", "password": "bench-password-123"},
+            }
             start = time.perf_counter()
             response = client.post("/api/v1/signup", json=body)
             signup_ms.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 201, response.get_json()
-        report("whole signup over HTTP (argon2id at production cost, account, membership, schema)", signup_ms,
-               f"; peak RSS python {rss_mb():.0f} MB, PostgreSQL backend peak {hwm:.0f} MB")
+        report(
+            "whole signup over HTTP (argon2id at production cost, account, membership, schema)",
+            signup_ms,
+            f"; peak RSS python {rss_mb():.0f} MB, PostgreSQL backend peak {hwm:.0f} MB",
+        )
 
 
 def tenant_tables():
-    from coopnet.tenants.registry import tenant_metadata
+    from coopnet.database import TenantModel
 
-    return tenant_metadata.sorted_tables
+    return TenantModel.metadata.sorted_tables
 
 
 def bench_migrate(app, n=1000, workers=2):
@@ -146,8 +160,10 @@ def bench_migrate(app, n=1000, workers=2):
         start = time.perf_counter()
         again, _, _ = upgrade_tenants(db.engine, schemas, workers=workers, script=script)
         noop = time.perf_counter() - start
-    print(f"upgraded {len(upgraded)} of {len(pending)} schemas in {elapsed:.1f} s ({elapsed / n * 1000:.1f} ms a schema); "
-          f"peak RSS python {rss_mb():.0f} MB, largest worker process {children_rss_mb():.0f} MB")
+    print(
+        f"upgraded {len(upgraded)} of {len(pending)} schemas in {elapsed:.1f} s ({elapsed / n * 1000:.1f} ms a schema); "
+        f"peak RSS python {rss_mb():.0f} MB, largest worker process {children_rss_mb():.0f} MB"
+    )
     print(f"re-run with nothing pending: {len(again)} pending, {noop * 1000:.0f} ms")
 
 
@@ -164,12 +180,12 @@ def seed_invitations(app, slugs, per_tenant=5):
 
 
 def create_plain_table(app):
-    from coopnet.tenants.registry import tenant_metadata
+    from coopnet.database import TenantModel
 
     with app.app_context():
         with db.engine.begin() as conn:
             conn.exec_driver_sql("DROP SCHEMA IF EXISTS bench_plain CASCADE; CREATE SCHEMA bench_plain")
-            tenant_metadata.create_all(conn.execution_options(schema_translate_map={"tenant": "bench_plain"}))
+            TenantModel.metadata.create_all(conn.execution_options(schema_translate_map={"tenant": "bench_plain"}))
             conn.exec_driver_sql(
                 "INSERT INTO bench_plain.invitations (email, role, token_hash, invited_by, created_at, expires_at) "
                 "SELECT 'person' || g || '@plain.example', 'member', md5('plain' || g) || md5(g::text), 1, now(), now() + interval '7 days' "
@@ -180,7 +196,8 @@ def create_plain_table(app):
 def wrk(url_paths, token, port, seconds=10, connections=8):
     script = INSTANCE / "wrk.lua"
     paths = ", ".join(f'"{p}"' for p in url_paths)
-    script.write_text(textwrap.dedent(f"""
+    script.write_text(
+        textwrap.dedent(f"""
         local paths = {{{paths}}}
         math.randomseed(42)
         request = function()
@@ -190,12 +207,15 @@ def wrk(url_paths, token, port, seconds=10, connections=8):
           io.write(string.format("RESULT %.1f %d %d\\n", summary.requests / (summary.duration / 1e6),
             summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout, summary.requests))
         end
-    """))
+    """)
+    )
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
-    line = [l for l in out.splitlines() if l.startswith("RESULT")][0].split()
+    line = next(ln for ln in out.splitlines() if ln.startswith("RESULT")).split()
     return float(line[1]), int(line[2]), int(line[3])
 
 
@@ -237,19 +257,41 @@ def check_status(port, path, token):
 
 
 def bench_rps(app, port=8765, seconds=8, rounds=5):
-    print(f"\n## Requests per second under gunicorn on loopback (1 gthread worker, wrk 1 thread 8 connections, {seconds} s x {rounds} interleaved rounds, median)")
+    print(
+        f"\n## Requests per second under gunicorn on loopback (1 gthread worker, wrk 1 thread 8 connections, {seconds} s x {rounds} interleaved rounds, median)"
+    )
     small = [f"rps-{i:04d}" for i in range(10)]
     large = small + [f"rps-{i:04d}" for i in range(10, 1000)]
     token = register(app, large, "rps@coop.example")
     seed_invitations(app, large)
     create_plain_table(app)
     with app.app_context():
-        env = dict(os.environ, DATABASE_URL=app.config["DATABASE_URL"], REDIS_URL=app.config["REDIS_URL"],
-                   COOPNET_INSTANCE=str(INSTANCE), PYTHONPATH=str(ROOT))
+        env = dict(
+            os.environ,
+            DATABASE_URL=app.config["DATABASE_URL"],
+            REDIS_URL=app.config["REDIS_URL"],
+            COOPNET_INSTANCE=str(INSTANCE),
+            PYTHONPATH=str(ROOT),
+        )
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "benchmarks.bench_app:app"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "1",
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "benchmarks.bench_app:app",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         for _ in range(100):
@@ -260,8 +302,11 @@ def bench_rps(app, port=8765, seconds=8, rounds=5):
                 time.sleep(0.2)
         check_status(port, f"/c/{small[0]}/api/v1/invitations", token)
         wrk([f"/c/{s}/api/v1/invitations" for s in large], token, port, seconds=5)  # warm every worker and tenant
-        cases = {"plain": ["/plain/invitations"], "10 tenants": [f"/c/{s}/api/v1/invitations" for s in small],
-                 "1000 tenants": [f"/c/{s}/api/v1/invitations" for s in large]}
+        cases = {
+            "plain": ["/plain/invitations"],
+            "10 tenants": [f"/c/{s}/api/v1/invitations" for s in small],
+            "1000 tenants": [f"/c/{s}/api/v1/invitations" for s in large],
+        }
         runs = {label: [] for label in cases}
         cpu = {label: [] for label in cases}
         web = [server.pid, *children(server.pid)]
@@ -271,7 +316,9 @@ def bench_rps(app, port=8765, seconds=8, rounds=5):
                 result = wrk(paths, token, port, seconds)
                 after = cpu_seconds(web), cpu_seconds(postgres_pids(app), reaped=True)
                 runs[label].append(result)
-                cpu[label].append(((after[0] - before[0]) / result[2] * 1000, (after[1] - before[1]) / result[2] * 1000))
+                cpu[label].append(
+                    ((after[0] - before[0]) / result[2] * 1000, (after[1] - before[1]) / result[2] * 1000)
+                )
         results, cost = {}, {}
         for label, measured in runs.items():
             errors = sum(r[1] for r in measured)
@@ -279,31 +326,60 @@ def bench_rps(app, port=8765, seconds=8, rounds=5):
             web_ms = statistics.median(c[0] for c in cpu[label])
             db_ms = statistics.median(c[1] for c in cpu[label])
             cost[label] = web_ms + db_ms
-            print(f"{label:>13}: {results[label]:7.0f} req/s (rounds: {', '.join(f'{r[0]:.0f}' for r in measured)}; errors {errors}); "
-                  f"CPU a request: gunicorn {web_ms:.2f} ms + PostgreSQL {db_ms:.2f} ms")
-        print(f"by CPU a request (steadier on a shared machine): tenant page at {cost['plain'] / cost['10 tenants'] * 100:.0f}% "
-              f"(10 tenants) and {cost['plain'] / cost['1000 tenants'] * 100:.0f}% (1000 tenants) of the plain page's throughput; "
-              f"1000 vs 10 tenants {cost['10 tenants'] / cost['1000 tenants'] * 100:.0f}%")
-        print(f"tenant page / plain page: 10 tenants {results['10 tenants'] / results['plain'] * 100:.0f}%, "
-              f"1000 tenants {results['1000 tenants'] / results['plain'] * 100:.0f}%; "
-              f"1000 vs 10 tenants {results['1000 tenants'] / results['10 tenants'] * 100:.0f}%")
+            print(
+                f"{label:>13}: {results[label]:7.0f} req/s (rounds: {', '.join(f'{r[0]:.0f}' for r in measured)}; errors {errors}); "
+                f"CPU a request: gunicorn {web_ms:.2f} ms + PostgreSQL {db_ms:.2f} ms"
+            )
+        print(
+            f"by CPU a request (steadier on a shared machine): tenant page at {cost['plain'] / cost['10 tenants'] * 100:.0f}% "
+            f"(10 tenants) and {cost['plain'] / cost['1000 tenants'] * 100:.0f}% (1000 tenants) of the plain page's throughput; "
+            f"1000 vs 10 tenants {cost['10 tenants'] / cost['1000 tenants'] * 100:.0f}%"
+        )
+        print(
+            f"tenant page / plain page: 10 tenants {results['10 tenants'] / results['plain'] * 100:.0f}%, "
+            f"1000 tenants {results['1000 tenants'] / results['plain'] * 100:.0f}%; "
+            f"1000 vs 10 tenants {results['1000 tenants'] / results['10 tenants'] * 100:.0f}%"
+        )
         rss = []
-        for pid in subprocess.run(["pgrep", "-f", "benchmarks.bench_app:app"], capture_output=True, text=True).stdout.split():
+        for pid in subprocess.run(
+            ["pgrep", "-f", "benchmarks.bench_app:app"], capture_output=True, text=True
+        ).stdout.split():
             try:
-                rss.append(int([l for l in Path(f"/proc/{pid}/status").read_text().splitlines() if l.startswith("VmHWM")][0].split()[1]) / 1024)
+                rss.append(
+                    int(
+                        next(
+                            ln for ln in Path(f"/proc/{pid}/status").read_text().splitlines() if ln.startswith("VmHWM")
+                        ).split()[1]
+                    )
+                    / 1024
+                )
             except (OSError, IndexError):
                 pass
         with app.app_context(), db.engine.connect() as conn:
-            backends = conn.exec_driver_sql(
-                "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()").scalars().all()
+            backends = (
+                conn.exec_driver_sql(
+                    "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                )
+                .scalars()
+                .all()
+            )
         hwm = []
         for pid in backends:
             try:
-                hwm.append(int([l for l in Path(f"/proc/{pid}/status").read_text().splitlines() if l.startswith("VmHWM")][0].split()[1]) / 1024)
+                hwm.append(
+                    int(
+                        next(
+                            ln for ln in Path(f"/proc/{pid}/status").read_text().splitlines() if ln.startswith("VmHWM")
+                        ).split()[1]
+                    )
+                    / 1024
+                )
             except (OSError, IndexError):
                 pass
-        print(f"peak memory: gunicorn processes {', '.join(f'{r:.0f}' for r in rss)} MB; "
-              f"PostgreSQL backends serving them {', '.join(f'{h:.0f}' for h in sorted(hwm))} MB")
+        print(
+            f"peak memory: gunicorn processes {', '.join(f'{r:.0f}' for r in rss)} MB; "
+            f"PostgreSQL backends serving them {', '.join(f'{h:.0f}' for h in sorted(hwm))} MB"
+        )
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -335,13 +411,17 @@ def bench_memory(app, n=1000):
                 if i in (10, 100, 500, n):
                     marks[i] = backend_memory(conn)
         for i, (private, hwm, cache) in marks.items():
-            print(f"after {i:>4} tenants: backend private memory {private:.1f} MB (peak RSS {hwm:.1f}), CacheMemoryContext {cache:.1f} MB")
-        print(f"fresh connection: private {before[0]:.1f} MB, CacheMemoryContext {before[2]:.1f} MB; "
-              f"growth {(marks[n][0] - before[0]) / n * 1024:.0f} kB private a tenant touched, "
-              f"{(marks[n][2] - before[2]) / n * 1024:.0f} kB of catalog cache")
+            print(
+                f"after {i:>4} tenants: backend private memory {private:.1f} MB (peak RSS {hwm:.1f}), CacheMemoryContext {cache:.1f} MB"
+            )
+        print(
+            f"fresh connection: private {before[0]:.1f} MB, CacheMemoryContext {before[2]:.1f} MB; "
+            f"growth {(marks[n][0] - before[0]) / n * 1024:.0f} kB private a tenant touched, "
+            f"{(marks[n][2] - before[2]) / n * 1024:.0f} kB of catalog cache"
+        )
         limit = app.config["DB_TENANTS_PER_CONNECTION"]
         pooled = create_engine(db.engine.url, pool_size=1, max_overflow=0)
-        from coopnet.platform.tenancy import install_engine_hooks
+        from coopnet.database import install_engine_hooks
 
         install_engine_hooks(pooled, limit)
         peak_private, pids = 0.0, set()
@@ -354,8 +434,10 @@ def bench_memory(app, n=1000):
                 if i % 50 == 0:
                     peak_private = max(peak_private, backend_memory(conn)[0])
         pooled.dispose()
-        print(f"through a pool with DB_TENANTS_PER_CONNECTION={limit}: {len(pids)} connections served the {n} tenants, "
-              f"largest backend private memory {peak_private:.1f} MB (bounded, instead of growing with the tenant count)")
+        print(
+            f"through a pool with DB_TENANTS_PER_CONNECTION={limit}: {len(pids)} connections served the {n} tenants, "
+            f"largest backend private memory {peak_private:.1f} MB (bounded, instead of growing with the tenant count)"
+        )
 
 
 def main(which):

@@ -1,9 +1,24 @@
 """coopnet: the platform worker co-ops, federations and membership organisations run on."""
+
 import os
 
-from flask import Flask
+from flask import Flask, g
 
+from coopnet import capabilities, embedded
+from coopnet.api import Api, RowIdConverter
+from coopnet.cli import register_commands
 from coopnet.config import load_config
+from coopnet.database import install_engine_hooks
+from coopnet.errors import register_error_handlers
+from coopnet.extensions import csrf, db, limiter, login_manager
+from coopnet.inputs import refuse_nul_bytes
+from coopnet.logs import configure_logging
+from coopnet.platform import api as platform_api
+from coopnet.platform import auth, jobs_api
+from coopnet.platform import views as platform_views
+from coopnet.platform.accounts import password_hasher
+from coopnet.platform.context import has_role
+from coopnet.platform.subdomains import SubdomainToPath
 
 
 def create_app(config=None):
@@ -11,25 +26,23 @@ def create_app(config=None):
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("COOPNET_INSTANCE") or None
     app = Flask(__name__, instance_path=os.path.abspath(instance_path) if instance_path else None)
     app.config.update(load_config(**(config or {})))
+    configure_logging(app)
     configure_services(app)
+    capabilities.load_models()
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
-    from coopnet.errors import register_error_handlers
-
     register_error_handlers(app)
-    from coopnet.cli import register_commands
-
     register_commands(app)
     return app
 
 
 def configure_services(app):
     """DATABASE_URL and REDIS_URL, or the embedded servers in the instance folder."""
-    from coopnet import embedded
-
     url = app.config["DATABASE_URL"]
-    app.config["DATABASE_URL"] = embedded.normalise_database_url(url) if url else embedded.postgres_url(app.instance_path)
+    app.config["DATABASE_URL"] = (
+        embedded.normalise_database_url(url) if url else embedded.postgres_url(app.instance_path)
+    )
     app.config["EMBEDDED_REDIS"] = not app.config["REDIS_URL"]
     app.config["REDIS_URL"] = app.config["REDIS_URL"] or embedded.redis_url(app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
@@ -51,63 +64,56 @@ def configure_services(app):
     )
     if app.config.get("PLATFORM_DOMAIN"):
         app.config.setdefault("SESSION_COOKIE_DOMAIN", "." + app.config["PLATFORM_DOMAIN"])
-        from coopnet.platform.subdomains import SubdomainToPath
-
         app.wsgi_app = SubdomainToPath(app.wsgi_app, app.config["PLATFORM_DOMAIN"])
 
 
 def register_extensions(app):
-    from coopnet.api import Api
-    from coopnet.extensions import csrf, db, limiter, login_manager
-    from coopnet.platform.accounts import password_hasher
-
     db.init_app(app)
-    from coopnet.platform.tenancy import install_engine_hooks
-
     with app.app_context():
         install_engine_hooks(db.engine, app.config["DB_TENANTS_PER_CONNECTION"])  # connects lazily
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    login_manager.login_view = "platform.login"
-    login_manager.login_message = "Log in to see that page."
-    login_manager.login_message_category = "info"
+    auth.configure(login_manager)
     app.extensions["coopnet.hasher"] = password_hasher(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
-    from coopnet.api import RowIdConverter
-
     app.url_map.converters["id"] = RowIdConverter
     app.extensions["coopnet.api"] = api = Api(app)
     api.register_converter(RowIdConverter, lambda converter: {"type": "integer", "format": "int64", "minimum": 1})
 
-    from coopnet.platform import auth  # noqa: F401  (user and request loaders)
-
 
 def register_blueprints(app):
-    from coopnet.extensions import csrf
-    from coopnet.platform import api as platform_api
-    from coopnet.platform import views as platform_views
-    from coopnet.tenants import api as tenant_api
-    from coopnet.tenants import views as tenant_views
-
+    """The platform's own blueprints, then each capability's pages and API."""
     api = app.extensions["coopnet.api"]
     app.register_blueprint(platform_views.blueprint)
-    app.register_blueprint(tenant_views.blueprint)
-    for blueprint in (platform_api.blueprint, tenant_api.blueprint):
+    api_blueprints = [platform_api.blueprint, jobs_api.blueprint]
+    for capability in capabilities.capabilities():
+        pages = capability.attribute("views", "blueprint")
+        if pages is not None:
+            app.register_blueprint(pages)
+        json_api = capability.attribute("api", "blueprint")
+        if json_api is not None:
+            api_blueprints.append(json_api)
+        capability.module("jobs")
+    for blueprint in api_blueprints:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
 
 
 def register_request_hooks(app):
-    from flask import g
-
-    from coopnet.inputs import refuse_nul_bytes
-    from coopnet.platform.context import has_role
-
     app.before_request(refuse_nul_bytes)
+
+    def tenant_navigation():
+        tenant = g.get("tenant")
+        return capabilities.navigation(tenant.kind, has_role) if tenant is not None else []
 
     @app.context_processor
     def template_globals():
-        return {"current_tenant": g.get("tenant"), "current_membership": g.get("membership"), "has_role": has_role}
+        return {
+            "current_tenant": g.get("tenant"),
+            "current_membership": g.get("membership"),
+            "has_role": has_role,
+            "tenant_navigation": tenant_navigation,
+        }
 
     @app.after_request
     def security_headers(response):

@@ -1,4 +1,5 @@
 """The JSON API: one OpenAPI document (flask-smorest) and the JSON request rules."""
+
 from flask import request
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint
@@ -41,9 +42,9 @@ def api_blueprint(name, import_name, url_prefix, description):
 def require_json_body():
     """Writes must be JSON. Browsers cannot send JSON cross-site without CORS,
     which is why the API needs no CSRF token on cookie sessions."""
-    if request.method in ("POST", "PUT", "PATCH") and (request.content_length or request.data):
-        if not request.is_json:
-            return api_error(415, "unsupported_media_type", "Send the request body as application/json.")
+    writes = request.method in ("POST", "PUT", "PATCH") and (request.content_length or request.data)
+    if writes and not request.is_json:
+        return api_error(415, "unsupported_media_type", "Send the request body as application/json.")
     return None
 
 

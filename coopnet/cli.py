@@ -1,4 +1,7 @@
-"""The `coopnet` command: serve, worker, db upgrade, tenants ..., demo."""
+"""The `coopnet` command: serve, worker, cron, db upgrade/revision, tenants ..., demo.
+
+Commands own their unit of work: they call services and commit."""
+
 import os
 import signal
 import subprocess
@@ -21,11 +24,14 @@ def cli():
 
 
 def register_commands(app):
-    app.cli.add_command(db_group)
-    app.cli.add_command(tenants_group)
-    app.cli.add_command(worker_command)
-    app.cli.add_command(serve_command)
-    app.cli.add_command(demo_command)
+    from coopnet.capabilities import capabilities
+
+    for command in (db_group, tenants_group, worker_command, cron_command, serve_command, demo_command):
+        app.cli.add_command(command)
+    for capability in capabilities():
+        group = capability.attribute("cli", "group")
+        if group is not None:
+            app.cli.add_command(group)
 
 
 def _engine():
@@ -35,6 +41,7 @@ def _engine():
 
 
 # --- db ---------------------------------------------------------------------
+
 
 @click.group("db")
 def db_group():
@@ -69,10 +76,28 @@ def db_upgrade(workers):
     for schema, error in sorted(failed.items()):
         click.echo(f"  FAILED {schema}: {error}", err=True)
     if failed:
-        raise click.ClickException(f"{len(failed)} tenant schemas failed; fix the cause and run `coopnet db upgrade` again")
+        raise click.ClickException(
+            f"{len(failed)} tenant schemas failed; fix the cause and run `coopnet db upgrade` again"
+        )
+
+
+@db_group.command("revision")
+@click.option("--tenant", "tree", flag_value="tenant", help="A revision of the tenant schemas.")
+@click.option("--shared", "tree", flag_value="shared", default=True, help="A revision of the shared schema (default).")
+@click.option("-m", "--message", required=True)
+@click.option("--capability", default=None, help="Keep the tenant revision in this capability's migrations/ folder.")
+@click.option("--version-path", default=None, type=click.Path(file_okay=False), help="Write the file here instead.")
+@with_appcontext
+def db_revision(tree, message, capability, version_path):
+    """Autogenerate a revision from the models (tenant: against a scratch schema at head)."""
+    from coopnet.platform.revisions import new_revision
+
+    path = _service(lambda: new_revision(tree, message, capability, version_path))
+    click.echo(f"wrote {path}")
 
 
 # --- tenants ----------------------------------------------------------------
+
 
 @click.group("tenants")
 def tenants_group():
@@ -86,7 +111,7 @@ def _service(call):
         return call()
     except ServiceError as error:
         details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
-        raise click.ClickException(error.message + (f" ({details})" if details else ""))
+        raise click.ClickException(error.message + (f" ({details})" if details else "")) from error
 
 
 @tenants_group.command("create")
@@ -95,19 +120,21 @@ def _service(call):
 @click.option("--founder-email", required=True)
 @click.option("--founder-name", default=None)
 @click.option("--password", default=None, help="For a new founder account; prompted when missing.")
+@click.option("--kind", type=click.Choice(["coop", "network", "membership_org"]), default="coop", show_default=True)
 @with_appcontext
-def tenants_create(slug, name, founder_email, founder_name, password):
+def tenants_create(slug, name, founder_email, founder_name, password, kind):
     """Create a tenant whose founder (new or existing account) is its admin."""
     from coopnet.extensions import db
-    from coopnet.platform.accounts import find_account
+    from coopnet.platform.accounts import find_account, hasher
     from coopnet.platform.tenants import signup
 
-    hasher = current_app.extensions["coopnet.hasher"]
     account = find_account(db.session, founder_email)
     if account is None and password is None:
         password = click.prompt("Password for the new founder account", hide_input=True, confirmation_prompt=True)
     founder = {"name": founder_name or founder_email.split("@")[0], "email": founder_email, "password": password}
-    tenant, _ = _service(lambda: signup(db.session, hasher, name, slug, founder=founder, founder_account=account))
+    tenant, _ = _service(
+        lambda: signup(db.session, hasher(), name, slug, founder=founder, founder_account=account, kind=kind)
+    )
     click.echo(f"created {tenant.slug} ({tenant.schema})")
 
 
@@ -177,7 +204,9 @@ def tenants_export(slug, path):
     db.session.rollback()
     write_export(data, path)
     rows = sum(1 for payload in data["tables"].values() if payload)
-    click.echo(f"exported {slug} at revision {data['revision']} ({len(data['tables'])} tables, {rows} with rows) to {path}")
+    click.echo(
+        f"exported {slug} at revision {data['revision']} ({len(data['tables'])} tables, {rows} with rows) to {path}"
+    )
 
 
 @tenants_group.command("import")
@@ -197,11 +226,13 @@ def tenants_import(path, slug, name):
 
 # --- worker, serve, demo ----------------------------------------------------
 
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.option("--no-scheduler", is_flag=True, help="Do not move jobs queued for later (enqueue_at, retries) when due.")
 @with_appcontext
-def worker_command(burst):
-    """Run an RQ worker on REDIS_URL."""
+def worker_command(burst, no_scheduler):
+    """Run an RQ worker on REDIS_URL, with RQ's scheduler for jobs queued for later."""
     from rq import Worker
 
     from coopnet.extensions import db
@@ -212,17 +243,34 @@ def worker_command(burst):
     engine = db.engine
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     queues = [get_queue(name) for name in current_app.config["RQ_QUEUES"]]
-    Worker(queues, connection=redis_connection()).work(burst=burst)
+    Worker(queues, connection=redis_connection()).work(burst=burst, with_scheduler=not no_scheduler)
+
+
+@click.command("cron")
+@with_appcontext
+def cron_command():
+    """Enqueue every capability's periodic jobs on time (run one per deployment)."""
+    from coopnet.worker.schedule import build_cron
+
+    scheduler = build_cron(current_app._get_current_object())
+    for job in scheduler.get_jobs():
+        click.echo(f"every {job.interval or job.cron}: {job.args[0]} {job.args[1]}")
+    scheduler.start()
+
+
+def _start_beside(app, *command):
+    env = dict(os.environ, DATABASE_URL=app.config["DATABASE_URL"], REDIS_URL=app.config["REDIS_URL"])
+    return subprocess.Popen([sys.executable, "-m", "coopnet", *command], env=env)
 
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 @click.option("--demo", is_flag=True, help="Load the demo co-ops first (once).")
-@click.option("--no-worker", is_flag=True, help="Do not start a worker beside the web app.")
+@click.option("--no-worker", is_flag=True, help="Do not start a worker and the cron scheduler beside the web app.")
 @with_appcontext
 def serve_command(host, port, demo, no_worker):
-    """Migrate, then run the web app with a worker beside it (for laptops and trials)."""
+    """Migrate, then run the web app with a worker and the cron scheduler beside it (laptops, trials)."""
     app = current_app._get_current_object()
     if not os.environ.get("BASE_URL"):
         app.config["BASE_URL"] = f"http://{host}:{port}"
@@ -233,21 +281,19 @@ def serve_command(host, port, demo, no_worker):
         created = load_demo()
         click.echo("demo data loaded" if created else "demo data already present")
         click.echo(f"demo login: {DEMO_LOGIN[0]} / {DEMO_LOGIN[1]}")
-    worker = None
-    if not no_worker:
-        env = dict(os.environ, DATABASE_URL=app.config["DATABASE_URL"], REDIS_URL=app.config["REDIS_URL"])
-        worker = subprocess.Popen([sys.executable, "-m", "coopnet", "worker"], env=env)
+    helpers = [] if no_worker else [_start_beside(app, "worker"), _start_beside(app, "cron")]
     click.echo(f"coopnet is running: open http://{host}:{port}/")
-    # systemd and `kill` send SIGTERM: leave through `finally` so the worker and Redis stop too.
+    # systemd and `kill` send SIGTERM: leave through `finally` so the helpers and Redis stop too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         from werkzeug.serving import run_simple
 
         run_simple(host, port, app, use_reloader=False, threaded=True)
     finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=10)
+        for helper in helpers:
+            helper.terminate()
+        for helper in helpers:
+            helper.wait(timeout=10)
         if app.config["EMBEDDED_REDIS"]:
             from coopnet.embedded import stop_redis
 

@@ -1,4 +1,5 @@
 """Settings from the environment, with embedded PostgreSQL and Redis as the defaults."""
+
 import os
 from datetime import timedelta
 

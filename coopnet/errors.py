@@ -1,4 +1,5 @@
 """Errors services raise, and the one JSON error shape every API answers with."""
+
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 

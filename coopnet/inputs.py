@@ -1,4 +1,5 @@
 """Input no field may hold: PostgreSQL text cannot store NUL, so it is refused at the door."""
+
 from flask import request
 
 from coopnet.errors import ValidationFailed
@@ -25,10 +26,16 @@ def _first_nul(value, path=""):
 
 def refuse_nul_bytes():
     """before_request: a NUL in the query string, a form or a JSON body is a 422 naming the field."""
-    fields = [key for multi in (request.args, request.form) for key, value in multi.items(multi=True)
-              if NUL in key or NUL in value]
+    fields = [
+        key
+        for multi in (request.args, request.form)
+        for key, value in multi.items(multi=True)
+        if NUL in key or NUL in value
+    ]
     if not fields and request.is_json:
         found = _first_nul(request.get_json(silent=True))
         fields = [found] if found is not None else []
     if fields:
-        raise ValidationFailed("Text may not contain NUL characters.", {fields[0]: "This may not contain NUL characters."})
+        raise ValidationFailed(
+            "Text may not contain NUL characters.", {fields[0]: "This may not contain NUL characters."}
+        )

@@ -1,4 +1,5 @@
 """WSGI entry point for gunicorn: `coopnet.wsgi:app`."""
+
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coopnet import create_app

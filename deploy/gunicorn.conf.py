@@ -1,4 +1,5 @@
 """gunicorn settings for coopnet's web processes: `gunicorn -c deploy/gunicorn.conf.py`."""
+
 import multiprocessing
 import os
 
@@ -10,7 +11,7 @@ threads = int(os.environ.get("COOPNET_THREADS", "4"))
 timeout = 30
 graceful_timeout = 30
 keepalive = 5
-max_requests = 5000          # recycle workers now and then (and their DB connections)
+max_requests = 5000  # recycle workers now and then (and their DB connections)
 max_requests_jitter = 500
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"

@@ -1,4 +1,5 @@
 """Fixtures: app (real embedded PostgreSQL and Redis) -> db -> tenant -> client -> factories."""
+
 import itertools
 import re
 from types import SimpleNamespace
@@ -7,9 +8,9 @@ import pytest
 from sqlalchemy import text
 
 from coopnet import create_app
+from coopnet.database import unbind_tenant
 from coopnet.extensions import db as _db
 from coopnet.platform.migrate import upgrade_shared
-from coopnet.platform.tenancy import unbind_tenant
 from coopnet.platform.tenants import signup
 
 PASSWORD = "correct horse battery"
@@ -19,15 +20,17 @@ _counter = itertools.count(1)
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
-    app = create_app({
-        "TESTING": True,
-        "INSTANCE_PATH": str(instance),
-        # Never a developer's or CI's own database: tests drop schemas.
-        "DATABASE_URL": None,
-        "REDIS_URL": None,
-        "ARGON2_TIME_COST": 1,
-        "ARGON2_MEMORY_COST": 1024,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance),
+            # Never a developer's or CI's own database: tests drop schemas.
+            "DATABASE_URL": None,
+            "REDIS_URL": None,
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+        }
+    )
     with app.app_context():
         upgrade_shared(_db.engine)
     yield app
@@ -43,10 +46,21 @@ def db(app):
     yield _db
     with app.app_context():
         with _db.engine.begin() as conn:
-            schemas = [r[0] for r in conn.exec_driver_sql("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", ("t\\_%",))]
+            schemas = [
+                r[0] for r in conn.exec_driver_sql("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", ("t\\_%",))
+            ]
             for schema in schemas:
                 conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-            conn.execute(text("TRUNCATE api_tokens, memberships, tenants, accounts RESTART IDENTITY CASCADE"))
+            tables = [
+                r[0]
+                for r in conn.exec_driver_sql(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                )
+            ]
+            if tables:
+                conn.execute(
+                    text(f"TRUNCATE {', '.join(chr(34) + t + chr(34) for t in tables)} RESTART IDENTITY CASCADE")
+                )
         from coopnet.worker.queues import redis_connection
 
         redis_connection(app).flushdb()
@@ -84,14 +98,22 @@ def plain(obj, *names):
 def make_tenant(app, db, hasher):
     """make_tenant("quilted") -> (tenant, admin) made by the real signup service."""
 
-    def make(slug=None, name=None, admin_email=None):
+    def make(slug=None, name=None, admin_email=None, kind="coop"):
         slug = slug or unique("coop")
         with app.app_context():
             tenant, account = signup(
-                _db.session, hasher, name or slug.title(), slug,
-                founder={"name": f"Admin of {slug}", "email": admin_email or f"admin@{slug}.example", "password": PASSWORD},
+                _db.session,
+                hasher,
+                name or slug.title(),
+                slug,
+                founder={
+                    "name": f"Admin of {slug}",
+                    "email": admin_email or f"admin@{slug}.example",
+                    "password": PASSWORD,
+                },
+                kind=kind,
             )
-            return plain(tenant, "id", "slug", "name", "schema"), plain(account, "id", "email", "name")
+            return plain(tenant, "id", "slug", "name", "schema", "kind"), plain(account, "id", "email", "name")
 
     return make
 
@@ -140,7 +162,8 @@ def login(client):
 def csrf_token(client, url):
     page = client.get(url)
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)) or re.search(
-        r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+        r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)
+    )
     assert match, f"no CSRF token on {url} ({page.status_code})"
     return match.group(1)
 
@@ -163,5 +186,7 @@ def counts(engine):
             "tenants": conn.exec_driver_sql("SELECT count(*) FROM tenants").scalar(),
             "accounts": conn.exec_driver_sql("SELECT count(*) FROM accounts").scalar(),
             "memberships": conn.exec_driver_sql("SELECT count(*) FROM memberships").scalar(),
-            "schemas": conn.exec_driver_sql("SELECT count(*) FROM pg_namespace WHERE nspname LIKE %s", ("t\\_%",)).scalar(),
+            "schemas": conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_namespace WHERE nspname LIKE %s", ("t\\_%",)
+            ).scalar(),
         }

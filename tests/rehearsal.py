@@ -1,5 +1,6 @@
 """A copy of the tenant migration tree with one new revision (a column and an index),
 for rehearsing `db upgrade` in tests and in benchmarks/tenancy.py."""
+
 import shutil
 import textwrap
 
@@ -13,7 +14,8 @@ def tree_with_priority_column(location):
     outbox_messages.priority with its index. Returns the ScriptDirectory."""
     shutil.rmtree(location, ignore_errors=True)
     shutil.copytree(tenant_script().dir, location)
-    (location / "versions" / f"{NEW_REVISION}_priority.py").write_text(textwrap.dedent(f'''
+    (location / "versions" / f"{NEW_REVISION}_priority.py").write_text(
+        textwrap.dedent(f'''
         from alembic import op
         import sqlalchemy as sa
 
@@ -25,5 +27,6 @@ def tree_with_priority_column(location):
         def upgrade():
             op.add_column("outbox_messages", sa.Column("priority", sa.Integer(), nullable=True))
             op.create_index("ix_outbox_messages_priority", "outbox_messages", ["priority"])
-    '''))
+    ''')
+    )
     return tenant_script(str(location))

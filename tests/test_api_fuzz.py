@@ -1,5 +1,6 @@
 """Schemathesis drives every documented operation with generated input:
 no answer is a 500, and every error has the one error shape."""
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings

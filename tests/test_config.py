@@ -1,14 +1,18 @@
 """Settings: production refuses to start without a real SECRET_KEY; subdomains route to tenants."""
+
 import pytest
 
 from coopnet.config import ConfigError, load_config
 
 
-@pytest.mark.parametrize("env", [
-    {"COOPNET_ENV": "production"},
-    {"COOPNET_ENV": "production", "SECRET_KEY": "dev-only-not-secret"},
-    {"COOPNET_ENV": "production", "SECRET_KEY": "short"},
-])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"COOPNET_ENV": "production"},
+        {"COOPNET_ENV": "production", "SECRET_KEY": "dev-only-not-secret"},
+        {"COOPNET_ENV": "production", "SECRET_KEY": "short"},
+    ],
+)
 def test_production_without_a_secret_key_stops_with_a_clear_message(env):
     with pytest.raises(ConfigError) as raised:
         load_config(env)
@@ -16,7 +20,9 @@ def test_production_without_a_secret_key_stops_with_a_clear_message(env):
 
 
 def test_production_settings_are_strict():
-    config = load_config({"COOPNET_ENV": "production", "SECRET_KEY": "x" * 48, "DATABASE_URL": "postgresql://db/coopnet"})
+    config = load_config(
+        {"COOPNET_ENV": "production", "SECRET_KEY": "x" * 48, "DATABASE_URL": "postgresql://db/coopnet"}
+    )
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["REMEMBER_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True
@@ -31,7 +37,10 @@ def test_development_has_embedded_defaults():
 
 def test_base_url_follows_the_platform_domain():
     assert load_config({"PLATFORM_DOMAIN": "Coop.Example."})["BASE_URL"] == "https://coop.example"
-    assert load_config({"PLATFORM_DOMAIN": "coop.example", "BASE_URL": "https://app.example"})["BASE_URL"] == "https://app.example"
+    assert (
+        load_config({"PLATFORM_DOMAIN": "coop.example", "BASE_URL": "https://app.example"})["BASE_URL"]
+        == "https://app.example"
+    )
 
 
 def test_subdomain_serves_the_tenant(app, db, make_tenant, login):

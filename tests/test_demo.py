@@ -1,4 +1,5 @@
 """`coopnet demo` loads the guide's co-ops once, with a working demo login."""
+
 from coopnet.demo import DEMO_LOGIN
 
 

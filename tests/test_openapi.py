@@ -1,4 +1,5 @@
 """The OpenAPI document covers every JSON endpoint and every method on it."""
+
 import re
 
 

@@ -1,4 +1,9 @@
-"""Accounts, passwords (argon2id) and personal API tokens."""
+"""Accounts, passwords (argon2id) and personal API tokens.
+
+Who commits: the caller that owns the unit of work; these functions add, flush
+and return (account_for_token records a token's use in its own short commit).
+"""
+
 import hashlib
 import secrets
 from datetime import timedelta
@@ -6,10 +11,12 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import func, select, update
 
+from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
-from coopnet.platform.models import Account, ApiToken, utcnow
+from coopnet.platform.models import Account, ApiToken
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -18,6 +25,11 @@ TOKEN_PREFIX = "cn_"
 
 def password_hasher(time_cost=3, memory_cost=65536):
     return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+
+
+def hasher() -> PasswordHasher:
+    """The app's password hasher (its cost is a setting); the one way to reach it."""
+    return current_app.extensions["coopnet.hasher"]
 
 
 def normalise_email(email):
@@ -78,7 +90,11 @@ def create_account(session, hasher, name, email, password, prefix=""):
     if problems:
         raise ValidationFailed("Some fields are missing or invalid.", problems)
     if find_account(session, email) is not None:
-        raise Conflict("An account with this email already exists.", {f"{prefix}email": "An account with this email already exists; log in instead."}, code="email_taken")
+        raise Conflict(
+            "An account with this email already exists.",
+            {f"{prefix}email": "An account with this email already exists; log in instead."},
+            code="email_taken",
+        )
     account = Account(name=name, email=email, password_hash=hasher.hash(password))
     session.add(account)
     session.flush()

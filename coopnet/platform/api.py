@@ -1,5 +1,6 @@
 """Platform JSON API under /api/v1: signup, session, account, personal tokens."""
-from flask import current_app, url_for
+
+from flask import url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from coopnet.api import api_blueprint, document_errors
@@ -13,11 +14,12 @@ blueprint = api_blueprint("platform_api", __name__, "/api/v1", "Accounts, sessio
 
 
 def tenant_json(tenant):
-    return {"slug": tenant.slug, "name": tenant.name, "url": url_for("tenant.dashboard", slug=tenant.slug, _external=True)}
-
-
-def hasher():
-    return current_app.extensions["coopnet.hasher"]
+    return {
+        "slug": tenant.slug,
+        "name": tenant.name,
+        "kind": tenant.kind,
+        "url": url_for("home.dashboard", slug=tenant.slug, _external=True),
+    }
 
 
 @blueprint.route("/signup", methods=["POST"])
@@ -29,12 +31,16 @@ def signup(data):
     """Sign a co-op up: its own schema, the founder's account, the founder as admin."""
     logged_in = current_user.is_authenticated
     tenant, account = tenants.signup(
-        db.session, hasher(), data["name"], data["slug"],
+        db.session,
+        accounts.hasher(),
+        data["name"],
+        data["slug"],
         founder=None if logged_in and "founder" not in data else data.get("founder", {}),
         founder_account=current_user._get_current_object() if logged_in and "founder" not in data else None,
+        kind=data["kind"],
     )
     login_user(account)
-    return {"tenant": tenant_json(tenant), "account": account.to_dict()}
+    return {"tenant": tenant_json(tenant), "account": account}
 
 
 @blueprint.route("/session", methods=["POST"])
@@ -44,12 +50,12 @@ def signup(data):
 @throttle_login
 def log_in(data):
     """Log in with email and password; sets the session cookie."""
-    account = accounts.authenticate(db.session, hasher(), data["email"], data["password"])
+    account = accounts.authenticate(db.session, accounts.hasher(), data["email"], data["password"])
     if account is None:
         return api_error(401, "invalid_credentials", "That email and password do not match an account.")
     db.session.commit()
     login_user(account)
-    return {"account": account.to_dict()}
+    return {"account": account}
 
 
 @blueprint.route("/session", methods=["DELETE"])
@@ -66,7 +72,7 @@ def log_out():
 def me():
     """The logged-in account and the co-ops it belongs to."""
     rows = tenants.tenants_of(db.session, current_user)
-    return {"account": current_user.to_dict(), "memberships": [{"tenant": tenant_json(t), "role": role} for t, role in rows]}
+    return {"account": current_user, "memberships": [{"tenant": tenant_json(t), "role": role} for t, role in rows]}
 
 
 @blueprint.route("/tokens", methods=["GET"])
@@ -75,7 +81,7 @@ def me():
 @login_required
 def list_tokens():
     """Your personal API tokens (secrets are never shown again)."""
-    return {"tokens": [t.to_dict() for t in accounts.list_tokens(db.session, current_user)]}
+    return {"tokens": accounts.list_tokens(db.session, current_user)}
 
 
 @blueprint.route("/tokens", methods=["POST"])
@@ -87,7 +93,7 @@ def create_token(data):
     """Issue a personal API token; the secret is in this answer only."""
     token, secret = accounts.issue_token(db.session, current_user, data["name"])
     db.session.commit()
-    return {"token": token.to_dict(), "secret": secret}
+    return {"token": token, "secret": secret}
 
 
 @blueprint.route("/tokens/<id:token_id>", methods=["DELETE"])

@@ -2,9 +2,11 @@
 
 On a tenant request (/c/<slug>/...) the loader also reads the tenant and the
 account's role there in the same query; the tenant context picks that up."""
-from flask import g, request
+
+from flask import abort, g, redirect, request, url_for
 from sqlalchemy import select
 
+from coopnet.errors import is_api_request
 from coopnet.extensions import db, login_manager
 from coopnet.platform.accounts import account_for_token
 from coopnet.platform.models import Account
@@ -49,12 +51,14 @@ def load_account_from_token(request):
     return row[0] if row is not None else None
 
 
+def configure(manager):
+    manager.login_view = "platform.login"
+    manager.login_message = "Log in to see that page."
+    manager.login_message_category = "info"
+
+
 @login_manager.unauthorized_handler
 def unauthorized():
-    from flask import abort, redirect, url_for
-
-    from coopnet.errors import is_api_request
-
     if is_api_request():
         abort(401, "Log in or send an API token.")
     return redirect(url_for("platform.login", next=request.full_path.rstrip("?")))

@@ -1,15 +1,16 @@
 """Tenant request context: resolve /c/<slug>, bind the session, check membership and role."""
+
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
+from coopnet.api import api_blueprint
+from coopnet.database import bind_tenant
 from coopnet.errors import Forbidden, NotFound, is_api_request
 from coopnet.extensions import db
-from coopnet.platform.tenancy import bind_tenant
+from coopnet.platform.roles import at_least
 from coopnet.platform.tenants import resolve
-
-ROLE_RANK = {"candidate": 1, "member": 2, "admin": 3}
 
 
 def attach_tenant_context(blueprint):
@@ -21,7 +22,13 @@ def attach_tenant_context(blueprint):
 
 
 def tenant_blueprint(name, import_name, **kwargs):
+    """A capability's pages, under /c/<slug>/."""
     return attach_tenant_context(Blueprint(name, import_name, url_prefix="/c/<slug>", **kwargs))
+
+
+def tenant_api_blueprint(name, import_name, description):
+    """A capability's JSON API, under /c/<slug>/api/v1, with its own OpenAPI tag."""
+    return attach_tenant_context(api_blueprint(name, import_name, "/c/<slug>/api/v1", description))
 
 
 def _pull_tenant(endpoint, values):
@@ -38,7 +45,9 @@ def _pull_tenant(endpoint, values):
     if tenant is None:
         raise NotFound(f"There is no co-op at '{slug}'.")
     if tenant.is_suspended:
-        raise Forbidden(f"{tenant.name} is suspended. Its members can contact the platform operator.", code="tenant_suspended")
+        raise Forbidden(
+            f"{tenant.name} is suspended. Its members can contact the platform operator.", code="tenant_suspended"
+        )
     g.tenant, g.membership = tenant, membership
     bind_tenant(db.session, tenant.slug)
 
@@ -66,7 +75,17 @@ def _check_membership():
         # A member of another co-op learns nothing, not even that this one exists.
         slug = g.pop("tenant").slug
         raise NotFound(f"There is no co-op at '{slug}'.")
+    _check_kind()
     return None
+
+
+def _check_kind():
+    """A capability the tenant's kind does not show answers 404 (a network has no dues page)."""
+    from coopnet.capabilities import capability_of_blueprint
+
+    capability = capability_of_blueprint(request.blueprint)
+    if capability is not None and not capability.shown_for(g.tenant.kind):
+        raise NotFound("This page is not part of this kind of space.")
 
 
 def require_role(minimum):
@@ -90,4 +109,4 @@ def tenant_role(minimum):
 
 def has_role(minimum):
     membership = getattr(g, "membership", None)
-    return membership is not None and ROLE_RANK.get(membership.role, 0) >= ROLE_RANK[minimum]
+    return membership is not None and at_least(membership.role, minimum)

@@ -1,16 +1,20 @@
-"""HTML forms of the platform pages. Rules live in the services (so a form shows every
-problem at once); these only carry fields and the CSRF token."""
+"""HTML forms of the platform pages (fields only; the rules are in the services)."""
+
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
+from coopnet.platform.roles import KIND_LABELS, KINDS
 
 SLUG_HELP = "3-40 lower-case letters, digits and dashes; your space will be at /c/<address>/"
+KIND_CHOICES = [SelectChoice(kind, KIND_LABELS[kind]) for kind in KINDS]
 
 
 class SignupForm(FlaskForm):
     name = StringField("Co-op name")
     slug = StringField("Address", description=SLUG_HELP)
+    kind = SelectField("Kind", choices=KIND_CHOICES, default="coop", validate_choice=False)
     founder_name = StringField("Your name")
     email = EmailField("Your email")
     password = PasswordField("Password", description="At least 10 characters.")
@@ -21,6 +25,7 @@ class FoundAnotherForm(FlaskForm):
 
     name = StringField("Co-op name")
     slug = StringField("Address", description=SLUG_HELP)
+    kind = SelectField("Kind", choices=KIND_CHOICES, default="coop", validate_choice=False)
 
 
 class LoginForm(FlaskForm):
@@ -33,22 +38,5 @@ class TokenForm(FlaskForm):
     name = StringField("Token name")
 
 
-class EmptyForm(FlaskForm):
-    """A button that changes something: the CSRF token and nothing else."""
-
-
 # Service field names (API shape) to the form's field names.
 SIGNUP_FIELDS = {"founder.name": "founder_name", "founder.email": "email", "founder.password": "password"}
-
-
-def apply_errors(form, error, field_map=None):
-    """Put a service's field errors next to the form fields they belong to."""
-    field_map = field_map or {}
-    unplaced = []
-    for name, message in error.fields.items():
-        field = getattr(form, field_map.get(name, name), None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + [message]
-        else:
-            unplaced.append(message)
-    form.form_errors = list(form.form_errors) + (unplaced or ([] if error.fields else [error.message]))

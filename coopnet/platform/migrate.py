@@ -1,4 +1,5 @@
 """Alembic for both trees: the shared schema, then every tenant schema in parallel."""
+
 import functools
 import logging
 import multiprocessing
@@ -12,9 +13,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 
+from coopnet.platform.schemas_sql import quote_schema
+
 log = logging.getLogger(__name__)
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
 def shared_config(connection=None):
@@ -25,10 +28,22 @@ def shared_config(connection=None):
     return cfg
 
 
+def tenant_version_locations():
+    """The tenant tree's own versions folder, then each capability's ``migrations/``:
+    one linear history over several folders, so each capability keeps its revisions."""
+    from coopnet.capabilities import capabilities
+
+    folders = [MIGRATIONS / "tenant" / "versions"]
+    folders += [c.migrations for c in capabilities() if c.migrations is not None]
+    return [str(folder) for folder in folders]
+
+
 @functools.lru_cache(maxsize=4)
 def tenant_script(location=None):
     """The tenant tree (another location only for tests and benchmarks)."""
-    return ScriptDirectory(str(location or MIGRATIONS / "tenant"))
+    if location is not None:
+        return ScriptDirectory(str(location))
+    return ScriptDirectory(str(MIGRATIONS / "tenant"), version_locations=tenant_version_locations())
 
 
 def tenant_head(script=None):
@@ -45,8 +60,6 @@ def upgrade_tenant(connection, schema, target="head", script=None):
 
     Migrations are written unqualified; search_path puts them in the schema, and
     the schema's own alembic_version records where it stands."""
-    from coopnet.platform.provisioning import quote_schema
-
     script = script or tenant_script()
     quoted = quote_schema(schema)
     # One runner per schema at a time, even across concurrent `db upgrade` runs.
@@ -68,23 +81,20 @@ def upgrade_tenant(connection, schema, target="head", script=None):
 
 def tenant_versions(connection, schemas):
     """{schema: version or None} for many schemas in one round trip."""
-    from coopnet.platform.provisioning import quote_schema
-
     if not schemas:
         return {}
     existing = {
         r[0]
         for r in connection.exec_driver_sql(
             "SELECT table_schema FROM information_schema.tables WHERE table_name = 'alembic_version'"
-            " AND table_schema LIKE %s", ("t\\_%",)
+            " AND table_schema LIKE %s",
+            ("t\\_%",),
         )
     }
-    versions = {schema: None for schema in schemas}
-    parts = [
-        f"SELECT '{s}', version_num FROM {quote_schema(s)}.alembic_version" for s in schemas if s in existing
-    ]
+    versions = dict.fromkeys(schemas)
+    parts = [f"SELECT '{s}', version_num FROM {quote_schema(s)}.alembic_version" for s in schemas if s in existing]
     for start in range(0, len(parts), 500):
-        for schema, version in connection.exec_driver_sql(" UNION ALL ".join(parts[start:start + 500])):
+        for schema, version in connection.exec_driver_sql(" UNION ALL ".join(parts[start : start + 500])):
             versions[schema] = version
     return versions
 
@@ -112,7 +122,7 @@ def upgrade_tenants(engine, schemas, workers=4, on_done=None, target="head", scr
             if on_done:
                 on_done(schema)
 
-    chunks = [pending[i:i + CHUNK] for i in range(0, len(pending), CHUNK)]
+    chunks = [pending[i : i + CHUNK] for i in range(0, len(pending), CHUNK)]
     url = engine.url.render_as_string(hide_password=False)
     if workers <= 1 or len(chunks) <= 1:
         for chunk in chunks:
@@ -120,7 +130,9 @@ def upgrade_tenants(engine, schemas, workers=4, on_done=None, target="head", scr
         return pending, upgraded, failed
     engine.dispose(close=False)  # forked children must not share the parent's connections
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(url,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(url,)
+    ) as pool:
         futures = [pool.submit(_migrate_chunk, chunk, target, script.dir) for chunk in chunks]
         for future in as_completed(futures):
             record(future.result())

@@ -1,18 +1,24 @@
 """Shared-schema tables: the tenant registry, global accounts, memberships, API tokens."""
-from datetime import datetime, timezone
+
+from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, Identity, Index, String, UniqueConstraint, func
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    String,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coopnet.database import schema_for, utcnow
 from coopnet.extensions import db
-from coopnet.platform.tenancy import schema_for
-
-ROLES = ("admin", "member", "candidate")
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
+from coopnet.platform.roles import KINDS, ROLES, sql_in
 
 
 class Account(UserMixin, db.Model):
@@ -25,9 +31,6 @@ class Account(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="account", cascade="all, delete-orphan")
-
-    def to_dict(self):
-        return {"id": self.id, "email": self.email, "name": self.name}
 
 
 # Emails are unique whatever their case.
@@ -48,23 +51,29 @@ class TenantFacts:
 
 class Tenant(TenantFacts, db.Model):
     __tablename__ = "tenants"
-    __table_args__ = (CheckConstraint("status IN ('active', 'suspended')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'suspended')", name="status"),
+        CheckConstraint(sql_in("kind", KINDS), name="kind"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="coop", server_default="coop")
     status: Mapped[str] = mapped_column(String(20), default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    memberships: Mapped[list["Membership"]] = relationship(back_populates="tenant", cascade="all, delete-orphan", passive_deletes=True)
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="tenant", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class Membership(db.Model):
     __tablename__ = "memberships"
     __table_args__ = (
         UniqueConstraint("tenant_id", "account_id", name="uq_memberships_tenant_account"),
-        CheckConstraint("role IN ('admin', 'member', 'candidate')", name="role"),
+        CheckConstraint(sql_in("role", ROLES), name="role"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -93,12 +102,20 @@ class ApiToken(db.Model):
 
     account: Mapped[Account] = relationship()
 
-    def to_dict(self):
-        return {
-            "id": self.id,
-            "name": self.name,
-            "prefix": self.prefix,
-            "created_at": self.created_at.isoformat(),
-            "last_used_at": self.last_used_at.isoformat() if self.last_used_at else None,
-            "revoked": self.revoked_at is not None,
-        }
+
+class JobProgress(db.Model):
+    """How far a long job has got, keyed by its RQ job id; readable by whoever queued it."""
+
+    __tablename__ = "job_progress"
+
+    job_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    description: Mapped[str] = mapped_column(String(200))
+    # queued -> running -> finished | failed
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    done: Mapped[int] = mapped_column(BigInteger, default=0)
+    total: Mapped[int | None] = mapped_column(BigInteger)
+    message: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

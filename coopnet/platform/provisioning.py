@@ -1,33 +1,23 @@
 """Create and drop tenant schemas: a pre-rendered DDL script run in one round trip."""
+
 import functools
-import re
 
 from sqlalchemy import MetaData
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from coopnet.extensions import NAMING_CONVENTION
+from coopnet.database import NAMING_CONVENTION, TenantModel
 from coopnet.platform.migrate import tenant_head
-
-SCHEMA_RE = re.compile(r"^t_[a-z0-9_]{1,60}$")
-
-
-def quote_schema(schema):
-    # Schema names come from validated slugs; check again before splicing into DDL.
-    if not SCHEMA_RE.match(schema):
-        raise ValueError(f"not a tenant schema name: {schema!r}")
-    return f'"{schema}"'
+from coopnet.platform.schemas_sql import quote_schema
 
 
 @functools.lru_cache(maxsize=1)
 def tenant_ddl():
     """The DDL for every tenant table at the tenant head, unqualified, stamped with the
     head revision. It is run with search_path set to the new schema."""
-    from coopnet.tenants.registry import tenant_metadata
-
     dialect = postgresql.psycopg.dialect()
     plain = MetaData(naming_convention=NAMING_CONVENTION)
-    for table in tenant_metadata.sorted_tables:
+    for table in TenantModel.metadata.sorted_tables:
         table.to_metadata(plain, schema=None)
     statements = []
     for table in plain.sorted_tables:
@@ -57,4 +47,3 @@ def _run_script(connection, script):
     # psycopg runs a parameterless multi-statement string in one round trip.
     with connection.connection.dbapi_connection.cursor() as cursor:
         cursor.execute(script)
-

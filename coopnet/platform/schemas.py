@@ -1,5 +1,8 @@
 """JSON shapes of the platform API. Required-ness and types here; rules in the services."""
+
 from marshmallow import Schema, fields
+
+from coopnet.platform.roles import KINDS, ROLES
 
 
 class FounderIn(Schema):
@@ -12,11 +15,19 @@ class SignupIn(Schema):
     name = fields.String(required=True, metadata={"example": "Quilted"})
     slug = fields.String(required=True, metadata={"example": "quilted"})
     founder = fields.Nested(FounderIn, metadata={"description": "Required unless the caller is logged in"})
+    kind = fields.String(
+        load_default="coop",
+        metadata={
+            "enum": list(KINDS),
+            "description": "A worker co-op, a network (federation) or a membership organisation",
+        },
+    )
 
 
 class TenantOut(Schema):
     slug = fields.String()
     name = fields.String()
+    kind = fields.String(metadata={"enum": list(KINDS)})
     url = fields.String()
 
 
@@ -42,7 +53,7 @@ class SessionOut(Schema):
 
 class MembershipOut(Schema):
     tenant = fields.Nested(TenantOut)
-    role = fields.String()
+    role = fields.String(metadata={"enum": list(ROLES)})
 
 
 class MeOut(Schema):
@@ -58,9 +69,9 @@ class TokenOut(Schema):
     id = fields.Integer()
     name = fields.String()
     prefix = fields.String()
-    created_at = fields.String()
-    last_used_at = fields.String(allow_none=True)
-    revoked = fields.Boolean()
+    created_at = fields.DateTime()
+    last_used_at = fields.DateTime(allow_none=True)
+    revoked = fields.Function(lambda token: token.revoked_at is not None, metadata={"type": "boolean"})
 
 
 class NewTokenOut(Schema):

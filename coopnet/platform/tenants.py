@@ -1,4 +1,9 @@
-"""The tenant registry: signup, slugs, suspension, deletion, memberships."""
+"""The tenant registry: signup, slugs, suspension, deletion, memberships.
+
+Who commits: signup, set_status and delete_tenant own their transaction (schema
+DDL and registry rows succeed or fail together) and commit; the other functions
+flush and leave the commit to the caller."""
+
 import re
 from dataclasses import dataclass
 
@@ -6,16 +11,62 @@ from psycopg import errors as pg_errors
 from sqlalchemy import and_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.platform.accounts import account_problems, create_account, name_problem
-from coopnet.platform.models import ROLES, Account, Membership, Tenant, TenantFacts, utcnow
+from coopnet.platform.models import Account, Membership, Tenant, TenantFacts
 from coopnet.platform.provisioning import drop_schema, provision_schema
+from coopnet.platform.roles import KIND_LABELS, KINDS, role_problem
 
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$")
+SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]")
 RESERVED_SLUGS = frozenset(
-    """www api admin static c app mail smtp imap pop ftp assets cdn media docs help support status
-    blog news login logout signup register account accounts auth oauth billing stripe webhooks dev
-    staging test demo root system platform coopnet tenant tenants public network networks about""".split()
+    [
+        "www",
+        "api",
+        "admin",
+        "static",
+        "c",
+        "app",
+        "mail",
+        "smtp",
+        "imap",
+        "pop",
+        "ftp",
+        "assets",
+        "cdn",
+        "media",
+        "docs",
+        "help",
+        "support",
+        "status",
+        "blog",
+        "news",
+        "login",
+        "logout",
+        "signup",
+        "register",
+        "account",
+        "accounts",
+        "auth",
+        "oauth",
+        "billing",
+        "stripe",
+        "webhooks",
+        "dev",
+        "staging",
+        "test",
+        "demo",
+        "root",
+        "system",
+        "platform",
+        "coopnet",
+        "tenant",
+        "tenants",
+        "public",
+        "network",
+        "networks",
+        "about",
+    ]
 )
 
 
@@ -24,7 +75,7 @@ def slug_problem(slug):
         return "Choose an address for your co-op."
     if len(slug) < 3 or len(slug) > 40:
         return "The address has 3 to 40 characters."
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.fullmatch(slug):
         return "Use lower-case letters, digits and '-' only, not starting or ending with '-'."
     if "--" in slug:
         return "Use single dashes between words."
@@ -40,6 +91,7 @@ class TenantRef(TenantFacts):
     id: int
     slug: str
     name: str
+    kind: str
     status: str
 
 
@@ -48,14 +100,14 @@ class RoleRef:
     role: str
 
 
-TENANT_COLUMNS = (Tenant.id, Tenant.slug, Tenant.name, Tenant.status, Membership.role)
+TENANT_COLUMNS = (Tenant.id, Tenant.slug, Tenant.name, Tenant.kind, Tenant.status, Membership.role)
 
 
 def _refs(row):
     if row is None or row[0] is None:
         return None, None
-    tenant_id, slug, name, status, role = row
-    return TenantRef(tenant_id, slug, name, status), (RoleRef(role) if role else None)
+    *tenant, role = row
+    return TenantRef(*tenant), (RoleRef(role) if role else None)
 
 
 def resolve(session, slug, account_id=None):
@@ -74,14 +126,16 @@ def with_tenant(statement, slug):
     role there, so a tenant request loads its user and its tenant in one round trip."""
     return (
         statement.outerjoin_from(Account, Tenant, Tenant.slug == slug)
-        .outerjoin_from(Tenant, Membership, and_(Membership.tenant_id == Tenant.id, Membership.account_id == Account.id))
+        .outerjoin_from(
+            Tenant, Membership, and_(Membership.tenant_id == Tenant.id, Membership.account_id == Account.id)
+        )
         .add_columns(*TENANT_COLUMNS)
     )
 
 
 def tenant_refs(row):
     """The (tenant, membership) at the end of a row from a with_tenant() query."""
-    return _refs(tuple(row)[-len(TENANT_COLUMNS):])
+    return _refs(tuple(row)[-len(TENANT_COLUMNS) :])
 
 
 def get_tenant(session, slug):
@@ -95,35 +149,45 @@ def require_tenant(session, slug):
     return tenant
 
 
-def _create_tenant_row(session, name, slug):
-    name, slug = (name or "").strip(), (slug or "").strip()
-    problems = {}
-    if problem := name_problem(name, "your co-op's name"):
-        problems["name"] = problem
-    if problem := slug_problem(slug):
-        problems["slug"] = problem
-    return name, slug, problems
+def kind_problem(kind):
+    if kind not in KINDS:
+        return "Choose one of: " + ", ".join(f"{k} ({KIND_LABELS[k]})" for k in KINDS) + "."
+    return None
 
 
-def signup(session, hasher, name, slug, founder=None, founder_account=None):
+def _tenant_problems(name, slug, kind):
+    problems = {
+        "name": name_problem(name, "your co-op's name"),
+        "slug": slug_problem(slug),
+        "kind": kind_problem(kind),
+    }
+    return {key: value for key, value in problems.items() if value}
+
+
+def signup(session, hasher, name, slug, founder=None, founder_account=None, kind="coop"):
     """Create a tenant, its schema at head, the founder's account and admin membership.
 
     One transaction: on any failure nothing is left (no schema, account or row).
     ``founder`` is {name, email, password} for a new account; ``founder_account``
     an existing one (a logged-in person founding another co-op)."""
-    name, slug, problems = _create_tenant_row(session, name, slug)
+    name, slug = (name or "").strip(), (slug or "").strip()
+    problems = _tenant_problems(name, slug, kind)
     if founder_account is None:
         founder = founder or {}
-        problems.update(account_problems(founder.get("name"), founder.get("email"), founder.get("password"), "founder."))
+        problems.update(
+            account_problems(founder.get("name"), founder.get("email"), founder.get("password"), "founder.")
+        )
     if problems:
         raise ValidationFailed("Some fields are missing or invalid.", problems)
     if get_tenant(session, slug) is not None:
-        raise Conflict("That address is taken.", {"slug": f"'{slug}' is taken; choose another address."}, code="slug_taken")
+        raise Conflict(
+            "That address is taken.", {"slug": f"'{slug}' is taken; choose another address."}, code="slug_taken"
+        )
     try:
         account = founder_account or create_account(
             session, hasher, founder.get("name"), founder.get("email"), founder.get("password"), prefix="founder."
         )
-        tenant = Tenant(name=name, slug=slug)
+        tenant = Tenant(name=name, slug=slug, kind=kind)
         session.add(tenant)
         session.flush()
         session.add(Membership(tenant_id=tenant.id, account_id=account.id, role="admin"))
@@ -136,7 +200,9 @@ def signup(session, hasher, name, slug, founder=None, founder_account=None):
     except (IntegrityError, DBAPIError) as exc:
         session.rollback()
         if isinstance(getattr(exc, "orig", None), (pg_errors.UniqueViolation, pg_errors.DuplicateSchema)):
-            raise Conflict("That address or email was taken a moment ago.", {"slug": f"'{slug}' is taken."}, code="slug_taken") from exc
+            raise Conflict(
+                "That address or email was taken a moment ago.", {"slug": f"'{slug}' is taken."}, code="slug_taken"
+            ) from exc
         raise
     except Exception:
         session.rollback()
@@ -169,8 +235,8 @@ def membership_of(session, tenant, account):
 
 
 def add_member(session, tenant, account, role):
-    if role not in ROLES:
-        raise ValidationFailed("Unknown role.", {"role": f"Role is one of {', '.join(ROLES)}."})
+    if problem := role_problem(role):
+        raise ValidationFailed("Unknown role.", {"role": problem})
     membership = membership_of(session, tenant, account)
     if membership is None:
         membership = Membership(tenant_id=tenant.id, account_id=account.id, role=role)

@@ -1,56 +1,77 @@
-"""Export one tenant schema to a self-contained file and import it under a new slug."""
+"""Export one tenant schema to a self-contained file and import it under a new slug.
+
+An export file is untrusted input: table and column names in it are checked
+against the tenant schema the import builds at the export's revision, and only
+ever reach SQL quoted as identifiers. The whole import is one transaction.
+"""
+
 import base64
+import binascii
 import gzip
 import json
 
+from psycopg import sql
 from sqlalchemy import select
 
+from coopnet.database import schema_for
 from coopnet.errors import Conflict, ValidationFailed
 from coopnet.platform.accounts import find_account
 from coopnet.platform.migrate import tenant_script, tenant_versions, upgrade_tenant
 from coopnet.platform.models import Account, Membership, Tenant
-from coopnet.platform.provisioning import quote_schema
+from coopnet.platform.roles import ROLES
+from coopnet.platform.schemas_sql import quote_schema
 from coopnet.platform.tenants import get_tenant, require_tenant, slug_problem
-from coopnet.platform.tenancy import schema_for
 
 FORMAT = "coopnet-tenant-export"
 
 
-def _tables_in_order(connection, schema):
-    from coopnet.tenants.registry import tenant_metadata
+def _columns(connection, schema):
+    """{table: [column, ...]} of the schema's base tables, in column order."""
+    rows = connection.exec_driver_sql(
+        "SELECT c.table_name, c.column_name FROM information_schema.columns c "
+        "JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
+        "WHERE c.table_schema = %s AND t.table_type = 'BASE TABLE' AND c.table_name <> 'alembic_version' "
+        "ORDER BY c.table_name, c.ordinal_position",
+        (schema,),
+    )
+    columns = {}
+    for table, column in rows:
+        columns.setdefault(table, []).append(column)
+    return columns
 
-    known = [t.name for t in tenant_metadata.sorted_tables]
-    present = {r[0] for r in connection.exec_driver_sql(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = %s AND table_type = 'BASE TABLE'", (schema,)
-    )}
-    present.discard("alembic_version")
-    # Tables a newer or older revision has that the models do not know go last.
-    return [t for t in known if t in present] + sorted(present - set(known))
+
+def _copy(schema, table, columns, direction):
+    statement = sql.SQL("COPY {}.{} ({}) " + direction).format(
+        sql.Identifier(schema), sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    return statement
 
 
 def export_tenant(session, slug):
-    """A dict (gzip+JSON when written) holding the schema's rows in COPY format,
-    its migration revision, and the co-op's members by email."""
+    """A dict (gzip+JSON when written) holding the schema's rows in COPY format with
+    their column names, its migration revision, and the co-op's members by email."""
     tenant = require_tenant(session, slug)
     connection = session.connection()
     schema = tenant.schema
     version = tenant_versions(connection, [schema])[schema]
     tables = {}
     cursor = connection.connection.dbapi_connection.cursor()
-    for table in _tables_in_order(connection, schema):
+    for table, columns in _columns(connection, schema).items():
         chunks = []
-        with cursor.copy(f"COPY {quote_schema(schema)}.\"{table}\" TO STDOUT") as copy:
+        with cursor.copy(_copy(schema, table, columns, "TO STDOUT")) as copy:
             for chunk in copy:
                 chunks.append(bytes(chunk))
-        tables[table] = base64.b64encode(b"".join(chunks)).decode()
+        tables[table] = {"columns": columns, "rows": base64.b64encode(b"".join(chunks)).decode()}
     members = session.execute(
-        select(Account.email, Membership.role).join(Membership, Membership.account_id == Account.id)
-        .where(Membership.tenant_id == tenant.id).order_by(Account.email)
+        select(Account.email, Membership.role)
+        .join(Membership, Membership.account_id == Account.id)
+        .where(Membership.tenant_id == tenant.id)
+        .order_by(Account.email)
     ).all()
     return {
         "format": FORMAT,
-        "format_version": 1,
-        "tenant": {"slug": tenant.slug, "name": tenant.name},
+        "format_version": 2,
+        "tenant": {"slug": tenant.slug, "name": tenant.name, "kind": tenant.kind},
         "revision": version,
         "tables": tables,
         "members": [{"email": email, "role": role} for email, role in members],
@@ -67,7 +88,7 @@ def read_export(path):
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             data = json.load(fh)
     except (OSError, ValueError) as exc:
-        raise ValidationFailed(f"{path} is not a coopnet tenant export: {exc}")
+        raise ValidationFailed(f"{path} is not a coopnet tenant export: {exc}") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValidationFailed(f"{path} is not a coopnet tenant export.")
     revisions = {r.revision for r in tenant_script().walk_revisions()}
@@ -79,45 +100,93 @@ def read_export(path):
     return data
 
 
+def _checked_tables(data, known):
+    """[(table, columns, bytes)] from the file, refusing any table or column the
+    schema at the export's revision does not have."""
+    tables = data.get("tables")
+    if not isinstance(tables, dict):
+        raise ValidationFailed("The export has no table data.")
+    checked = []
+    for table, payload in tables.items():
+        if table not in known:
+            raise ValidationFailed(f"The export names a table this revision does not have: {table!r}.")
+        if not isinstance(payload, dict) or not isinstance(payload.get("columns"), list):
+            raise ValidationFailed(f"The data of table {table!r} is malformed.")
+        columns = payload["columns"]
+        unknown = [c for c in columns if c not in known[table]]
+        if unknown or not columns or len(set(columns)) != len(columns):
+            raise ValidationFailed(f"The export names columns table {table!r} does not have: {unknown or columns!r}.")
+        try:
+            rows = base64.b64decode(payload.get("rows", ""), validate=True)
+        except (binascii.Error, TypeError, ValueError) as exc:
+            raise ValidationFailed(f"The rows of table {table!r} are not valid base64.") from exc
+        checked.append((table, columns, rows))
+    return checked
+
+
+def _checked_members(data):
+    members = data.get("members", [])
+    if not isinstance(members, list) or not all(
+        isinstance(m, dict) and isinstance(m.get("email"), str) and m.get("role") in ROLES for m in members
+    ):
+        raise ValidationFailed("The export's member list is malformed.")
+    return members
+
+
 def import_tenant(session, data, slug, name=None):
     """Restore an export as a new tenant ``slug`` in one transaction: build the schema
     with the tenant migrations up to the export's revision, load the rows, migrate
-    to head, and re-link members whose accounts exist here."""
+    to head, and re-link members whose accounts exist here. On any error nothing is
+    left behind: no schema, no registry row."""
     if problem := slug_problem(slug):
         raise ValidationFailed(problem, {"slug": problem})
     if get_tenant(session, slug) is not None:
         raise Conflict(f"'{slug}' is taken.", {"slug": f"'{slug}' is taken."})
+    members = _checked_members(data)
+    info = data.get("tenant") if isinstance(data.get("tenant"), dict) else {}
     schema = schema_for(slug)
-    connection = session.connection()
-    tenant = Tenant(slug=slug, name=name or data["tenant"]["name"])
-    session.add(tenant)
-    session.flush()
-    connection.exec_driver_sql(f"CREATE SCHEMA {quote_schema(schema)}")
-    upgrade_tenant(connection, schema, target=data["revision"])
-    cursor = connection.connection.dbapi_connection.cursor()
-    for table, payload in data["tables"].items():
-        with cursor.copy(f"COPY {quote_schema(schema)}.\"{table}\" FROM STDIN") as copy:
-            copy.write(base64.b64decode(payload))
-    _reset_identities(connection, schema)
-    upgrade_tenant(connection, schema)
-    relinked = 0
-    for member in data.get("members", []):
-        account = find_account(session, member["email"])
-        if account is not None:
-            session.add(Membership(tenant_id=tenant.id, account_id=account.id, role=member["role"]))
-            relinked += 1
-    session.commit()
+    try:
+        connection = session.connection()
+        tenant = Tenant(slug=slug, name=name or str(info.get("name") or slug)[:200], kind=info.get("kind", "coop"))
+        session.add(tenant)
+        session.flush()
+        connection.exec_driver_sql(f"CREATE SCHEMA {quote_schema(schema)}")
+        upgrade_tenant(connection, schema, target=data["revision"])
+        cursor = connection.connection.dbapi_connection.cursor()
+        for table, columns, rows in _checked_tables(data, _columns(connection, schema)):
+            with cursor.copy(_copy(schema, table, columns, "FROM STDIN")) as copy:
+                copy.write(rows)
+        _reset_identities(connection, schema)
+        upgrade_tenant(connection, schema)
+        relinked = 0
+        for member in members:
+            account = find_account(session, member["email"])
+            if account is not None:
+                session.add(Membership(tenant_id=tenant.id, account_id=account.id, role=member["role"]))
+                relinked += 1
+        session.commit()
+    except Exception as exc:
+        session.rollback()
+        if isinstance(exc, ValidationFailed):
+            raise
+        raise ValidationFailed(f"The export could not be imported: {str(exc).splitlines()[0]}") from exc
     return tenant, relinked
 
 
 def _reset_identities(connection, schema):
     rows = connection.exec_driver_sql(
-        "SELECT table_name, column_name FROM information_schema.columns "
-        "WHERE table_schema = %s AND is_identity = 'YES'", (schema,)
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = %s AND is_identity = 'YES'",
+        (schema,),
     ).all()
     for table, column in rows:
-        qualified = f'{quote_schema(schema)}."{table}"'
-        connection.exec_driver_sql(
-            f"SELECT setval(pg_get_serial_sequence('{qualified}', '{column}'), "
-            f"COALESCE((SELECT MAX(\"{column}\") FROM {qualified}), 0) + 1, false)"
+        qualified = sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(table))
+        statement = sql.SQL(
+            "SELECT setval(pg_get_serial_sequence({name}, {column}), COALESCE((SELECT MAX({col}) FROM {table}), 0) + 1, false)"
+        ).format(
+            name=sql.Literal(qualified.as_string()),
+            column=sql.Literal(column),
+            col=sql.Identifier(column),
+            table=qualified,
         )
+        with connection.connection.dbapi_connection.cursor() as cursor:
+            cursor.execute(statement)

@@ -1,20 +1,17 @@
 """Platform pages: home, sign up, log in and out, the account page with API tokens."""
+
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from coopnet.errors import ServiceError
 from coopnet.extensions import db
+from coopnet.forms import EmptyForm, submit
 from coopnet.platform import accounts, tenants
-from coopnet.platform.forms import SIGNUP_FIELDS, EmptyForm, FoundAnotherForm, LoginForm, SignupForm, TokenForm, apply_errors
+from coopnet.platform.forms import SIGNUP_FIELDS, FoundAnotherForm, LoginForm, SignupForm, TokenForm
 from coopnet.platform.throttle import throttle_login, throttle_signup
 
 blueprint = Blueprint("platform", __name__)
-
-
-def hasher():
-    return current_app.extensions["coopnet.hasher"]
 
 
 def safe_next(target):
@@ -34,26 +31,30 @@ def home():
 @throttle_signup
 def signup():
     form = FoundAnotherForm() if current_user.is_authenticated else SignupForm()
-    status = 200
-    if form.validate_on_submit():
-        founder = None
-        if not current_user.is_authenticated:
-            founder = {"name": form.founder_name.data, "email": form.email.data, "password": form.password.data}
-        try:
-            tenant, account = tenants.signup(
-                db.session, hasher(), form.name.data, form.slug.data, founder=founder,
-                founder_account=current_user._get_current_object() if current_user.is_authenticated else None,
-            )
-        except ServiceError as error:
-            apply_errors(form, error, SIGNUP_FIELDS)
-            status = error.status
+
+    def found():
+        if current_user.is_authenticated:
+            founder, founder_account = None, current_user._get_current_object()
         else:
-            login_user(account)
-            flash(f"Welcome to {tenant.name}. Invite your co-founders from the members page.", "success")
-            return redirect(url_for("tenant.dashboard", slug=tenant.slug))
-    elif form.is_submitted():
-        status = 422
-    return render_template("platform/signup.html", form=form), status
+            founder = {"name": form.founder_name.data, "email": form.email.data, "password": form.password.data}
+            founder_account = None
+        return tenants.signup(
+            db.session,
+            accounts.hasher(),
+            form.name.data,
+            form.slug.data,
+            founder=founder,
+            founder_account=founder_account,
+            kind=form.kind.data,
+        )
+
+    result = submit(form, found, SIGNUP_FIELDS)
+    if result.ok:
+        tenant, account = result.value
+        login_user(account)
+        flash(f"Welcome to {tenant.name}. Invite your co-founders from the members page.", "success")
+        return redirect(url_for("home.dashboard", slug=tenant.slug))
+    return render_template("platform/signup.html", form=form), result.status
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -62,7 +63,7 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     status = 200
     if form.validate_on_submit():
-        account = accounts.authenticate(db.session, hasher(), form.email.data, form.password.data)
+        account = accounts.authenticate(db.session, accounts.hasher(), form.email.data, form.password.data)
         if account is not None:
             db.session.commit()
             login_user(account)
@@ -87,23 +88,24 @@ def logout():
 @login_required
 def account():
     form = TokenForm()
-    new_secret = None
-    status = 200
-    if form.validate_on_submit():
-        try:
-            _, new_secret = accounts.issue_token(db.session, current_user, form.name.data)
-            db.session.commit()
-        except ServiceError as error:
-            apply_errors(form, error)
-            status = error.status
-    elif form.is_submitted():
-        status = 422
+
+    def issue():
+        _, secret = accounts.issue_token(db.session, current_user, form.name.data)
+        db.session.commit()
+        return secret
+
+    result = submit(form, issue)
     tokens = accounts.list_tokens(db.session, current_user)
     memberships = tenants.tenants_of(db.session, current_user)
-    return render_template(
-        "platform/account.html", form=form, tokens=tokens, new_secret=new_secret,
-        memberships=memberships, revoke_form=EmptyForm(),
-    ), status
+    page = render_template(
+        "platform/account.html",
+        form=form,
+        tokens=tokens,
+        new_secret=result.value,
+        memberships=memberships,
+        revoke_form=EmptyForm(),
+    )
+    return page, result.status
 
 
 @blueprint.post("/account/tokens/<id:token_id>/revoke")

@@ -1,4 +1,5 @@
 """Log in and out, personal API tokens, login throttling."""
+
 from tests.conftest import PASSWORD, csrf_token
 
 
@@ -36,14 +37,21 @@ def test_passwords_are_stored_as_argon2id(engine, make_account):
 def test_repeated_failures_for_one_account_answer_429_even_with_the_right_password(client, make_account):
     make_account("alex@quilted.example")
     for _ in range(5):
-        assert client.post("/api/v1/session", json={"email": "alex@quilted.example", "password": "not it at all"}).status_code == 401
+        assert (
+            client.post(
+                "/api/v1/session", json={"email": "alex@quilted.example", "password": "not it at all"}
+            ).status_code
+            == 401
+        )
     blocked = client.post("/api/v1/session", json={"email": "alex@quilted.example", "password": PASSWORD})
     assert blocked.status_code == 429
     assert blocked.get_json()["error"]["code"] == "too_many_requests"
     assert blocked.headers["Retry-After"] == str(15 * 60)  # the account limit's window
     # Another account from the same address is not locked out by those five.
     make_account("kyle@quilted.example")
-    assert client.post("/api/v1/session", json={"email": "kyle@quilted.example", "password": PASSWORD}).status_code == 200
+    assert (
+        client.post("/api/v1/session", json={"email": "kyle@quilted.example", "password": PASSWORD}).status_code == 200
+    )
 
 
 def test_repeated_failures_from_one_address_answer_429(app, client, make_account):
@@ -58,7 +66,9 @@ def test_html_login_failures_count_too(client, make_account):
     make_account("alex@quilted.example")
     for _ in range(5):
         token = csrf_token(client, "/login")
-        response = client.post("/login", data={"csrf_token": token, "email": "alex@quilted.example", "password": "nope nope nope"})
+        response = client.post(
+            "/login", data={"csrf_token": token, "email": "alex@quilted.example", "password": "nope nope nope"}
+        )
         assert response.status_code == 401
         assert "do not match" in response.get_data(as_text=True)
     token = csrf_token(client, "/login")
@@ -69,7 +79,10 @@ def test_html_login_failures_count_too(client, make_account):
 def test_html_login_redirects_only_to_same_site_paths(client, make_account):
     make_account("alex@quilted.example")
     token = csrf_token(client, "/login")
-    response = client.post("/login", data={"csrf_token": token, "email": "alex@quilted.example", "password": PASSWORD, "next": "//evil.example/x"})
+    response = client.post(
+        "/login",
+        data={"csrf_token": token, "email": "alex@quilted.example", "password": PASSWORD, "next": "//evil.example/x"},
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
@@ -119,7 +132,9 @@ def test_forged_and_foreign_tokens_are_refused(client, login, make_account):
     other = make_account()
     login(owner.email)
     token_id = client.post("/api/v1/tokens", json={"name": "mine"}).get_json()["token"]["id"]
-    assert client.get("/api/v1/account", headers={"Authorization": "Bearer cn_forged"}).status_code == 200  # cookie still works
+    assert (
+        client.get("/api/v1/account", headers={"Authorization": "Bearer cn_forged"}).status_code == 200
+    )  # cookie still works
     client.delete("/api/v1/session")
     assert client.get("/api/v1/account", headers={"Authorization": "Bearer cn_forged"}).status_code == 401
     login(other.email)

@@ -1,13 +1,13 @@
 """Tenant isolation: the tenancy switch, and every tenant route walked as an outsider."""
+
 import re
 
 import pytest
 from sqlalchemy import select
 
+from coopnet.database import NoTenantBound, TenantModel, bind_tenant, schema_for
 from coopnet.extensions import db as _db
-from coopnet.platform.tenancy import NoTenantBound, bind_tenant, schema_for
 from coopnet.tenants.membership.models import Invitation
-from coopnet.tenants.registry import tenant_metadata
 from tests.conftest import csrf_token
 
 SAMPLE_VALUES = {"invitation_id": "1", "token": "sometoken"}
@@ -36,7 +36,9 @@ def test_tenant_table_with_no_tenant_bound_fails_loudly(app, ctx):
 
 
 def test_tenant_insert_with_no_tenant_bound_fails_loudly(app, ctx):
-    _db.session.add(Invitation(email="x@example.org", role="member", token_hash="h" * 64, invited_by=1, expires_at=None))
+    _db.session.add(
+        Invitation(email="x@example.org", role="member", token_hash="h" * 64, invited_by=1, expires_at=None)
+    )
     with pytest.raises(NoTenantBound):
         _db.session.flush()
 
@@ -58,8 +60,8 @@ def test_raw_sql_on_the_placeholder_schema_fails_loudly(app, ctx):
 
 
 def test_same_table_names_hold_separate_rows(app, client, login, make_tenant):
-    a_tenant, a_admin = make_tenant("quilted")
-    b_tenant, b_admin = make_tenant("design-action")
+    _a_tenant, a_admin = make_tenant("quilted")
+    _b_tenant, b_admin = make_tenant("design-action")
     login(a_admin.email)
     invite(client, "quilted", "michelle@quilted.example")
     client.delete("/api/v1/session")
@@ -85,7 +87,7 @@ def test_same_table_names_hold_separate_rows(app, client, login, make_tenant):
 
 def test_every_tenant_route_refuses_a_member_of_another_tenant(app, client, login, make_tenant):
     """Walk every /c/<slug>/... rule as an admin of another co-op: never 2xx, never data."""
-    target, target_admin = make_tenant("quilted", name="Quilted Secret Name")
+    _target, target_admin = make_tenant("quilted", name="Quilted Secret Name")
     _, outsider = make_tenant("design-action")
     login(target_admin.email)
     invite(client, "quilted", "michelle@quilted.example")
@@ -107,7 +109,7 @@ def test_every_tenant_route_refuses_a_member_of_another_tenant(app, client, logi
             response = client.open(path, method=method, **kwargs)
             body = response.get_data(as_text=True)
             walked += 1
-            if rule.endpoint in ("tenant.join", "tenant_api.accept_invitation"):
+            if rule.endpoint in ("membership.join", "membership_api.accept_invitation"):
                 # Public by design (an invitation link): a bad token learns nothing.
                 assert response.status_code in (400, 404), (method, path, response.status_code)
             else:
@@ -131,7 +133,12 @@ def test_a_token_of_another_tenants_member_opens_nothing(app, client, login, mak
     bearer = app.test_client()
     auth = {"Authorization": f"Bearer {secret}"}
     assert bearer.get("/c/design-action/api/v1/", headers=auth).status_code == 200
-    for path in ("/c/quilted/api/v1/", "/c/quilted/api/v1/members", "/c/quilted/api/v1/invitations", "/c/quilted/api/v1/outbox"):
+    for path in (
+        "/c/quilted/api/v1/",
+        "/c/quilted/api/v1/members",
+        "/c/quilted/api/v1/invitations",
+        "/c/quilted/api/v1/outbox",
+    ):
         response = bearer.get(path, headers=auth)
         assert response.status_code == 404, path
         assert "Quilted Secret Name" not in response.get_data(as_text=True)
@@ -158,7 +165,7 @@ def test_unknown_slug_is_404_in_pages_and_api(client, db):
 
 
 def test_suspended_tenant_answers_403_page_and_json(app, client, login, make_tenant):
-    tenant, admin = make_tenant("quilted")
+    _tenant, admin = make_tenant("quilted")
     login(admin.email)
     runner = app.test_cli_runner()
     result = runner.invoke(args=["tenants", "suspend", "quilted"])
@@ -199,13 +206,13 @@ def test_members_list_shows_only_this_tenants_members(client, login, make_tenant
 
 def test_schema_names_are_derived_one_to_one_from_slugs():
     assert schema_for("design-action") == "t_design_action"
-    assert {t.schema for t in tenant_metadata.sorted_tables} == {"tenant"}
+    assert {t.schema for t in TenantModel.metadata.sorted_tables} == {"tenant"}
 
 
 def test_a_connection_is_replaced_after_serving_many_tenants(app, engine, make_tenant):
     from sqlalchemy import create_engine
 
-    from coopnet.platform.tenancy import install_engine_hooks
+    from coopnet.database import install_engine_hooks
 
     slugs = [make_tenant()[0].slug for _ in range(5)]
     small = create_engine(engine.url, pool_size=1, max_overflow=0)

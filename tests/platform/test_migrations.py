@@ -84,6 +84,7 @@ def test_a_new_tenant_migration_reaches_every_schema(app, engine, make_tenant, t
     with engine.connect() as conn:
         assert set(tenant_versions(conn, schemas).values()) == {NEW_REVISION}
         columns = conn.exec_driver_sql(
-            "SELECT count(*) FROM information_schema.columns WHERE column_name = 'priority' AND table_schema LIKE %s", ("t\\_coop%",)
+            "SELECT count(*) FROM information_schema.columns WHERE column_name = 'priority' AND table_schema LIKE %s",
+            ("t\\_coop%",),
         ).scalar()
     assert columns == 12

@@ -1,14 +1,19 @@
 """Signing a co-op up through the API and the form, and every bad input leaving nothing behind."""
+
 import pytest
 
 from tests.conftest import PASSWORD, counts, csrf_token
 
 
 def signup_body(**changes):
-    body = {"name": "Quilted", "slug": "quilted", "founder": {"name": "Erik", "email": "erik@quilted.example", "password": PASSWORD}}
+    body = {
+        "name": "Quilted",
+        "slug": "quilted",
+        "founder": {"name": "Erik", "email": "erik@quilted.example", "password": PASSWORD},
+    }
     for key, value in changes.items():
         if key.startswith("founder_"):
-            body["founder"][key[len("founder_"):]] = value
+            body["founder"][key[len("founder_") :]] = value
         else:
             body[key] = value
     return body
@@ -28,7 +33,12 @@ def test_api_signup_creates_schema_account_and_admin_membership(client, engine):
     assert me["role"] == "admin"
     with engine.connect() as conn:
         version = conn.exec_driver_sql("SELECT version_num FROM t_quilted.alembic_version").scalar()
-        tables = {r[0] for r in conn.exec_driver_sql("SELECT table_name FROM information_schema.tables WHERE table_schema='t_quilted'")}
+        tables = {
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema='t_quilted'"
+            )
+        }
     from coopnet.platform.migrate import tenant_head
 
     assert version == tenant_head()
@@ -147,7 +157,9 @@ def test_malformed_json_is_a_400(client, engine):
 
 
 def test_wrong_content_type_is_a_415(client, engine):
-    response = client.post("/api/v1/signup", data="name=Quilted&slug=quilted", content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/api/v1/signup", data="name=Quilted&slug=quilted", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 415
     assert response.get_json()["error"]["code"] == "unsupported_media_type"
     assert counts(engine)["schemas"] == 0
@@ -161,10 +173,17 @@ def test_json_array_body_is_a_422(client, db):
 
 def test_signup_form_creates_the_coop_and_logs_the_founder_in(client, engine):
     token = csrf_token(client, "/signup")
-    response = client.post("/signup", data={
-        "csrf_token": token, "name": "Design Action Collective", "slug": "design-action",
-        "founder_name": "Coordinator", "email": "coordinator@designaction.example", "password": PASSWORD,
-    })
+    response = client.post(
+        "/signup",
+        data={
+            "csrf_token": token,
+            "name": "Design Action Collective",
+            "slug": "design-action",
+            "founder_name": "Coordinator",
+            "email": "coordinator@designaction.example",
+            "password": PASSWORD,
+        },
+    )
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/c/design-action/")
     page = client.get("/c/design-action/")
@@ -174,10 +193,17 @@ def test_signup_form_creates_the_coop_and_logs_the_founder_in(client, engine):
 
 def test_signup_form_shows_each_field_and_reason(client, engine):
     token = csrf_token(client, "/signup")
-    response = client.post("/signup", data={
-        "csrf_token": token, "name": "Q" * 300, "slug": "www",
-        "founder_name": "", "email": "erik@quilted.example", "password": "short",
-    })
+    response = client.post(
+        "/signup",
+        data={
+            "csrf_token": token,
+            "name": "Q" * 300,
+            "slug": "www",
+            "founder_name": "",
+            "email": "erik@quilted.example",
+            "password": "short",
+        },
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "There is a problem" in page
@@ -191,16 +217,25 @@ def test_signup_form_shows_each_field_and_reason(client, engine):
 
 def test_nul_in_a_form_field_is_refused(client, engine):
     token = csrf_token(client, "/login")
-    response = client.post("/login", data={"csrf_token": token, "email": "erik\x00@quilted.example", "password": "x" * 12})
+    response = client.post(
+        "/login", data={"csrf_token": token, "email": "erik\x00@quilted.example", "password": "x" * 12}
+    )
     assert response.status_code == 422
     assert "NUL" in response.get_data(as_text=True)
 
 
 def test_forged_csrf_token_is_refused(client, engine):
-    response = client.post("/signup", data={
-        "csrf_token": "forged", "name": "Quilted", "slug": "quilted",
-        "founder_name": "Erik", "email": "erik@quilted.example", "password": PASSWORD,
-    })
+    response = client.post(
+        "/signup",
+        data={
+            "csrf_token": "forged",
+            "name": "Quilted",
+            "slug": "quilted",
+            "founder_name": "Erik",
+            "email": "erik@quilted.example",
+            "password": PASSWORD,
+        },
+    )
     assert response.status_code == 400
     assert "did not come from this site" in response.get_data(as_text=True)
     assert counts(engine)["tenants"] == 0

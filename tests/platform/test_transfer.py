@@ -1,6 +1,9 @@
 """Export one tenant and import it under a new slug; the operator's tenant commands."""
+
 import gzip
 import json
+
+import pytest
 
 from tests.conftest import counts
 
@@ -9,7 +12,9 @@ def test_export_then_import_round_trips_a_tenant(app, client, login, make_tenant
     _, admin = make_tenant("quilted", name="Quilted")
     login(admin.email)
     for email in ("michelle@quilted.example", "kyle@quilted.example"):
-        assert client.post("/c/quilted/api/v1/invitations", json={"email": email, "role": "candidate"}).status_code == 201
+        assert (
+            client.post("/c/quilted/api/v1/invitations", json={"email": email, "role": "candidate"}).status_code == 201
+        )
     original = client.get("/c/quilted/api/v1/invitations").get_json()["invitations"]
     original_mail = client.get("/c/quilted/api/v1/outbox").get_json()["messages"]
 
@@ -19,7 +24,7 @@ def test_export_then_import_round_trips_a_tenant(app, client, login, make_tenant
     assert result.exit_code == 0, result.output
     with gzip.open(path, "rt") as fh:
         dump = json.load(fh)
-    assert dump["tenant"] == {"slug": "quilted", "name": "Quilted"}
+    assert dump["tenant"] == {"slug": "quilted", "name": "Quilted", "kind": "coop"}
     assert set(dump["tables"]) == {"invitations", "outbox_messages"}
 
     result = runner.invoke(args=["tenants", "import", str(path), "quilted-restored"])
@@ -77,8 +82,57 @@ def test_operator_lists_and_deletes_tenants(app, make_tenant, engine):
 def test_operator_creates_a_tenant_for_an_existing_account(app, make_tenant, engine):
     _, admin = make_tenant("quilted")
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["tenants", "create", "gaia-host", "--name", "GAIA Host", "--founder-email", admin.email])
+    result = runner.invoke(
+        args=["tenants", "create", "gaia-host", "--name", "GAIA Host", "--founder-email", admin.email]
+    )
     assert result.exit_code == 0, result.output
     assert counts(engine)["schemas"] == 2 and counts(engine)["accounts"] == 1
     bad = runner.invoke(args=["tenants", "create", "Bad Slug", "--name", "x", "--founder-email", admin.email])
     assert bad.exit_code != 0 and "slug" in bad.output
+
+
+def _tampered(tmp_path, app, make_tenant, change):
+    make_tenant("quilted")
+    path = tmp_path / "q.json.gz"
+    assert app.test_cli_runner().invoke(args=["tenants", "export", "quilted", str(path)]).exit_code == 0
+    with gzip.open(path, "rt") as fh:
+        dump = json.load(fh)
+    change(dump)
+    crafted = tmp_path / "crafted.json.gz"
+    with gzip.open(crafted, "wt") as fh:
+        json.dump(dump, fh)
+    return crafted
+
+
+def public_tables(engine):
+    with engine.connect() as conn:
+        return {r[0] for r in conn.exec_driver_sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+
+
+INJECTIONS = {
+    "table name": lambda d: d["tables"].update(
+        {
+            'invitations" (id) FROM STDIN; CREATE TABLE public.pwned (x int); COPY "invitations': d["tables"][
+                "invitations"
+            ]
+        }
+    ),
+    "unknown table": lambda d: d["tables"].update({"accounts": d["tables"]["invitations"]}),
+    "column name": lambda d: d["tables"]["invitations"].update(
+        columns=["id) FROM STDIN; CREATE TABLE public.pwned (x int); --"]
+    ),
+    "unknown column": lambda d: d["tables"]["outbox_messages"].update(columns=["id", "password_hash"]),
+    "rows that do not fit": lambda d: d["tables"]["invitations"].update(rows="bm90IGEgcm93Cg=="),
+    "member with a made-up role": lambda d: d["members"].append({"email": "x@example.org", "role": "owner"}),
+}
+
+
+@pytest.mark.parametrize("attack", sorted(INJECTIONS))
+def test_a_crafted_export_is_refused_whole_and_leaves_nothing(app, make_tenant, engine, tmp_path, attack):
+    crafted = _tampered(tmp_path, app, make_tenant, INJECTIONS[attack])
+    before, tables = counts(engine), public_tables(engine)
+    result = app.test_cli_runner().invoke(args=["tenants", "import", str(crafted), "quilted-copy"])
+    assert result.exit_code != 0, result.output
+    assert "Traceback" not in result.output
+    assert counts(engine) == before
+    assert public_tables(engine) == tables and "pwned" not in public_tables(engine)

@@ -1,9 +1,13 @@
 """Forms for inviting and joining."""
+
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
-ROLE_CHOICES = [SelectChoice("member", "Member"), SelectChoice("candidate", "Candidate (probation)"), SelectChoice("admin", "Admin")]
+from coopnet.platform.roles import LABELS
+
+# The likeliest first.
+ROLE_CHOICES = [SelectChoice(role, LABELS[role]) for role in ("member", "candidate", "admin")]
 
 
 class InviteForm(FlaskForm):

@@ -1,11 +1,11 @@
 """Invitations to join a co-op, kept in the co-op's own schema."""
+
 from datetime import datetime
 
 from sqlalchemy import BigInteger, DateTime, Identity, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coopnet.platform.models import utcnow
-from coopnet.tenants.base import TenantModel
+from coopnet.database import TenantModel, utcnow
 
 
 class Invitation(TenantModel):
@@ -31,13 +31,3 @@ class Invitation(TenantModel):
         if self.expires_at <= utcnow():
             return "expired"
         return "pending"
-
-    def to_dict(self):
-        return {
-            "id": self.id,
-            "email": self.email,
-            "role": self.role,
-            "state": self.state,
-            "created_at": self.created_at.isoformat(),
-            "expires_at": self.expires_at.isoformat(),
-        }

@@ -1,15 +1,24 @@
-"""Inviting people into a co-op and accepting an invitation (single use, expiring)."""
+"""Inviting people into a co-op and accepting an invitation (single use, expiring).
+
+Who commits: the caller (view, command or job) that owns the unit of work;
+these functions add, flush and return.
+"""
+
 import hashlib
 import secrets
+from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
+from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from coopnet.platform.accounts import email_problem, find_account, normalise_email
-from coopnet.platform.models import ROLES, utcnow
+from coopnet.platform.models import Account, Membership
+from coopnet.platform.roles import role_problem
 from coopnet.platform.tenants import add_member, membership_of
 from coopnet.tenants.membership.models import Invitation
-from coopnet.tenants.outbox.services import compose
+from coopnet.tenants.outbox.mail import compose
 
 
 class InvitationGone(ServiceError):
@@ -20,26 +29,35 @@ def _hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invite(session, tenant, inviter, email, role, ttl, make_link):
-    """Record an invitation and its email in the tenant's outbox (not committed).
-
-    Returns (invitation, message). Inviting the same address again replaces the
-    pending invitation, so only the newest link works."""
+def invite(
+    session, tenant, inviter: Account, email: str, role: str, ttl: timedelta, make_link: Callable[[str], str]
+) -> Invitation:
+    """Record an invitation and its email in the tenant's outbox; the mail goes out
+    once the caller commits. Inviting the same address again replaces the pending
+    invitation, so only the newest link works."""
     email = normalise_email(email)
     problems = {}
     if problem := email_problem(email):
         problems["email"] = problem
-    if role not in ROLES:
-        problems["role"] = f"Choose one of: {', '.join(ROLES)}."
+    if problem := role_problem(role):
+        problems["role"] = problem
     if problems:
         raise ValidationFailed("Some fields are missing or invalid.", problems)
     existing = find_account(session, email)
     if existing is not None and membership_of(session, tenant, existing) is not None:
-        raise Conflict(f"{email} is already a member.", {"email": f"{email} is already a member of {tenant.name}."}, code="already_member")
+        raise Conflict(
+            f"{email} is already a member.",
+            {"email": f"{email} is already a member of {tenant.name}."},
+            code="already_member",
+        )
     now = utcnow()
     session.execute(
         update(Invitation)
-        .where(func.lower(Invitation.email) == email.lower(), Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+        .where(
+            func.lower(Invitation.email) == email.lower(),
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
         .values(revoked_at=now)
     )
     token = secrets.token_urlsafe(32)
@@ -49,8 +67,9 @@ def invite(session, tenant, inviter, email, role, ttl, make_link):
     session.add(invitation)
     link = make_link(token)
     days = max(1, round(ttl.total_seconds() / 86400))
-    message = compose(
+    compose(
         session,
+        tenant,
         to=email,
         subject=f"{inviter.name} invites you to join {tenant.name} on coopnet",
         body=(
@@ -59,10 +78,10 @@ def invite(session, tenant, inviter, email, role, ttl, make_link):
         ),
     )
     session.flush()
-    return invitation, message
+    return invitation
 
 
-def find_invitation(session, token):
+def find_invitation(session, token: str) -> Invitation | None:
     if not token or len(token) > 100:
         return None
     return session.scalar(select(Invitation).where(Invitation.token_hash == _hash(token)))
@@ -80,7 +99,7 @@ def check_usable(invitation):
     return invitation
 
 
-def accept(session, tenant, token, account):
+def accept(session, tenant, token: str, account: Account) -> Membership:
     """Make ``account`` a member with the invited role; the link is spent (not committed)."""
     invitation = check_usable(find_invitation(session, token))
     if membership_of(session, tenant, account) is not None:
@@ -89,7 +108,12 @@ def accept(session, tenant, token, account):
     # The conditional update makes the link single-use even under concurrent clicks.
     claimed = session.execute(
         update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > now)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+        )
         .values(accepted_at=now, accepted_by=account.id)
         .returning(Invitation.id)
     ).scalar()
@@ -100,11 +124,11 @@ def accept(session, tenant, token, account):
     return membership
 
 
-def list_invitations(session):
+def list_invitations(session) -> list[Invitation]:
     return session.scalars(select(Invitation).order_by(Invitation.created_at.desc())).all()
 
 
-def revoke(session, invitation_id):
+def revoke(session, invitation_id: int) -> Invitation:
     invitation = session.get(Invitation, invitation_id)
     if invitation is None:
         raise NotFound("No such invitation.")

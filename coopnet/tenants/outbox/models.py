@@ -1,11 +1,11 @@
 """Mail waiting to go out (or kept for an admin to read when no MAIL_SERVER is set)."""
+
 from datetime import datetime
 
 from sqlalchemy import BigInteger, DateTime, Identity, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coopnet.platform.models import utcnow
-from coopnet.tenants.base import TenantModel
+from coopnet.database import TenantModel, utcnow
 
 
 class OutboxMessage(TenantModel):
@@ -21,16 +21,3 @@ class OutboxMessage(TenantModel):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-    def to_dict(self):
-        return {
-            "id": self.id,
-            "to": self.to_address,
-            "subject": self.subject,
-            "body": self.body,
-            "status": self.status,
-            "attempts": self.attempts,
-            "error": self.error,
-            "created_at": self.created_at.isoformat(),
-            "sent_at": self.sent_at.isoformat() if self.sent_at else None,
-        }

@@ -1,23 +1,23 @@
-"""Composing and delivering mail: SMTP when MAIL_SERVER is set, otherwise held for an admin."""
+"""Delivering mail: SMTP when MAIL_SERVER is set, otherwise held for an admin.
+
+Who commits: the job or command that owns the unit of work; these functions
+change rows and return.
+"""
+
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
 
 from sqlalchemy import select
 
+from coopnet.database import utcnow
 from coopnet.errors import NotFound
-from coopnet.platform.models import utcnow
 from coopnet.tenants.outbox.models import OutboxMessage
 
 MAX_ATTEMPTS = 5
 
 
-def compose(session, to, subject, body):
-    message = OutboxMessage(to_address=to, subject=subject, body=body, status="queued", attempts=0)
-    session.add(message)
-    return message
-
-
-def deliver(session, message_id, mail):
+def deliver(session, message_id: int, mail: dict) -> OutboxMessage:
     """Send one queued message. ``mail`` holds the MAIL_* settings; with no server
     the message is kept ('held') so an admin can read it in the outbox."""
     message = session.get(OutboxMessage, message_id)
@@ -49,5 +49,11 @@ def deliver(session, message_id, mail):
     return message
 
 
-def list_messages(session, limit=200):
+def stale_messages(session, older_than: timedelta) -> list[OutboxMessage]:
+    cutoff = utcnow() - older_than
+    query = select(OutboxMessage).where(OutboxMessage.status == "queued", OutboxMessage.created_at < cutoff)
+    return session.scalars(query.order_by(OutboxMessage.id)).all()
+
+
+def list_messages(session, limit: int = 200) -> list[OutboxMessage]:
     return session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)).all()

@@ -1,11 +1,12 @@
 """Inviting co-founders by link: single use, expiring, delivered through the outbox by a worker."""
+
 import re
 from datetime import timedelta
 
 from sqlalchemy import update
 
+from coopnet.database import bind_tenant
 from coopnet.extensions import db as _db
-from coopnet.platform.tenancy import bind_tenant
 from coopnet.tenants.membership.models import Invitation
 from tests.conftest import PASSWORD, counts, csrf_token, run_jobs
 
@@ -27,7 +28,7 @@ def test_invitation_mail_is_held_in_the_outbox_by_the_worker(app, client, login,
     login(admin.email)
     created = invite(client, "quilted", "michelle@quilted.example", "candidate")
     assert created["state"] == "pending" and created["role"] == "candidate"
-    message, token = link_in_outbox(client, "quilted")
+    message, _token = link_in_outbox(client, "quilted")
     assert message["status"] == "queued"
     run_jobs(app)
     message, _ = link_in_outbox(client, "quilted")
@@ -49,7 +50,9 @@ def test_new_person_joins_through_the_link_once(app, client, login, make_tenant)
     page = newcomer.get(join_url)
     assert page.status_code == 200
     assert "michelle@quilted.example" in page.get_data(as_text=True)
-    response = newcomer.post(join_url, data={"csrf_token": csrf_token(newcomer, join_url), "name": "Michelle Moon Lee", "password": PASSWORD})
+    response = newcomer.post(
+        join_url, data={"csrf_token": csrf_token(newcomer, join_url), "name": "Michelle Moon Lee", "password": PASSWORD}
+    )
     assert response.status_code == 302
     me = newcomer.get("/c/quilted/api/v1/").get_json()
     assert me["role"] == "candidate"
@@ -163,7 +166,10 @@ def test_a_token_from_one_tenant_does_not_open_another(app, client, login, make_
 def test_invite_form_shows_errors_next_to_the_field(client, login, make_tenant):
     _, admin = make_tenant("quilted")
     login(admin.email)
-    response = client.post("/c/quilted/members", data={"csrf_token": csrf_token(client, "/c/quilted/members"), "email": "nope", "role": "member"})
+    response = client.post(
+        "/c/quilted/members",
+        data={"csrf_token": csrf_token(client, "/c/quilted/members"), "email": "nope", "role": "member"},
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'aria-invalid="true"' in page and "There is a problem" in page

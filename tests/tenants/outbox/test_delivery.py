@@ -1,9 +1,11 @@
 """Delivering outbox mail: a real SMTP server on loopback, and a refused connection."""
+
 import socket
 
+from coopnet.database import bind_tenant
 from coopnet.extensions import db as _db
-from coopnet.platform.tenancy import bind_tenant
-from coopnet.tenants.outbox.services import compose, deliver
+from coopnet.tenants.outbox.mail import compose
+from coopnet.tenants.outbox.services import deliver
 
 
 def test_delivery_through_a_real_smtp_server(app, make_tenant):
@@ -22,10 +24,10 @@ def test_delivery_through_a_real_smtp_server(app, make_tenant):
     controller = Controller(Collect(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        make_tenant("quilted")
+        tenant, _ = make_tenant("quilted")
         with app.app_context():
             bind_tenant(_db.session, "quilted")
-            message = compose(_db.session, "michelle@quilted.example", "Welcome", "Hello Michelle")
+            message = compose(_db.session, tenant, "michelle@quilted.example", "Welcome", "Hello Michelle")
             _db.session.commit()
             mail = dict(app.config, MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
             delivered = deliver(_db.session, message.id, mail)
@@ -39,10 +41,10 @@ def test_delivery_through_a_real_smtp_server(app, make_tenant):
 
 
 def test_failed_delivery_is_recorded_for_retry(app, make_tenant):
-    make_tenant("quilted")
+    tenant, _ = make_tenant("quilted")
     with app.app_context():
         bind_tenant(_db.session, "quilted")
-        message = compose(_db.session, "x@example.org", "Hi", "Hi")
+        message = compose(_db.session, tenant, "x@example.org", "Hi", "Hi")
         _db.session.commit()
         # Nothing listens on port 9 on loopback: the connection is refused.
         result = deliver(_db.session, message.id, dict(app.config, MAIL_SERVER="127.0.0.1", MAIL_PORT=9))

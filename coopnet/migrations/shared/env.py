@@ -1,9 +1,10 @@
 """Alembic environment for the shared (public) schema."""
+
 from alembic import context
 from sqlalchemy import create_engine
 
-from coopnet.extensions import db
 import coopnet.platform.models  # noqa: F401  (registers the shared tables)
+from coopnet.extensions import db
 
 target_metadata = db.metadata
 

@@ -4,8 +4,9 @@ Revision ID: s0001
 Revises:
 Create Date: 2026-11-25
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "s0001"
 down_revision = None
@@ -44,8 +45,12 @@ def upgrade():
         sa.Column("role", sa.String(20), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_memberships"),
-        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name="fk_memberships_tenant_id_tenants", ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name="fk_memberships_account_id_accounts", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name="fk_memberships_tenant_id_tenants", ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name="fk_memberships_account_id_accounts", ondelete="CASCADE"
+        ),
         sa.UniqueConstraint("tenant_id", "account_id", name="uq_memberships_tenant_account"),
         sa.CheckConstraint("role IN ('admin', 'member', 'candidate')", name="ck_memberships_role"),
     )
@@ -61,7 +66,9 @@ def upgrade():
         sa.Column("last_used_at", sa.DateTime(timezone=True)),
         sa.Column("revoked_at", sa.DateTime(timezone=True)),
         sa.PrimaryKeyConstraint("id", name="pk_api_tokens"),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name="fk_api_tokens_account_id_accounts", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name="fk_api_tokens_account_id_accounts", ondelete="CASCADE"
+        ),
         sa.UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
     )
     op.create_index("ix_api_tokens_account_id", "api_tokens", ["account_id"])

@@ -1,0 +1,108 @@
+"""The one list of capabilities, and what the app learns from each one.
+
+A capability is a package that names itself with a ``capability = Capability(...)``
+in its ``__init__.py`` and keeps, by convention, any of:
+
+    models.py      tables (tenant tables on TenantModel, shared ones on db.Model)
+    views.py       ``blueprint``: the HTML pages
+    api.py         ``blueprint``: the JSON API (its own OpenAPI tag)
+    jobs.py        tenant, platform and scheduled jobs (imported so they register)
+    cli.py         ``group``: a click group added to the ``coopnet`` command
+    migrations/    tenant revisions of its own, on the one tenant tree
+
+Adding a capability means adding its package to CAPABILITIES and nothing else.
+"""
+
+import importlib
+import importlib.util
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from coopnet.platform.roles import KINDS
+
+CAPABILITIES = (
+    "coopnet.tenants.home",
+    "coopnet.tenants.membership",
+    "coopnet.tenants.outbox",
+)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    endpoint: str
+    role: str = "candidate"  # the least role that sees it
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    package: str
+    kinds: tuple[str, ...] = KINDS
+    nav: tuple[NavEntry, ...] = ()
+    # (seconds or cron string, job) pairs the scheduler runs; see coopnet.worker.schedule
+    schedules: tuple = field(default=())
+
+    def module(self, name):
+        """The capability's ``name`` module, or None when it has none."""
+        qualified = f"{self.package}.{name}"
+        if importlib.util.find_spec(qualified) is None:
+            return None
+        return importlib.import_module(qualified)
+
+    def attribute(self, module, name):
+        found = self.module(module)
+        return getattr(found, name, None) if found is not None else None
+
+    @property
+    def migrations(self):
+        spec = importlib.util.find_spec(self.package)
+        path = Path(next(iter(spec.submodule_search_locations))) / "migrations"
+        return path if path.is_dir() else None
+
+    def shown_for(self, kind):
+        return kind in self.kinds
+
+
+@cache
+def capabilities() -> tuple[Capability, ...]:
+    return tuple(importlib.import_module(package).capability for package in CAPABILITIES)
+
+
+def load_models():
+    """Import every capability's models, so both metadata collections are complete."""
+    for capability in capabilities():
+        capability.module("models")
+
+
+def load_jobs():
+    for capability in capabilities():
+        capability.module("jobs")
+
+
+def navigation(kind, has_role):
+    """(label, endpoint) of the entries a person of this role sees in a tenant of this kind."""
+    return [
+        (entry.label, entry.endpoint)
+        for capability in capabilities()
+        if capability.shown_for(kind)
+        for entry in capability.nav
+        if has_role(entry.role)
+    ]
+
+
+def capability_of_blueprint(blueprint_name):
+    """The capability whose pages or API blueprint has this name, or None."""
+    return _blueprint_owners().get(blueprint_name)
+
+
+@cache
+def _blueprint_owners():
+    owners = {}
+    for capability in capabilities():
+        for module in ("views", "api"):
+            blueprint = capability.attribute(module, "blueprint")
+            if blueprint is not None:
+                owners[blueprint.name] = capability
+    return owners
