@@ -46,6 +46,7 @@ HTTP_CODES = {
     422: "validation_failed",
     429: "too_many_requests",
     500: "internal_error",
+    503: "unavailable",
 }
 
 
@@ -115,7 +116,21 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def unexpected(error):
+        if _schema_missing(error):
+            app.logger.error("the database is not migrated: run `coopnet db upgrade` (%s)", str(error.orig).splitlines()[0])
+            message = "coopnet is being set up and is not ready yet. Try again in a few minutes."
+            if is_api_request():
+                return api_error(503, "not_migrated", message)
+            return render_template("errors/error.html", status=503, message=message), 503
         app.logger.exception("unhandled error")
         if is_api_request():
             return api_error(500, "internal_error", "Something went wrong on our side.")
         return render_template("errors/error.html", status=500, message="Something went wrong on our side."), 500
+
+
+def _schema_missing(error):
+    """A shared table is missing: the database was never migrated (or is mid-upgrade)."""
+    from psycopg import errors as pg_errors
+    from sqlalchemy.exc import ProgrammingError
+
+    return isinstance(error, ProgrammingError) and isinstance(error.orig, pg_errors.UndefinedTable)
