@@ -66,8 +66,12 @@ class Capability:
 
 
 @cache
-def capabilities() -> tuple[Capability, ...]:
+def _all() -> tuple[Capability, ...]:
     return tuple(importlib.import_module(package).capability for package in CAPABILITIES)
+
+
+def capabilities() -> tuple[Capability, ...]:
+    return _all()
 
 
 def load_models():
@@ -100,7 +104,7 @@ def capability_of_blueprint(blueprint_name):
 @cache
 def _blueprint_owners():
     owners = {}
-    for capability in capabilities():
+    for capability in _all():
         for module in ("views", "api"):
             blueprint = capability.attribute(module, "blueprint")
             if blueprint is not None:

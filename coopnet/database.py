@@ -181,7 +181,11 @@ def after_commit(session, callback: Callable[[], object]) -> None:
 
     Queueing a job this way means the job never runs for rows that were rolled
     back, and never runs before the rows it reads are visible."""
-    _plain(session).info.setdefault("after_commit", []).append(callback)
+    session = _plain(session)
+    # Begin the transaction now, so a rollback before any statement still drops
+    # the callback (SQLAlchemy emits no rollback event for a transaction never begun).
+    session.connection()
+    session.info.setdefault("after_commit", []).append(callback)
 
 
 # --- binding a tenant ----------------------------------------------------------

@@ -117,7 +117,9 @@ def register_error_handlers(app):
     @app.errorhandler(Exception)
     def unexpected(error):
         if _schema_missing(error):
-            app.logger.error("the database is not migrated: run `coopnet db upgrade` (%s)", str(error.orig).splitlines()[0])
+            app.logger.error(
+                "the database is not migrated: run `coopnet db upgrade` (%s)", str(error.orig).splitlines()[0]
+            )
             message = "coopnet is being set up and is not ready yet. Try again in a few minutes."
             if is_api_request():
                 return api_error(503, "not_migrated", message)

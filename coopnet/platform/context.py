@@ -5,6 +5,7 @@ from functools import wraps
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
+from coopnet import capabilities
 from coopnet.api import api_blueprint
 from coopnet.database import bind_tenant
 from coopnet.errors import Forbidden, NotFound, is_api_request
@@ -81,9 +82,7 @@ def _check_membership():
 
 def _check_kind():
     """A capability the tenant's kind does not show answers 404 (a network has no dues page)."""
-    from coopnet.capabilities import capability_of_blueprint
-
-    capability = capability_of_blueprint(request.blueprint)
+    capability = capabilities.capability_of_blueprint(request.blueprint)
     if capability is not None and not capability.shown_for(g.tenant.kind):
         raise NotFound("This page is not part of this kind of space.")
 

@@ -229,3 +229,74 @@ def test_a_connection_is_replaced_after_serving_many_tenants(app, engine, make_t
     # Tenants 1-4 share a connection; the fifth checkout finds it has served 4 > 3.
     assert pids[:4] == [pids[0]] * 4
     assert pids[4] != pids[0]
+
+
+# Shared records name their parties in their own rows (a queued job's account; later
+# referrals, subcontracts, offers). Each route that names one is tried by a third party.
+SHARED_RECORD_SAMPLES = {"job_id": "shared-record-of-two"}
+
+
+def shared_record_rules(app):
+    return [
+        r
+        for r in app.url_map.iter_rules()
+        if r.rule.startswith("/api/v1/") and set(r.arguments) & set(SHARED_RECORD_SAMPLES)
+    ]
+
+
+def test_every_shared_record_route_answers_404_to_a_third_party(app, client, login, make_tenant, make_account):
+    from coopnet.platform.models import JobProgress
+
+    quilted, quilted_admin = make_tenant("quilted")
+    _, design_admin = make_tenant("design-action")
+    third = make_account()
+    with app.app_context():
+        _db.session.add(
+            JobProgress(
+                job_id="shared-record-of-two",
+                account_id=quilted_admin.id,
+                tenant_id=quilted.id,
+                description="Quilted and Design Action's record",
+            )
+        )
+        _db.session.commit()
+    rules = shared_record_rules(app)
+    assert rules, "the walk must find the shared-record routes"
+    for who in (design_admin, third):
+        login(who.email)
+        for rule in rules:
+            path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: SHARED_RECORD_SAMPLES[m.group(1)], rule.rule)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                response = client.open(path, method=method, json={} if method != "GET" else None)
+                assert response.status_code == 404, (method, path, response.status_code)
+                assert "Design Action's record" not in response.get_data(as_text=True)
+        client.delete("/api/v1/session")
+    login(quilted_admin.email)
+    assert client.get("/api/v1/jobs/shared-record-of-two").status_code == 200
+
+
+def test_a_capability_a_tenant_kind_does_not_show_is_404_and_not_in_the_navigation(
+    app, client, login, make_tenant, monkeypatch
+):
+    from coopnet import capabilities
+
+    _, coop_admin = make_tenant("quilted", kind="coop")
+    _, network_admin = make_tenant("tech-underground", kind="network")
+    outbox = next(c for c in capabilities.capabilities() if c.name == "outbox")
+    coop_only = capabilities.Capability(name="outbox", package=outbox.package, kinds=("coop",), nav=outbox.nav)
+    monkeypatch.setattr(
+        capabilities,
+        "capabilities",
+        lambda: tuple(coop_only if c.name == "outbox" else c for c in capabilities.__dict__["_all"]()),
+    )
+    monkeypatch.setattr(
+        capabilities, "capability_of_blueprint", lambda name: coop_only if name in ("outbox", "outbox_api") else None
+    )
+    login(network_admin.email)
+    assert client.get("/c/tech-underground/outbox").status_code == 404
+    assert client.get("/c/tech-underground/api/v1/outbox").status_code == 404
+    assert 'href="/c/tech-underground/outbox"' not in client.get("/c/tech-underground/").get_data(as_text=True)
+    client.delete("/api/v1/session")
+    login(coop_admin.email)
+    assert client.get("/c/quilted/outbox").status_code == 200
+    assert 'href="/c/quilted/outbox"' in client.get("/c/quilted/").get_data(as_text=True)
