@@ -4,7 +4,6 @@
 the same response schema and the same token auth, but on a table in the shared
 schema, with no slug to resolve, no membership to check, no schema to bind."""
 
-from coopnet.tenants.schemas import InvitationListOut
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -12,6 +11,7 @@ from coopnet import create_app
 from coopnet.api import api_blueprint
 from coopnet.extensions import db
 from coopnet.tenants.membership.models import Invitation
+from coopnet.tenants.membership.schemas import InvitationListOut
 
 plain = api_blueprint("plain", __name__, "/plain", "benchmark baseline")
 
@@ -24,7 +24,7 @@ def plain_invitations():
     rows = db.session.scalars(
         select(Invitation).order_by(Invitation.created_at.desc()), bind_arguments={"bind": engine}
     ).all()
-    return {"invitations": [i.to_dict() for i in rows]}
+    return {"invitations": rows}
 
 
 app = create_app()
