@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask, g
+from flask import Flask, g, request, session
 
 from coopnet import capabilities, embedded
 from coopnet.api import Api, RowIdConverter
@@ -11,7 +11,7 @@ from coopnet.config import load_config
 from coopnet.database import install_engine_hooks
 from coopnet.errors import register_error_handlers
 from coopnet.extensions import csrf, db, limiter, login_manager
-from coopnet.inputs import refuse_nul_bytes
+from coopnet.inputs import limit_json_body, refuse_nul_bytes, refuse_nul_in_path
 from coopnet.logs import configure_logging
 from coopnet.platform import api as platform_api
 from coopnet.platform import auth, jobs_api
@@ -100,6 +100,8 @@ def register_blueprints(app):
 
 
 def register_request_hooks(app):
+    app.url_value_preprocessor(refuse_nul_in_path)
+    app.before_request(limit_json_body)
     app.before_request(refuse_nul_bytes)
 
     def tenant_navigation():
@@ -121,4 +123,8 @@ def register_request_hooks(app):
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+        if request.endpoint != "static" and ("_user_id" in session or request.authorization):
+            # What a logged-in person sees (a new token's secret, their co-ops) stays out of
+            # shared caches and the browser's back-button cache.
+            response.headers["Cache-Control"] = "no-store"
         return response

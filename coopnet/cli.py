@@ -14,8 +14,13 @@ from flask.cli import FlaskGroup, with_appcontext
 
 def _create_app():
     from coopnet import create_app
+    from coopnet.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)

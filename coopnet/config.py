@@ -1,9 +1,20 @@
 """Settings from the environment, with embedded PostgreSQL and Redis as the defaults."""
 
+import math
 import os
+import re
+import string
 from datetime import timedelta
 
 DEV_SECRET_KEY = "dev-only-not-secret"
+# Keys that were ever written in this repository: anyone can read them, so
+# anyone could sign a session cookie for any account with them.
+PUBLISHED_SECRET_KEYS = frozenset({DEV_SECRET_KEY, "change-me-to-48-random-characters"})
+# Four x's, not three: one random urlsafe key in a few hundred holds "xxx" by chance.
+PLACEHOLDER_WORDS = re.compile(r"change.?me|example|secret|placeholder|xxxx|password|default|dummy|sample", re.I)
+MIN_SECRET_KEY_BITS = 256
+MIN_SECRET_KEY_DISTINCT_CHARACTERS = 12
+GENERATE_SECRET_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
 class ConfigError(RuntimeError):
@@ -15,7 +26,7 @@ def load_config(env=None, **overrides):
     production = env.get("COOPNET_ENV", "development") == "production"
     config = {
         "ENV_NAME": "production" if production else "development",
-        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
+        "SECRET_KEY": env.get("SECRET_KEY") or (None if production else DEV_SECRET_KEY),
         "DATABASE_URL": env.get("DATABASE_URL") or None,
         "REDIS_URL": env.get("REDIS_URL") or None,
         "PLATFORM_DOMAIN": (env.get("PLATFORM_DOMAIN") or "").lower().strip(".") or None,
@@ -38,7 +49,19 @@ def load_config(env=None, **overrides):
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Every request body; uploads are the largest thing anyone sends.
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # JSON bodies are parsed whole into memory, so they get a much smaller limit.
+        "MAX_JSON_LENGTH": 1024 * 1024,
+        # No cookie is accepted longer than this after log-in, however busy it is
+        # (and it is how long an ended session must be remembered).
         "PERMANENT_SESSION_LIFETIME": timedelta(days=14),
+        # Session cookies are browser-session cookies (not permanent): closing the
+        # browser ends them. A session left alone for a working day ends too, so a
+        # cookie left on a shared computer or copied from a laptop is worth a few
+        # hours, not two weeks; someone away at lunch or in a meeting stays in.
+        "SESSION_IDLE_TIMEOUT": timedelta(hours=8),
+        "SESSION_REFRESH_EACH_REQUEST": True,
         "WTF_CSRF_TIME_LIMIT": 3600 * 8,
         "INVITATION_TTL": timedelta(days=int(env.get("INVITATION_TTL_DAYS", "7"))),
         # argon2id cost; tests lower it, production keeps the library defaults.
@@ -75,10 +98,35 @@ def load_config(env=None, **overrides):
 
 
 def check_production(config):
-    key = config.get("SECRET_KEY")
-    if not key or key == DEV_SECRET_KEY or len(key) < 32:
+    problem = secret_key_problem(config.get("SECRET_KEY"))
+    if problem:
         raise ConfigError(
-            "SECRET_KEY must be set to a random value of at least 32 characters "
-            "when COOPNET_ENV=production (try: python -c 'import secrets; "
-            "print(secrets.token_urlsafe(48))')."
+            f"SECRET_KEY {problem}; COOPNET_ENV=production needs at least 32 random bytes "
+            f"(generate one with: {GENERATE_SECRET_KEY})."
         )
+
+
+def secret_key_problem(key):
+    """Why ``key`` cannot sign production cookies, or None."""
+    if not key:
+        return "is not set"
+    if key in PUBLISHED_SECRET_KEYS:
+        return "is a value published in the coopnet repository"
+    if PLACEHOLDER_WORDS.search(key):
+        return "looks like a placeholder"
+    if len(set(key)) < MIN_SECRET_KEY_DISTINCT_CHARACTERS or estimated_bits(key) < MIN_SECRET_KEY_BITS:
+        return "is too short or too regular to be random"
+    return None
+
+
+def estimated_bits(key):
+    """Entropy of ``key`` if it were random over the smallest usual alphabet it fits:
+    hex (4 bits a character), base64 (6) or printable ASCII (about 6.6)."""
+    characters = set(key)
+    if characters <= set(string.hexdigits.lower()) or characters <= set(string.hexdigits.upper()):
+        alphabet = 16
+    elif characters <= set(string.ascii_letters + string.digits + "-_+/="):
+        alphabet = 64
+    else:
+        alphabet = 95
+    return len(key) * math.log2(alphabet)

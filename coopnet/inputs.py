@@ -1,13 +1,34 @@
-"""Input no field may hold: PostgreSQL text cannot store NUL, so it is refused at the door."""
+"""Input refused at the door: NUL (PostgreSQL text cannot store it), bodies too
+large to read, JSON nested too deeply to parse."""
 
-from flask import request
+from flask import abort, current_app, request
 
 from coopnet.errors import ValidationFailed
 
 NUL = "\x00"
+# Deeper than any body the API takes; far below where Python's parser recurses out.
+MAX_JSON_DEPTH = 64
 
 
-def _first_nul(value, path=""):
+def refuse_nul_in_path(endpoint, values):
+    """url_value_preprocessor (runs before the tenant is looked up): no URL holds a NUL."""
+    if NUL in request.path:
+        abort(404, "There is nothing at this address.")
+
+
+def limit_json_body():
+    """before_request: a JSON body larger than MAX_JSON_LENGTH is a 413 before any of it is read."""
+    if not request.is_json:
+        return
+    limit = current_app.config["MAX_JSON_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        abort(413, f"A JSON body may be at most {limit // 1024} KB.")
+    request.max_content_length = limit  # a body sent without a length stops there too
+
+
+def _first_nul(value, path="", depth=0):
+    if depth > MAX_JSON_DEPTH:
+        abort(400, f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
     if isinstance(value, str):
         return path or "_body" if NUL in value else None
     if isinstance(value, dict):
@@ -15,11 +36,11 @@ def _first_nul(value, path=""):
             name = f"{path}.{key}" if path else str(key)
             if NUL in str(key):
                 return name
-            if (found := _first_nul(item, name)) is not None:
+            if (found := _first_nul(item, name, depth + 1)) is not None:
                 return found
     if isinstance(value, list):
         for index, item in enumerate(value):
-            if (found := _first_nul(item, f"{path}.{index}" if path else str(index))) is not None:
+            if (found := _first_nul(item, f"{path}.{index}" if path else str(index), depth + 1)) is not None:
                 return found
     return None
 
@@ -33,7 +54,11 @@ def refuse_nul_bytes():
         if NUL in key or NUL in value
     ]
     if not fields and request.is_json:
-        found = _first_nul(request.get_json(silent=True))
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:
+            abort(400, f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
+        found = _first_nul(body)
         fields = [found] if found is not None else []
     if fields:
         raise ValidationFailed(

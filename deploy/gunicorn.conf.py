@@ -18,3 +18,16 @@ accesslog = "-"
 errorlog = "-"
 # Each worker builds its own app (and its own connection pool) after the fork.
 preload_app = False
+
+
+def on_starting(server):
+    """Check the settings once, in the master: a bad SECRET_KEY is one line and no worker starts."""
+    import sys
+
+    from coopnet.config import ConfigError, load_config
+
+    try:
+        load_config()
+    except ConfigError as error:
+        print(f"coopnet: {error}", file=sys.stderr, flush=True)
+        sys.exit(2)

@@ -1,5 +1,7 @@
 """Settings: production refuses to start without a real SECRET_KEY; subdomains route to tenants."""
 
+import secrets
+
 import pytest
 
 from coopnet.config import ConfigError, load_config
@@ -21,7 +23,11 @@ def test_production_without_a_secret_key_stops_with_a_clear_message(env):
 
 def test_production_settings_are_strict():
     config = load_config(
-        {"COOPNET_ENV": "production", "SECRET_KEY": "x" * 48, "DATABASE_URL": "postgresql://db/coopnet"}
+        {
+            "COOPNET_ENV": "production",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "DATABASE_URL": "postgresql://db/coopnet",
+        }
     )
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["REMEMBER_COOKIE_SECURE"] is True

@@ -12,11 +12,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
-from coopnet.platform.models import Account, ApiToken
+from coopnet.platform.models import Account, ApiToken, EndedSession
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -168,3 +168,26 @@ def revoke_token(session, account, token_id):
     if token.revoked_at is None:
         token.revoked_at = utcnow()
     return token
+
+
+def end_session(session, account_id: int, session_id: str, keep: timedelta) -> None:
+    """Record one logged-out session id. A cookie is never accepted longer than
+    ``keep`` after log-in, so older records are dropped on the way."""
+    now = utcnow()
+    session.execute(delete(EndedSession).where(EndedSession.ended_at < now - keep))
+    if session.get(EndedSession, session_id) is None:
+        session.add(EndedSession(session_id=session_id, account_id=account_id, ended_at=now))
+    session.flush()
+
+
+def end_all_sessions(session, account: Account) -> int:
+    """End every session of ``account`` (log out everywhere, a new password); returns
+    the new generation, which a session that should stay can take."""
+    generation = session.execute(
+        update(Account)
+        .where(Account.id == account.id)
+        .values(session_generation=Account.session_generation + 1)
+        .returning(Account.session_generation)
+    ).scalar_one()
+    account.session_generation = generation
+    return generation

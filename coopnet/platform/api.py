@@ -1,13 +1,15 @@
 """Platform JSON API under /api/v1: signup, session, account, personal tokens."""
 
 from flask import url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from coopnet.api import api_blueprint, document_errors
 from coopnet.errors import api_error
 from coopnet.extensions import db
 from coopnet.platform import accounts, tenants
+from coopnet.platform.auth import refuse_tokens
 from coopnet.platform.schemas import LoginIn, MeOut, NewTokenOut, SessionOut, SignupIn, SignupOut, TokenIn, TokenListOut
+from coopnet.platform.sessions import end_other_sessions, end_session, start_session
 from coopnet.platform.throttle import throttle_login, throttle_signup
 
 blueprint = api_blueprint("platform_api", __name__, "/api/v1", "Accounts, sessions, tokens and co-op signup")
@@ -25,8 +27,9 @@ def tenant_json(tenant):
 @blueprint.route("/signup", methods=["POST"])
 @blueprint.arguments(SignupIn)
 @blueprint.response(201, SignupOut)
-@document_errors(blueprint, 400, 409, 415, 422, 429)
+@document_errors(blueprint, 400, 403, 409, 415, 422, 429)
 @throttle_signup
+@refuse_tokens
 def signup(data):
     """Sign a co-op up: its own schema, the founder's account, the founder as admin."""
     logged_in = current_user.is_authenticated
@@ -39,7 +42,8 @@ def signup(data):
         founder_account=current_user._get_current_object() if logged_in and "founder" not in data else None,
         kind=data["kind"],
     )
-    login_user(account)
+    if not logged_in:
+        start_session(account)
     return {"tenant": tenant_json(tenant), "account": account}
 
 
@@ -54,15 +58,24 @@ def log_in(data):
     if account is None:
         return api_error(401, "invalid_credentials", "That email and password do not match an account.")
     db.session.commit()
-    login_user(account)
+    start_session(account)
     return {"account": account}
 
 
 @blueprint.route("/session", methods=["DELETE"])
 @blueprint.response(204)
 def log_out():
-    """Log out (ends the cookie session)."""
-    logout_user()
+    """Log out: this session cookie, and any copy of it, stops working."""
+    end_session(current_user)
+
+
+@blueprint.route("/sessions/revoke-all", methods=["POST"])
+@blueprint.response(204)
+@document_errors(blueprint, 401, 415)
+@login_required
+def revoke_all_sessions():
+    """Log out everywhere: every session of this account ends except the one making this call."""
+    end_other_sessions(current_user._get_current_object())
 
 
 @blueprint.route("/account", methods=["GET"])
@@ -87,8 +100,9 @@ def list_tokens():
 @blueprint.route("/tokens", methods=["POST"])
 @blueprint.arguments(TokenIn)
 @blueprint.response(201, NewTokenOut)
-@document_errors(blueprint, 400, 401, 415, 422)
+@document_errors(blueprint, 400, 401, 403, 415, 422)
 @login_required
+@refuse_tokens
 def create_token(data):
     """Issue a personal API token; the secret is in this answer only."""
     token, secret = accounts.issue_token(db.session, current_user, data["name"])

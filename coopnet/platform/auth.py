@@ -3,13 +3,17 @@
 On a tenant request (/c/<slug>/...) the loader also reads the tenant and the
 account's role there in the same query; the tenant context picks that up."""
 
-from flask import abort, g, redirect, request, url_for
-from sqlalchemy import select
+from functools import wraps
 
-from coopnet.errors import is_api_request
+from flask import abort, g, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import exists, select
+
+from coopnet.errors import Forbidden, is_api_request
 from coopnet.extensions import db, login_manager
 from coopnet.platform.accounts import account_for_token
-from coopnet.platform.models import Account
+from coopnet.platform.models import Account, EndedSession
+from coopnet.platform.sessions import live_claims
 from coopnet.platform.tenants import tenant_refs, with_tenant
 
 
@@ -35,7 +39,15 @@ def load_account(account_id):
         account_id = int(account_id)
     except (TypeError, ValueError):
         return None
-    row = db.session.execute(_extend_for_tenant(select(Account).where(Account.id == account_id))).first()
+    claims = live_claims()
+    if claims is None:
+        return None
+    statement = select(Account).where(
+        Account.id == account_id,
+        Account.session_generation == claims.generation,
+        ~exists().where(EndedSession.session_id == claims.session_id),
+    )
+    row = db.session.execute(_extend_for_tenant(statement)).first()
     _remember_tenant(row)
     return row[0] if row is not None else None
 
@@ -48,7 +60,23 @@ def load_account_from_token(request):
         return None
     row = account_for_token(db.session, secret.strip(), _extend_for_tenant)
     _remember_tenant(row)
-    return row[0] if row is not None else None
+    if row is None:
+        return None
+    g.authenticated_by_token = True
+    return row[0]
+
+
+def refuse_tokens(view):
+    """Only a person who logged in may do this: a leaked token must not mint
+    more tokens or found co-ops in its owner's name."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user.is_authenticated and g.get("authenticated_by_token"):
+            raise Forbidden("An API token cannot do this; log in with your password.", code="token_not_allowed")
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def configure(manager):

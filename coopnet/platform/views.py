@@ -3,12 +3,13 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from coopnet.extensions import db
 from coopnet.forms import EmptyForm, submit
 from coopnet.platform import accounts, tenants
 from coopnet.platform.forms import SIGNUP_FIELDS, FoundAnotherForm, LoginForm, SignupForm, TokenForm
+from coopnet.platform.sessions import end_other_sessions, end_session, start_session
 from coopnet.platform.throttle import throttle_login, throttle_signup
 
 blueprint = Blueprint("platform", __name__)
@@ -30,10 +31,11 @@ def home():
 @blueprint.route("/signup", methods=["GET", "POST"])
 @throttle_signup
 def signup():
-    form = FoundAnotherForm() if current_user.is_authenticated else SignupForm()
+    logged_in = current_user.is_authenticated
+    form = FoundAnotherForm() if logged_in else SignupForm()
 
     def found():
-        if current_user.is_authenticated:
+        if logged_in:
             founder, founder_account = None, current_user._get_current_object()
         else:
             founder = {"name": form.founder_name.data, "email": form.email.data, "password": form.password.data}
@@ -51,7 +53,8 @@ def signup():
     result = submit(form, found, SIGNUP_FIELDS)
     if result.ok:
         tenant, account = result.value
-        login_user(account)
+        if not logged_in:
+            start_session(account)
         flash(f"Welcome to {tenant.name}. Invite your co-founders from the members page.", "success")
         return redirect(url_for("home.dashboard", slug=tenant.slug))
     return render_template("platform/signup.html", form=form), result.status
@@ -66,7 +69,7 @@ def login():
         account = accounts.authenticate(db.session, accounts.hasher(), form.email.data, form.password.data)
         if account is not None:
             db.session.commit()
-            login_user(account)
+            start_session(account)
             return redirect(safe_next(form.next.data) or url_for("platform.home"))
         form.form_errors.append("That email and password do not match an account.")
         status = 401
@@ -79,7 +82,7 @@ def login():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
-        logout_user()
+        end_session(current_user)
         flash("You are logged out.", "info")
     return redirect(url_for("platform.home"))
 
@@ -106,6 +109,15 @@ def account():
         revoke_form=EmptyForm(),
     )
     return page, result.status
+
+
+@blueprint.post("/account/sessions/revoke-all")
+@login_required
+def revoke_all_sessions():
+    if EmptyForm().validate_on_submit():
+        end_other_sessions(current_user._get_current_object())
+        flash("You are logged out everywhere else.", "info")
+    return redirect(url_for("platform.account"))
 
 
 @blueprint.post("/account/tokens/<id:token_id>/revoke")

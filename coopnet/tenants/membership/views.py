@@ -1,13 +1,14 @@
 """Members, invitations and the join page of a co-op."""
 
 from flask import current_app, flash, g, redirect, render_template, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from coopnet.errors import ServiceError
 from coopnet.extensions import db
 from coopnet.forms import EmptyForm, submit
 from coopnet.platform import accounts, tenants
 from coopnet.platform.context import has_role, public_tenant_route, require_role, tenant_blueprint, tenant_role
+from coopnet.platform.sessions import start_session
 from coopnet.tenants.membership import services
 from coopnet.tenants.membership.forms import InviteForm, JoinForm
 from coopnet.tenants.membership.links import join_link
@@ -82,7 +83,8 @@ def join(token):
 
     result = submit(form, accept)
     if result.ok:
-        login_user(result.value)
+        if not current_user.is_authenticated:
+            start_session(result.value)
         flash(f"Welcome to {g.tenant.name}.", "success")
         return redirect(url_for("home.dashboard"))
     existing = accounts.find_account(db.session, invitation.email) if not current_user.is_authenticated else None
