@@ -78,7 +78,9 @@ COOPS = [
 
 
 def _account(name, email):
-    return find_account(db.session, email) or create_account(db.session, hasher(), name, email, DEMO_PASSWORD)
+    return find_account(db.session, email) or create_account(
+        db.session, hasher(), name, email, DEMO_PASSWORD, verified=True
+    )
 
 
 def load_demo():
@@ -98,6 +100,7 @@ def load_demo():
             else None,
             founder_account=founder,
             kind=kind,
+            founder_verified=True,
         )
         for person_name, email, role in people[1:]:
             add_member(db.session, tenant, _account(person_name, email), role)

@@ -112,6 +112,7 @@ def make_tenant(app, db, hasher):
                     "password": PASSWORD,
                 },
                 kind=kind,
+                founder_verified=True,
             )
             return plain(tenant, "id", "slug", "name", "schema", "kind"), plain(account, "id", "email", "name")
 
@@ -122,9 +123,10 @@ def make_tenant(app, db, hasher):
 def make_account(app, db, hasher):
     from coopnet.platform.accounts import create_account
 
-    def make(email=None, name="Member", password=PASSWORD):
+    def make(email=None, name="Member", password=PASSWORD, verified=True):
         with app.app_context():
-            account = create_account(_db.session, hasher, name, email or f"{unique('person')}@example.org", password)
+            email = email or f"{unique('person')}@example.org"
+            account = create_account(_db.session, hasher, name, email, password, verified=verified)
             _db.session.commit()
             return plain(account, "id", "email", "name")
 

@@ -83,8 +83,10 @@ def find_account(session, email):
     return session.scalar(select(Account).where(func.lower(Account.email) == normalise_email(email).lower()))
 
 
-def create_account(session, hasher, name, email, password, prefix=""):
-    """Add a new account to the session (not committed). Email is unique in any case."""
+def create_account(session, hasher, name, email, password, prefix="", verified=False):
+    """Add a new account to the session (not committed). Email is unique in any case.
+    ``verified``: the caller has proof the person reads mail at ``email`` (they
+    followed a link sent there)."""
     name, email = (name or "").strip(), normalise_email(email)
     problems = account_problems(name, email, password, prefix)
     if problems:
@@ -95,7 +97,9 @@ def create_account(session, hasher, name, email, password, prefix=""):
             {f"{prefix}email": "An account with this email already exists; log in instead."},
             code="email_taken",
         )
-    account = Account(name=name, email=email, password_hash=hasher.hash(password))
+    account = Account(
+        name=name, email=email, password_hash=hasher.hash(password), email_verified_at=utcnow() if verified else None
+    )
     session.add(account)
     session.flush()
     return account

@@ -32,8 +32,14 @@ class Account(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Copied into each session cookie at log-in; raising it ends every session at once.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Set when the owner followed a link mailed to ``email``; None until then.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="account", cascade="all, delete-orphan")
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 # Emails are unique whatever their case.

@@ -164,12 +164,13 @@ def _tenant_problems(name, slug, kind):
     return {key: value for key, value in problems.items() if value}
 
 
-def signup(session, hasher, name, slug, founder=None, founder_account=None, kind="coop"):
+def signup(session, hasher, name, slug, founder=None, founder_account=None, kind="coop", founder_verified=False):
     """Create a tenant, its schema at head, the founder's account and admin membership.
 
     One transaction: on any failure nothing is left (no schema, account or row).
     ``founder`` is {name, email, password} for a new account; ``founder_account``
-    an existing one (a logged-in person founding another co-op)."""
+    an existing one (a logged-in person founding another co-op). ``founder_verified``:
+    the new founder has proved they read mail at their address."""
     name, slug = (name or "").strip(), (slug or "").strip()
     problems = _tenant_problems(name, slug, kind)
     if founder_account is None:
@@ -185,7 +186,13 @@ def signup(session, hasher, name, slug, founder=None, founder_account=None, kind
         )
     try:
         account = founder_account or create_account(
-            session, hasher, founder.get("name"), founder.get("email"), founder.get("password"), prefix="founder."
+            session,
+            hasher,
+            founder.get("name"),
+            founder.get("email"),
+            founder.get("password"),
+            prefix="founder.",
+            verified=founder_verified,
         )
         tenant = Tenant(name=name, slug=slug, kind=kind)
         session.add(tenant)

@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from coopnet.database import utcnow
-from coopnet.errors import Conflict, NotFound, ServiceError, ValidationFailed
+from coopnet.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from coopnet.platform.accounts import email_problem, find_account, normalise_email
 from coopnet.platform.models import Account, Membership
 from coopnet.platform.roles import role_problem
@@ -99,9 +99,27 @@ def check_usable(invitation):
     return invitation
 
 
+def check_addressed_to(invitation: Invitation, account: Account) -> None:
+    """Only the person the invitation was sent to may take its role: a forwarded or
+    leaked link is refused, and stays pending for the right person."""
+    if normalise_email(account.email).lower() != normalise_email(invitation.email).lower():
+        raise Forbidden(
+            f"This invitation was sent to {invitation.email}, and you are logged in as {account.email}. "
+            f"Log in with the account for {invitation.email}, or ask the co-op to invite {account.email}.",
+            code="invitation_for_another_address",
+        )
+    if not account.email_verified:
+        raise Forbidden(
+            f"Confirm that {account.email} is yours first: use the link we mail you from your account page.",
+            code="email_unverified",
+        )
+
+
 def accept(session, tenant, token: str, account: Account) -> Membership:
-    """Make ``account`` a member with the invited role; the link is spent (not committed)."""
+    """Make ``account`` a member with the invited role; the link is spent (not committed).
+    The account's verified address must be the invited one."""
     invitation = check_usable(find_invitation(session, token))
+    check_addressed_to(invitation, account)
     if membership_of(session, tenant, account) is not None:
         raise Conflict(f"You are already a member of {tenant.name}.", code="already_member")
     now = utcnow()

@@ -69,18 +69,28 @@ def join(token):
         flash(f"You are already a member of {g.tenant.name}.", "info")
         return redirect(url_for("home.dashboard"))
     form = EmptyForm() if current_user.is_authenticated else JoinForm()
+    refusal = None
+    if current_user.is_authenticated:
+        try:
+            services.check_addressed_to(invitation, current_user)
+        except ServiceError as error:
+            refusal = error
 
     def accept():
         if current_user.is_authenticated:
             account = current_user._get_current_object()
         else:
+            # The link was mailed to invitation.email: following it proves the address.
             account = accounts.create_account(
-                db.session, accounts.hasher(), form.name.data, invitation.email, form.password.data
+                db.session, accounts.hasher(), form.name.data, invitation.email, form.password.data, verified=True
             )
         services.accept(db.session, g.tenant, token, account)
         db.session.commit()
         return account
 
+    if refusal is not None:
+        page = render_template("membership/join.html", form=form, invitation=invitation, refusal=refusal.message)
+        return page, refusal.status
     result = submit(form, accept)
     if result.ok:
         if not current_user.is_authenticated:
