@@ -90,9 +90,10 @@ def register_blueprints(app):
         pages = capability.attribute("views", "blueprint")
         if pages is not None:
             app.register_blueprint(pages)
-        json_api = capability.attribute("api", "blueprint")
-        if json_api is not None:
-            api_blueprints.append(json_api)
+        for name in ("blueprint", "platform_blueprint"):
+            json_api = capability.attribute("api", name)
+            if json_api is not None:
+                api_blueprints.append(json_api)
         capability.module("jobs")
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)

@@ -5,7 +5,8 @@ in its ``__init__.py`` and keeps, by convention, any of:
 
     models.py      tables (tenant tables on TenantModel, shared ones on db.Model)
     views.py       ``blueprint``: the HTML pages
-    api.py         ``blueprint``: the JSON API (its own OpenAPI tag)
+    api.py         ``blueprint``: the JSON API (its own OpenAPI tag); optionally
+                   ``platform_blueprint`` for routes outside any tenant
     jobs.py        tenant, platform and scheduled jobs (imported so they register)
     cli.py         ``group``: a click group added to the ``coopnet`` command
     migrations/    tenant revisions of its own, on the one tenant tree
@@ -25,6 +26,7 @@ CAPABILITIES = (
     "coopnet.tenants.home",
     "coopnet.tenants.membership",
     "coopnet.tenants.outbox",
+    "coopnet.tenants.governance",
 )
 
 

@@ -160,10 +160,13 @@ def _app():
 
 
 def run_tenant_job(slug, tenant_id, target, args, kwargs):
-    """Runs in the worker: a fresh app context whose session is bound to ``slug`` only."""
+    """Runs in the worker: a fresh app context whose session is bound to ``slug`` only;
+    ``flask.g.tenant`` is the tenant, as in a request."""
+    from flask import g
+
     from coopnet.database import bind_tenant
     from coopnet.extensions import db
-    from coopnet.platform.tenants import get_tenant
+    from coopnet.platform.tenants import TenantRef, get_tenant
 
     fn = _resolve(target)
     if fn.job.kind != "tenant":
@@ -176,6 +179,7 @@ def run_tenant_job(slug, tenant_id, target, args, kwargs):
         if tenant.id != tenant_id:
             log.warning("skipping %s: tenant %s was deleted and its slug registered again", target, slug)
             return None
+        g.tenant = TenantRef(tenant.id, tenant.slug, tenant.name, tenant.kind, tenant.status)
         bind_tenant(db.session, slug)
         return _run(fn, args, kwargs)
 

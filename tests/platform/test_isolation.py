@@ -10,7 +10,7 @@ from coopnet.extensions import db as _db
 from coopnet.tenants.membership.models import Invitation
 from tests.conftest import csrf_token
 
-SAMPLE_VALUES = {"invitation_id": "1", "token": "sometoken"}
+SAMPLE_VALUES = {"invitation_id": "1", "token": "sometoken", "proposal_id": "1", "minutes_id": "1", "action_id": "1"}
 
 
 def tenant_rules(app):

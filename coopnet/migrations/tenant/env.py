@@ -10,12 +10,12 @@ Revisions are written unqualified; search_path places them in each schema.
 from alembic import context
 from sqlalchemy import MetaData
 
-from coopnet.database import TenantModel
+from coopnet.database import NAMING_CONVENTION, TenantModel
 
 connection = context.config.attributes["connection"]
 schema = context.config.attributes["schema"]
 
-target_metadata = MetaData()
+target_metadata = MetaData(naming_convention=NAMING_CONVENTION)
 for table in TenantModel.metadata.sorted_tables:
     table.to_metadata(target_metadata, schema=None)
 

@@ -1,0 +1,16 @@
+"""How a co-op decides: its rulebook, proposals and positions, meetings, and minutes as a legal record."""
+
+from coopnet.capabilities import Capability, NavEntry
+from coopnet.tenants.governance.jobs import sweep
+from coopnet.worker.schedule import Every
+
+capability = Capability(
+    name="governance",
+    package=__name__,
+    nav=(
+        NavEntry("Decisions", "governance.decisions"),
+        NavEntry("Meetings", "governance.meetings"),
+        NavEntry("Rulebook", "governance.rulebook_page"),
+    ),
+    schedules=(Every(sweep, seconds=5 * 60),),
+)

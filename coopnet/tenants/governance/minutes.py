@@ -1,0 +1,380 @@
+"""Meetings, minutes, and approved minutes as a tamper-evident legal record.
+
+Approved minutes are never edited or deleted (409); they are amended by a new
+approved record that refers to them. Each approved record is chained: its hash
+is SHA-256 over the previous record's hash and its canonical content, and the
+content is recomputed from the minutes when the chain is verified, so a change
+made behind the app's back (a direct SQL update) is found and named.
+
+Who commits: the caller (view, command or job) that owns the unit of work;
+these functions add, flush and return.
+"""
+
+import hashlib
+import json
+from datetime import date, datetime
+
+from sqlalchemy import select, text
+
+from coopnet.database import current_schema, utcnow
+from coopnet.errors import Conflict, NotFound, ValidationFailed
+from coopnet.platform.accounts import name_problem
+from coopnet.tenants.governance import proposals, rulebook
+from coopnet.tenants.governance.models import ActionItem, ApprovedRecord, Meeting, Minutes
+from coopnet.tenants.governance.rules import STANCES, decide
+
+GENESIS = "0" * 64
+RECURRENCES = ("none", "weekly", "monthly", "weeks")
+MAX_TEXT = 50_000
+
+
+class ApprovedIsFinal(Conflict):
+    code = "minutes_approved"
+
+
+# --- meetings ------------------------------------------------------------------
+
+
+def create_meeting(
+    session,
+    account_id: int,
+    title: str,
+    starts_at: datetime,
+    recurrence: str = "none",
+    every_weeks: int | None = None,
+    minutes_long: int = 60,
+    location: str | None = None,
+    agenda=None,
+) -> Meeting:
+    title = (title or "").strip()
+    problems = {}
+    if problem := name_problem(title, "a title"):
+        problems["title"] = problem
+    if starts_at is None or starts_at.tzinfo is None:
+        problems["starts_at"] = "Give the start with its offset, such as 2026-12-01T17:00:00+00:00."
+    if recurrence not in RECURRENCES:
+        problems["recurrence"] = f"Choose one of: {', '.join(RECURRENCES)}."
+    elif recurrence == "weeks" and not (isinstance(every_weeks, int) and 1 <= every_weeks <= 52):
+        problems["every_weeks"] = "Meet every 1 to 52 weeks (six-weekly is 6)."
+    if not isinstance(minutes_long, int) or not 5 <= minutes_long <= 24 * 60:
+        problems["minutes_long"] = "A meeting lasts 5 minutes to 24 hours."
+    items = _agenda(session, agenda or [], problems)
+    if problems:
+        raise ValidationFailed("Some fields are missing or invalid.", problems)
+    meeting = Meeting(
+        title=title,
+        starts_at=starts_at,
+        recurrence=recurrence,
+        every_weeks=every_weeks if recurrence == "weeks" else None,
+        minutes_long=minutes_long,
+        location=(location or "").strip()[:200] or None,
+        created_by=account_id,
+        agenda=items,
+    )
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def _agenda(session, items, problems):
+    checked = []
+    if not isinstance(items, list) or len(items) > 100:
+        problems["agenda"] = "The agenda is a list of at most 100 items."
+        return checked
+    for index, item in enumerate(items):
+        title = (item.get("title") or "").strip() if isinstance(item, dict) else ""
+        proposal_id = item.get("proposal_id") if isinstance(item, dict) else None
+        if name_problem(title, "a title", 300):
+            problems[f"agenda.{index}.title"] = "Each agenda item has a title of at most 300 characters."
+        if proposal_id is not None:
+            try:
+                proposals.get(session, int(proposal_id))
+            except (NotFound, TypeError, ValueError, OverflowError):
+                problems[f"agenda.{index}.proposal_id"] = "No such proposal in this co-op."
+        checked.append({"title": title, "proposal_id": proposal_id})
+    return checked
+
+
+def meetings(session) -> list[Meeting]:
+    return session.scalars(select(Meeting).order_by(Meeting.starts_at.desc())).all()
+
+
+def get_meeting(session, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound("No such meeting.")
+    return meeting
+
+
+# --- minutes -------------------------------------------------------------------
+
+
+def get_minutes(session, minutes_id: int, lock: bool = False) -> Minutes:
+    query = select(Minutes).where(Minutes.id == minutes_id)
+    found = session.scalar(query.with_for_update() if lock else query)
+    if found is None:
+        raise NotFound("No such minutes.")
+    return found
+
+
+def draft(
+    session, account_id: int, values: dict, meeting_id: int | None = None, amends_id: int | None = None
+) -> Minutes:
+    """New draft minutes of a meeting (or an amendment of approved minutes)."""
+    if meeting_id is not None:
+        get_meeting(session, meeting_id)
+    if amends_id is not None and get_minutes(session, amends_id).status != "approved":
+        raise Conflict("Only approved minutes are amended; edit the draft instead.", code="not_approved")
+    minutes = Minutes(meeting_id=meeting_id, amends_id=amends_id, written_by=account_id, status="draft")
+    _fill(session, minutes, values)
+    session.add(minutes)
+    session.flush()
+    return minutes
+
+
+def update_draft(session, minutes_id: int, values: dict) -> Minutes:
+    minutes = get_minutes(session, minutes_id, lock=True)
+    _refuse_if_approved(minutes)
+    minutes.actions.clear()
+    session.flush()
+    _fill(session, minutes, values)
+    minutes.updated_at = utcnow()
+    session.flush()
+    return minutes
+
+
+def delete_draft(session, minutes_id: int) -> None:
+    minutes = get_minutes(session, minutes_id, lock=True)
+    _refuse_if_approved(minutes)
+    session.delete(minutes)
+    session.flush()
+
+
+def _refuse_if_approved(minutes):
+    if minutes.status == "approved":
+        raise ApprovedIsFinal(
+            "Approved minutes are a legal record: they cannot be edited or deleted, only amended "
+            "by new minutes that refer to them."
+        )
+
+
+def _fill(session, minutes, values):
+    problems = {}
+    held_on = values.get("held_on")
+    if isinstance(held_on, str):
+        try:
+            held_on = date.fromisoformat(held_on)
+        except ValueError:
+            held_on = None
+    if not isinstance(held_on, date):
+        problems["held_on"] = "Give the meeting's date, such as 2026-11-25."
+    issues = values.get("issues") or ""
+    if not isinstance(issues, str) or len(issues) > MAX_TEXT:
+        problems["issues"] = f"The issues discussed are text of at most {MAX_TEXT} characters."
+    attendees = values.get("attendees") or []
+    if not isinstance(attendees, list) or not all(isinstance(a, int) and not isinstance(a, bool) for a in attendees):
+        problems["attendees"] = "Attendees are a list of account ids."
+    decisions = _decisions(session, values.get("decisions") or [], problems)
+    actions = _actions(values.get("actions") or [], problems)
+    if problems:
+        raise ValidationFailed("Some fields are missing or invalid.", problems)
+    minutes.held_on, minutes.issues, minutes.attendees = held_on, issues, sorted(set(attendees))
+    minutes.decisions = decisions
+    minutes.actions.extend(actions)
+
+
+def _decisions(session, items, problems):
+    checked = []
+    if not isinstance(items, list):
+        problems["decisions"] = "Decisions are a list."
+        return checked
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
+            problems[f"decisions.{index}.text"] = "Say what was decided."
+            continue
+        proposal_id, tally = item.get("proposal_id"), item.get("tally")
+        if proposal_id is not None:
+            try:
+                proposal = proposals.get(session, int(proposal_id))
+            except (NotFound, TypeError, ValueError, OverflowError):
+                problems[f"decisions.{index}.proposal_id"] = "No such proposal in this co-op."
+                continue
+            checked.append({"text": item["text"].strip(), "proposal_id": proposal.id, "outcome": proposal.outcome})
+        elif tally is not None:
+            try:
+                outcome = meeting_vote(session, item.get("category", "day-to-day"), tally)
+            except ValidationFailed as error:
+                problems[f"decisions.{index}.tally"] = error.message
+                continue
+            checked.append(
+                {
+                    "text": item["text"].strip(),
+                    "tally": tally,
+                    "outcome": outcome,
+                    "category": item.get("category", "day-to-day"),
+                }
+            )
+        else:
+            checked.append({"text": item["text"].strip()})
+    return checked
+
+
+def meeting_vote(session, category: str, tally) -> str:
+    """The outcome of a vote taken in a meeting, under the rulebook in force."""
+    current = rulebook.require_current(session)
+    if category not in current.categories:
+        raise ValidationFailed(f"No category {category!r} in the rulebook.")
+    counts = {stance: tally.get(stance, 0) for stance in STANCES} if isinstance(tally, dict) else None
+    eligible = tally.get("eligible") if isinstance(tally, dict) else None
+    if counts is None or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts.values()):
+        raise ValidationFailed("A tally counts each stance with a whole number.")
+    if not isinstance(eligible, int) or isinstance(eligible, bool) or eligible < sum(counts.values()):
+        raise ValidationFailed("Say how many could vote (eligible), at least as many as voted.")
+    return decide(rulebook.rule_for(current, category), counts, eligible)
+
+
+def _actions(items, problems):
+    checked = []
+    if not isinstance(items, list):
+        problems["actions"] = "Actions are a list."
+        return checked
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems[f"actions.{index}"] = "Each action has who, what and when."
+            continue
+        what, assignee, due = (item.get("what") or "").strip(), item.get("assignee_id"), item.get("due_on")
+        if not what or len(what) > 500:
+            problems[f"actions.{index}.what"] = "Say what is to be done, in at most 500 characters."
+        if not isinstance(assignee, int) or isinstance(assignee, bool):
+            problems[f"actions.{index}.assignee_id"] = "Say who will do it (an account id)."
+        try:
+            due_on = date.fromisoformat(due) if due else None
+        except (TypeError, ValueError):
+            problems[f"actions.{index}.due_on"] = "Give the due date, such as 2026-12-15."
+            continue
+        checked.append(ActionItem(assignee_id=assignee, what=what, due_on=due_on, status="open"))
+    return checked
+
+
+def my_actions(session, account_id: int) -> list[ActionItem]:
+    query = select(ActionItem).where(ActionItem.assignee_id == account_id, ActionItem.status == "open")
+    return session.scalars(query.order_by(ActionItem.due_on.nulls_last(), ActionItem.id)).all()
+
+
+def set_action_status(session, action_id: int, account_id: int, status: str, is_admin: bool) -> ActionItem:
+    action = session.get(ActionItem, action_id)
+    if action is None or (action.assignee_id != account_id and not is_admin):
+        raise NotFound("No such action item of yours.")
+    if status not in ("open", "done", "dropped"):
+        raise ValidationFailed("Unknown status.", {"status": "Choose open, done or dropped."})
+    action.status = status
+    session.flush()
+    return action
+
+
+# --- approval and the chain ----------------------------------------------------
+
+
+def approve(session, minutes_id: int, proposal_id: int | None = None, tally=None) -> Minutes:
+    """Approve draft minutes by a decision: a passed proposal, or a vote taken in a
+    meeting and decided under the rulebook's day-to-day rule."""
+    minutes = get_minutes(session, minutes_id, lock=True)
+    _refuse_if_approved(minutes)
+    if proposal_id is not None:
+        proposal = proposals.get(session, proposal_id)
+        if proposal.status != "closed" or proposal.outcome != "passed":
+            raise Conflict("Minutes are approved by a proposal that has passed.", code="not_passed")
+        minutes.approved_by_proposal = proposal.id
+    elif meeting_vote(session, "day-to-day", tally) != "passed":
+        raise Conflict("The vote to approve the minutes did not pass.", code="not_passed")
+    minutes.status, minutes.approved_at = "approved", utcnow()
+    session.flush()
+    # One approval at a time per co-op, so two never chain onto the same previous record.
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"{current_schema(session)}:minutes"})
+    last = session.scalar(select(ApprovedRecord).order_by(ApprovedRecord.id.desc()).limit(1))
+    previous = last.hash if last is not None else GENESIS
+    content = canonical(minutes)
+    session.add(
+        ApprovedRecord(
+            minutes_id=minutes.id,
+            content=content,
+            previous_hash=previous,
+            hash=chain_hash(previous, content),
+            approved_at=minutes.approved_at,
+        )
+    )
+    session.flush()
+    return minutes
+
+
+def canonical(minutes: Minutes) -> str:
+    """The minutes as approved, in one stable text (action status is not part of the record)."""
+    return json.dumps(
+        {
+            "id": minutes.id,
+            "meeting_id": minutes.meeting_id,
+            "amends_id": minutes.amends_id,
+            "held_on": minutes.held_on.isoformat(),
+            "attendees": list(minutes.attendees),
+            "issues": minutes.issues,
+            "decisions": minutes.decisions,
+            "actions": [
+                {"assignee_id": a.assignee_id, "what": a.what, "due_on": a.due_on.isoformat() if a.due_on else None}
+                for a in sorted(minutes.actions, key=lambda a: a.id)
+            ],
+            "approved_by_proposal": minutes.approved_by_proposal,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def chain_hash(previous: str, content: str) -> str:
+    return hashlib.sha256((previous + "\n" + content).encode()).hexdigest()
+
+
+def verify(session) -> dict:
+    """{"ok", "records", "first_altered"}: the first approved minutes whose record, hash
+    or links no longer hold (named by the minutes id), or None."""
+    records = session.scalars(select(ApprovedRecord).order_by(ApprovedRecord.id)).all()
+    minutes = {m.id: m for m in session.scalars(select(Minutes).where(Minutes.status == "approved"))}
+    previous = GENESIS
+    for record in records:
+        current = minutes.get(record.minutes_id)
+        intact = (
+            record.previous_hash == previous
+            and record.hash == chain_hash(previous, record.content)
+            and current is not None
+            and canonical(current) == record.content
+        )
+        if not intact:
+            return {"ok": False, "records": len(records), "first_altered": record.minutes_id}
+        previous = record.hash
+    # Minutes marked approved with no record in the chain were approved behind the app's back.
+    unrecorded = sorted(set(minutes) - {r.minutes_id for r in records})
+    if unrecorded:
+        return {"ok": False, "records": len(records), "first_altered": unrecorded[0]}
+    return {"ok": True, "records": len(records), "first_altered": None}
+
+
+def listing(session) -> list[Minutes]:
+    return session.scalars(select(Minutes).order_by(Minutes.held_on.desc(), Minutes.id.desc())).all()
+
+
+def to_markdown(minutes: Minutes, names: dict[int, str], tenant_name: str) -> str:
+    lines = [f"# Minutes of {tenant_name}, {minutes.held_on.isoformat()}", ""]
+    if minutes.amends_id:
+        lines += [f"_Amends minutes {minutes.amends_id}._", ""]
+    status = f"approved {minutes.approved_at:%Y-%m-%d}" if minutes.approved_at else "draft"
+    lines += [f"Status: {status}", "", "## Present", ""]
+    lines += [f"- {names.get(a, f'account {a}')}" for a in minutes.attendees] or ["- (not recorded)"]
+    lines += ["", "## Issues discussed", "", minutes.issues or "(none)", "", "## Decisions", ""]
+    for decision in minutes.decisions:
+        outcome = f" ({decision['outcome'].replace('_', ' ')})" if decision.get("outcome") else ""
+        lines.append(f"- {decision['text']}{outcome}")
+    lines += ["", "## Actions", ""]
+    for action in minutes.actions:
+        due = f", due {action.due_on.isoformat()}" if action.due_on else ""
+        lines.append(f"- {names.get(action.assignee_id, action.assignee_id)}: {action.what}{due} [{action.status}]")
+    return "\n".join(lines) + "\n"

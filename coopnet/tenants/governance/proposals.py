@@ -1,0 +1,266 @@
+"""Proposals and positions: opening, taking a position, closing by the rule in force.
+
+Who commits: the caller (view, command or job) that owns the unit of work;
+these functions add, flush and return. Closing is idempotent: the proposal row
+is locked, and a closed proposal is never closed again.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+
+from coopnet.database import utcnow
+from coopnet.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
+from coopnet.platform.accounts import name_problem
+from coopnet.platform.models import Account, Membership
+from coopnet.tenants.governance import notices, rulebook
+from coopnet.tenants.governance.models import Position, PositionChange, Proposal
+from coopnet.tenants.governance.rules import STANCES, Rule, decide, stance_problem
+
+MAX_BODY = 20_000
+REMIND_BEFORE = timedelta(hours=24)
+
+
+class ProposalClosed(ServiceError):
+    status, code = 409, "proposal_closed"
+
+
+def eligible_voters(session, tenant, rule: Rule) -> list[int]:
+    """Account ids who may take a position under ``rule``: members and admins, and
+    candidates where the rule lets them vote."""
+    roles = ("admin", "member", "candidate") if rule.candidates_vote else ("admin", "member")
+    query = select(Membership.account_id).where(Membership.tenant_id == tenant.id, Membership.role.in_(roles))
+    return list(session.scalars(query.order_by(Membership.account_id)))
+
+
+def get(session, proposal_id: int, lock: bool = False) -> Proposal:
+    query = select(Proposal).where(Proposal.id == proposal_id)
+    found = session.scalar(query.with_for_update() if lock else query)
+    if found is None:
+        raise NotFound("No such proposal.")
+    return found
+
+
+def rule_of(session, proposal: Proposal) -> Rule:
+    """The rule the proposal is decided by: its category under the version it was opened with."""
+    return rulebook.rule_for(rulebook.version(session, proposal.rulebook_version), proposal.category)
+
+
+def open_proposal(
+    session,
+    tenant,
+    author_id: int,
+    category: str,
+    title: str,
+    body: str,
+    closes_at: datetime,
+    rulebook_change=None,
+    now: datetime | None = None,
+) -> Proposal:
+    """Open a proposal in a category of the rulebook in force; members hear of it by mail."""
+    now = now or utcnow()
+    current = rulebook.require_current(session)
+    title, body = (title or "").strip(), (body or "").strip()
+    problems = {}
+    if category not in current.categories:
+        problems["category"] = f"Choose one of this co-op's categories: {', '.join(current.categories)}."
+    if problem := name_problem(title, "a title"):
+        problems["title"] = problem
+    if len(body) > MAX_BODY:
+        problems["body"] = f"The text has at most {MAX_BODY} characters."
+    if closes_at is None or closes_at.tzinfo is None:
+        problems["closes_at"] = "Give the closing time with its offset, such as 2026-12-01T17:00:00+00:00."
+    elif closes_at <= now:
+        problems["closes_at"] = "The closing time has passed; choose a time ahead."
+    elif "category" not in problems:
+        window = rulebook.rule_for(current, category).window_days
+        if closes_at > now + timedelta(days=window):
+            problems["closes_at"] = f"This category's voting window is {window} days; close it by then."
+    change = None
+    if category == "rulebook" and "category" not in problems:
+        categories = (rulebook_change or {}).get("categories") if isinstance(rulebook_change, dict) else None
+        try:
+            change = {"categories": rulebook.checked_categories(categories)}
+        except ValidationFailed as error:
+            problems.update(error.fields)
+    elif rulebook_change is not None:
+        problems["rulebook_change"] = "Only a proposal in the rulebook category changes the rulebook."
+    if problems:
+        raise ValidationFailed("Some fields are missing or invalid.", problems)
+    proposal = Proposal(
+        category=category,
+        title=title,
+        body=body,
+        author_id=author_id,
+        rulebook_version=current.version,
+        opened_at=now,
+        closes_at=closes_at,
+        status="open",
+        rulebook_change=change,
+    )
+    session.add(proposal)
+    session.flush()
+    notices.proposal_opened(session, tenant, proposal, eligible_voters(session, tenant, rule_of(session, proposal)))
+    return proposal
+
+
+def take_position(
+    session,
+    tenant,
+    proposal_id: int,
+    account_id: int,
+    stance: str,
+    reason: str | None,
+    now: datetime | None = None,
+) -> Position:
+    """Take or change a position. The proposal row is locked, so a position and the
+    closing never interleave, and two positions sent at once leave exactly one."""
+    now = now or utcnow()
+    proposal = get(session, proposal_id, lock=True)
+    if proposal.status != "open" or proposal.closes_at <= now:
+        raise ProposalClosed(f"This proposal is {'withdrawn' if proposal.status == 'withdrawn' else 'closed'}.")
+    rule = rule_of(session, proposal)
+    if account_id not in eligible_voters(session, tenant, rule):
+        raise Forbidden("Only members who may vote on this kind of decision can take a position.", code="not_eligible")
+    reason = (reason or "").strip() or None
+    if problem := stance_problem(rule, stance, reason):
+        raise ValidationFailed(problem[1], {problem[0]: problem[1]})
+    if reason and len(reason) > MAX_BODY:
+        raise ValidationFailed("The reason is too long.", {"reason": f"At most {MAX_BODY} characters."})
+    values = {"stance": stance, "reason": reason, "updated_at": now}
+    session.execute(
+        insert(Position)
+        .values(proposal_id=proposal.id, account_id=account_id, **values)
+        .on_conflict_do_update(constraint="uq_positions_proposal_account", set_=values)
+    )
+    session.add(
+        PositionChange(proposal_id=proposal.id, account_id=account_id, stance=stance, reason=reason, taken_at=now)
+    )
+    session.flush()
+    return session.scalar(
+        select(Position)
+        .where(Position.proposal_id == proposal.id, Position.account_id == account_id)
+        .execution_options(populate_existing=True)
+    )
+
+
+def tally_of(session, proposal: Proposal, voters: list[int]) -> dict[str, int]:
+    """Counts of the current positions of eligible voters, every stance present (one query)."""
+    rows = session.execute(
+        select(Position.stance, func.count())
+        .where(Position.proposal_id == proposal.id, Position.account_id.in_(voters))
+        .group_by(Position.stance)
+    )
+    return {**dict.fromkeys(STANCES, 0), **dict(rows.all())}
+
+
+def close(session, tenant, proposal_id: int, how: str, by: int | None = None, now: datetime | None = None) -> Proposal:
+    """Close a proposal and store its outcome by the rule it was opened under.
+
+    ``how`` is "schedule" or "sweep" (only once its closing time has come) or
+    "early" (the author or an admin, once every eligible member has spoken). A
+    closed proposal is returned unchanged: a second job, a page view or a race
+    never changes a result."""
+    now = now or utcnow()
+    proposal = get(session, proposal_id, lock=True)
+    if proposal.status != "open":
+        return proposal
+    rule = rule_of(session, proposal)
+    voters = eligible_voters(session, tenant, rule)
+    tally = tally_of(session, proposal, voters)
+    if how == "early":
+        spoken = sum(tally.values())
+        if spoken < len(voters):
+            raise Conflict(
+                f"{len(voters) - spoken} of {len(voters)} eligible members have not taken a position yet.",
+                code="not_everyone_spoke",
+            )
+    elif proposal.closes_at > now:
+        return proposal
+    proposal.tally, proposal.eligible = tally, len(voters)
+    proposal.outcome = decide(rule, tally, len(voters))
+    proposal.status, proposal.closed_at, proposal.closed_by = "closed", now, how
+    session.flush()
+    if proposal.outcome == "passed" and proposal.rulebook_change:
+        rulebook.adopt_change(session, proposal.rulebook_change["categories"], proposal.author_id, proposal.id)
+    notices.proposal_closed(session, tenant, proposal, voters)
+    return proposal
+
+
+def close_early(session, tenant, proposal_id: int, account_id: int, is_admin: bool) -> Proposal:
+    proposal = get(session, proposal_id)
+    if proposal.author_id != account_id and not is_admin:
+        raise Forbidden("Only the author or an admin can close a proposal early.", code="role_required")
+    if proposal.status != "open":
+        raise ProposalClosed("This proposal is already closed.")
+    return close(session, tenant, proposal_id, "early", by=account_id)
+
+
+def withdraw(session, proposal_id: int, account_id: int) -> Proposal:
+    proposal = get(session, proposal_id, lock=True)
+    if proposal.author_id != account_id:
+        raise Forbidden("Only the author can withdraw a proposal.", code="role_required")
+    if proposal.status != "open":
+        raise ProposalClosed("Only an open proposal can be withdrawn.")
+    proposal.status, proposal.closed_at, proposal.closed_by = "withdrawn", utcnow(), "author"
+    session.flush()
+    return proposal
+
+
+def due(session, now: datetime | None = None) -> list[int]:
+    """Ids of open proposals whose closing time has come."""
+    query = select(Proposal.id).where(Proposal.status == "open", Proposal.closes_at <= (now or utcnow()))
+    return list(session.scalars(query.order_by(Proposal.id)))
+
+
+def remind_silent(session, tenant, proposal_id: int, now: datetime | None = None) -> int:
+    """Mail eligible members who have not spoken, once, in the last 24 hours. Returns how many."""
+    now = now or utcnow()
+    proposal = get(session, proposal_id, lock=True)
+    if proposal.status != "open" or proposal.reminded_at is not None or proposal.closes_at - now > REMIND_BEFORE:
+        return 0
+    voters = eligible_voters(session, tenant, rule_of(session, proposal))
+    spoken = set(session.scalars(select(Position.account_id).where(Position.proposal_id == proposal.id)))
+    silent = [account_id for account_id in voters if account_id not in spoken]
+    notices.reminder(session, tenant, proposal, silent)
+    proposal.reminded_at = now
+    session.flush()
+    return len(silent)
+
+
+def needing_reminder(session, now: datetime | None = None) -> list[int]:
+    now = now or utcnow()
+    query = select(Proposal.id).where(
+        Proposal.status == "open", Proposal.reminded_at.is_(None), Proposal.closes_at <= now + REMIND_BEFORE
+    )
+    return list(session.scalars(query))
+
+
+def listing(session, limit: int = 200) -> list[Proposal]:
+    """Open proposals first (closing soonest first), then the rest, newest first."""
+    opened = select(Proposal).where(Proposal.status == "open").order_by(Proposal.closes_at, Proposal.id)
+    ended = select(Proposal).where(Proposal.status != "open").order_by(Proposal.id.desc())
+    return [*session.scalars(opened.limit(limit)), *session.scalars(ended.limit(limit))]
+
+
+def spoken_counts(session, proposal_ids: list[int]) -> dict[int, int]:
+    rows = session.execute(
+        select(Position.proposal_id, func.count())
+        .where(Position.proposal_id.in_(proposal_ids))
+        .group_by(Position.proposal_id)
+    )
+    return dict(rows.all())
+
+
+def history(session, proposal_id: int) -> list[PositionChange]:
+    return session.scalars(
+        select(PositionChange).where(PositionChange.proposal_id == proposal_id).order_by(PositionChange.id)
+    ).all()
+
+
+def names(session, account_ids) -> dict[int, str]:
+    ids = list(set(account_ids))
+    if not ids:
+        return {}
+    return dict(session.execute(select(Account.id, Account.name).where(Account.id.in_(ids))).all())

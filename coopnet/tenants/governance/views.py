@@ -1,0 +1,225 @@
+"""Governance pages: decisions, a proposal with one-click positions, the rulebook, meetings and minutes."""
+
+from datetime import timezone
+
+from flask import Response, flash, g, redirect, render_template, url_for
+from flask_login import current_user
+
+from coopnet.extensions import db
+from coopnet.forms import EmptyForm, submit
+from coopnet.platform.context import has_role, require_role, tenant_blueprint, tenant_role
+from coopnet.tenants.governance import minutes, presenting, proposals, rulebook, services
+from coopnet.tenants.governance.forms import (
+    AdoptForm,
+    ApproveForm,
+    MeetingForm,
+    MinutesForm,
+    PositionForm,
+    ProposalForm,
+)
+from coopnet.tenants.governance.rules import STANCES, rule_from_dict
+
+blueprint = tenant_blueprint("governance", __name__, template_folder="templates")
+
+FORM_FIELDS = {"rulebook_change.categories": "category"}
+
+
+def _utc(value):
+    return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+@blueprint.route("/decisions", methods=["GET", "POST"])
+def decisions():
+    current = rulebook.current(db.session)
+    form = ProposalForm()
+    form.category.choices = list(current.categories) if current else []
+    if form.is_submitted():
+        require_role("member")
+
+    def open_it():
+        proposal = services.open_proposal(
+            db.session,
+            g.tenant,
+            current_user.id,
+            form.category.data,
+            form.title.data,
+            form.body.data,
+            _utc(form.closes_at.data),
+        )
+        db.session.commit()
+        return proposal
+
+    result = submit(form, open_it, FORM_FIELDS)
+    if result.ok:
+        flash("Your proposal is open; members have been told.", "success")
+        return redirect(url_for("governance.proposal_page", proposal_id=result.value.id))
+    shown = presenting.many(db.session, g.tenant, proposals.listing(db.session), current_user.id)
+    page = render_template("governance/decisions.html", form=form, proposals=shown, rulebook=current)
+    return page, result.status
+
+
+@blueprint.route("/decisions/<id:proposal_id>", methods=["GET"])
+def proposal_page(proposal_id):
+    found = proposals.get(db.session, proposal_id)
+    shown = presenting.proposal(db.session, g.tenant, found, current_user.id)
+    rule = rule_from_dict(rulebook.version(db.session, found.rulebook_version).categories[found.category])
+    stances = [s for s in STANCES if s != "block" or rule.blocks]
+    history = presenting.changes(db.session, proposals.history(db.session, proposal_id))
+    return render_template(
+        "governance/proposal.html",
+        proposal=shown,
+        rule=rule,
+        stances=stances,
+        history=history,
+        form=PositionForm(),
+        action_form=EmptyForm(),
+    )
+
+
+@blueprint.post("/decisions/<id:proposal_id>/position")
+def take_position(proposal_id):
+    form = PositionForm()
+    result = submit(
+        form,
+        lambda: (
+            proposals.take_position(
+                db.session, g.tenant, proposal_id, current_user.id, form.stance.data, form.reason.data
+            ),
+            db.session.commit(),
+        ),
+    )
+    if result.ok:
+        flash(f"Your position is recorded: {form.stance.data.replace('_', ' ')}.", "success")
+    else:
+        flash(" ".join(form.form_errors + [e for f in form for e in f.errors]) or "That did not work.", "error")
+    return redirect(url_for("governance.proposal_page", proposal_id=proposal_id))
+
+
+@blueprint.post("/decisions/<id:proposal_id>/close")
+def close_early(proposal_id):
+    form = EmptyForm()
+    result = submit(
+        form,
+        lambda: (
+            proposals.close_early(db.session, g.tenant, proposal_id, current_user.id, has_role("admin")),
+            db.session.commit(),
+        ),
+    )
+    flash(
+        "Closed." if result.ok else " ".join(form.form_errors) or "That did not work.",
+        "success" if result.ok else "error",
+    )
+    return redirect(url_for("governance.proposal_page", proposal_id=proposal_id))
+
+
+@blueprint.post("/decisions/<id:proposal_id>/withdraw")
+def withdraw(proposal_id):
+    form = EmptyForm()
+    result = submit(form, lambda: (proposals.withdraw(db.session, proposal_id, current_user.id), db.session.commit()))
+    flash(
+        "Withdrawn." if result.ok else " ".join(form.form_errors) or "That did not work.",
+        "info" if result.ok else "error",
+    )
+    return redirect(url_for("governance.proposal_page", proposal_id=proposal_id))
+
+
+@blueprint.route("/rulebook", methods=["GET", "POST"])
+def rulebook_page():
+    form = AdoptForm()
+    if form.is_submitted():
+        require_role("admin")
+    result = submit(
+        form, lambda: (rulebook.adopt_preset(db.session, form.preset.data, current_user.id), db.session.commit())
+    )
+    if result.ok:
+        flash("The rulebook is adopted. From now on it changes through rulebook proposals.", "success")
+        return redirect(url_for("governance.rulebook_page"))
+    versions = [presenting.rulebook(v) for v in rulebook.history(db.session)]
+    return render_template("governance/rulebook.html", form=form, versions=versions), result.status
+
+
+@blueprint.route("/meetings", methods=["GET", "POST"])
+def meetings():
+    form = MeetingForm()
+    if form.is_submitted():
+        require_role("member")
+    result = submit(
+        form,
+        lambda: (
+            minutes.create_meeting(
+                db.session,
+                current_user.id,
+                form.title.data,
+                _utc(form.starts_at.data),
+                form.recurrence.data,
+                form.every_weeks.data,
+                location=form.location.data,
+            ),
+            db.session.commit(),
+        ),
+    )
+    if result.ok:
+        flash("Meeting scheduled.", "success")
+        return redirect(url_for("governance.meetings"))
+    page = render_template(
+        "governance/meetings.html",
+        form=form,
+        meetings=minutes.meetings(db.session),
+        minutes=minutes.listing(db.session),
+        minutes_form=MinutesForm(),
+    )
+    return page, result.status
+
+
+@blueprint.post("/minutes")
+@tenant_role("member")
+def draft_minutes():
+    form = MinutesForm()
+
+    def write():
+        decisions = [{"text": line.strip()} for line in (form.decisions.data or "").splitlines() if line.strip()]
+        values = {"held_on": form.held_on.data, "issues": form.issues.data, "decisions": decisions}
+        drafted = minutes.draft(db.session, current_user.id, values)
+        db.session.commit()
+        return drafted
+
+    result = submit(form, write)
+    if result.ok:
+        return redirect(url_for("governance.minutes_page", minutes_id=result.value.id))
+    flash(" ".join(form.form_errors + [e for f in form for e in f.errors]) or "Check the minutes.", "error")
+    return redirect(url_for("governance.meetings"))
+
+
+@blueprint.route("/minutes/<id:minutes_id>", methods=["GET", "POST"])
+def minutes_page(minutes_id):
+    found = minutes.get_minutes(db.session, minutes_id)
+    form = ApproveForm()
+    if form.is_submitted():
+        require_role("member")
+    result = submit(
+        form, lambda: (minutes.approve(db.session, minutes_id, proposal_id=form.proposal_id.data), db.session.commit())
+    )
+    if result.ok:
+        flash("The minutes are approved and now part of the co-op's legal record.", "success")
+        return redirect(url_for("governance.minutes_page", minutes_id=minutes_id))
+    names = proposals.names(db.session, [*found.attendees, *(a.assignee_id for a in found.actions)])
+    page = render_template("governance/minutes.html", minutes=found, names=names, form=form)
+    return page, result.status
+
+
+@blueprint.get("/minutes/<id:minutes_id>.md")
+def minutes_markdown(minutes_id):
+    found = minutes.get_minutes(db.session, minutes_id)
+    names = proposals.names(db.session, [*found.attendees, *(a.assignee_id for a in found.actions)])
+    text = minutes.to_markdown(found, names, g.tenant.name)
+    return Response(
+        text,
+        mimetype="text/markdown",
+        headers={"Content-Disposition": f'attachment; filename="minutes-{found.held_on.isoformat()}.md"'},
+    )
+
+
+@blueprint.get("/minutes/verify")
+@tenant_role("admin")
+def verify_page():
+    return render_template("governance/verify.html", result=minutes.verify(db.session))
