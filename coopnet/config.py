@@ -70,6 +70,8 @@ def load_config(env=None, **overrides):
         "LOGIN_ACCOUNT_LIMIT": env.get("LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
         "LOGIN_ADDRESS_LIMIT": env.get("LOGIN_ADDRESS_LIMIT", "30 per 15 minutes"),
         "SIGNUP_ADDRESS_LIMIT": env.get("SIGNUP_ADDRESS_LIMIT", "10 per day"),
+        # Each signup mails the founder's address: a stranger may not flood one inbox.
+        "SIGNUP_EMAIL_LIMIT": env.get("SIGNUP_EMAIL_LIMIT", "3 per day"),
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "coopnet"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RQ_QUEUES": ["default"],

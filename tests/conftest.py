@@ -171,14 +171,14 @@ def csrf_token(client, url):
 
 
 def run_jobs(app):
-    """Drain the queues with a real RQ worker on the real Redis."""
+    """Drain the queues with a real RQ worker on the real Redis (jobs queued for a time already past included)."""
     from rq import SimpleWorker
 
     from coopnet.worker.queues import get_queue, redis_connection
 
     with app.app_context():
         queues = [get_queue(name, app) for name in app.config["RQ_QUEUES"]]
-        SimpleWorker(queues, connection=redis_connection(app)).work(burst=True)
+        SimpleWorker(queues, connection=redis_connection(app)).work(burst=True, with_scheduler=True)
 
 
 def counts(engine):
@@ -192,3 +192,27 @@ def counts(engine):
                 "SELECT count(*) FROM pg_namespace WHERE nspname LIKE %s", ("t\\_%",)
             ).scalar(),
         }
+
+
+def platform_mail(engine, to=None):
+    """Mail the platform wrote (to one address), oldest first, as dicts."""
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT to_address, subject, body, status FROM platform_mail ORDER BY id"
+        ).mappings()
+        return [dict(row) for row in rows if to is None or row["to_address"] == to]
+
+
+def link_token(body, path):
+    """The token of the first link to ``path``/<token> in a mail body."""
+    match = re.search(re.escape(path) + r"/([A-Za-z0-9_.-]+)", body)
+    assert match, f"no {path} link in {body!r}"
+    return match.group(1)
+
+
+def sign_up(client, engine, body):
+    """Sign up through the API and follow the mailed link, as a founder would."""
+    requested = client.post("/api/v1/signup", json=body)
+    assert requested.status_code == 202, requested.get_json()
+    token = link_token(platform_mail(engine, body["founder"]["email"].lower())[-1]["body"], "/signup/confirm")
+    return client.post("/api/v1/signup/confirm", json={"token": token})

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select, update
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
+from coopnet.platform.addresses import mixes_scripts, normalise_email, skeleton
 from coopnet.platform.models import Account, ApiToken, EndedSession
 
 MIN_PASSWORD_LENGTH = 10
@@ -32,10 +33,6 @@ def hasher() -> PasswordHasher:
     return current_app.extensions["coopnet.hasher"]
 
 
-def normalise_email(email):
-    return (email or "").strip()
-
-
 def email_problem(email):
     if not email:
         return "Enter an email address."
@@ -45,6 +42,8 @@ def email_problem(email):
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as exc:
         return str(exc)
+    if mixes_scripts(normalise_email(email)):
+        return "This address mixes letters from different alphabets; type it in one alphabet."
     return None
 
 
@@ -83,6 +82,17 @@ def find_account(session, email):
     return session.scalar(select(Account).where(func.lower(Account.email) == normalise_email(email).lower()))
 
 
+def address_holder(session, email: str) -> Account | None:
+    """The account holding ``email``, or one whose address ``email`` only looks like
+    (the same letters from another alphabet)."""
+    email = normalise_email(email)
+    holder = find_account(session, email)
+    if holder is None and not email.isascii():
+        lookalike = skeleton(email)
+        holder = find_account(session, lookalike) if lookalike != email else None
+    return holder
+
+
 def create_account(session, hasher, name, email, password, prefix="", verified=False):
     """Add a new account to the session (not committed). Email is unique in any case.
     ``verified``: the caller has proof the person reads mail at ``email`` (they
@@ -91,7 +101,7 @@ def create_account(session, hasher, name, email, password, prefix="", verified=F
     problems = account_problems(name, email, password, prefix)
     if problems:
         raise ValidationFailed("Some fields are missing or invalid.", problems)
-    if find_account(session, email) is not None:
+    if address_holder(session, email) is not None:
         raise Conflict(
             "An account with this email already exists.",
             {f"{prefix}email": "An account with this email already exists; log in instead."},

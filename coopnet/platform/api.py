@@ -1,14 +1,26 @@
 """Platform JSON API under /api/v1: signup, session, account, personal tokens."""
 
-from flask import url_for
+from flask import jsonify, url_for
 from flask_login import current_user, login_required
 
 from coopnet.api import api_blueprint, document_errors
 from coopnet.errors import api_error
 from coopnet.extensions import db
-from coopnet.platform import accounts, tenants
+from coopnet.links import external_url
+from coopnet.platform import accounts, signups, tenants
 from coopnet.platform.auth import refuse_tokens
-from coopnet.platform.schemas import LoginIn, MeOut, NewTokenOut, SessionOut, SignupIn, SignupOut, TokenIn, TokenListOut
+from coopnet.platform.schemas import (
+    LoginIn,
+    MeOut,
+    NewTokenOut,
+    SessionOut,
+    SignupConfirmIn,
+    SignupIn,
+    SignupOut,
+    SignupRequestedOut,
+    TokenIn,
+    TokenListOut,
+)
 from coopnet.platform.sessions import end_other_sessions, end_session, start_session
 from coopnet.platform.throttle import throttle_login, throttle_signup
 
@@ -24,26 +36,56 @@ def tenant_json(tenant):
     }
 
 
+CHECK_YOUR_MAIL = (
+    "Check your email: we sent the founder's address a link to finish signing up. It works once, for 24 hours."
+)
+
+
+def signup_link(token):
+    return external_url("platform.confirm_signup", token=token)
+
+
 @blueprint.route("/signup", methods=["POST"])
 @blueprint.arguments(SignupIn)
 @blueprint.response(201, SignupOut)
+@blueprint.alt_response(202, schema=SignupRequestedOut, description="A link to finish was mailed to the founder")
 @document_errors(blueprint, 400, 403, 409, 415, 422, 429)
 @throttle_signup
 @refuse_tokens
 def signup(data):
-    """Sign a co-op up: its own schema, the founder's account, the founder as admin."""
-    logged_in = current_user.is_authenticated
+    """Sign a co-op up. With a founder (or when not logged in): 202, and a link mailed
+    to the founder's address creates the co-op (the answer is the same whether or not
+    the address has an account). Logged in without a founder: 201, the co-op at once."""
+    if "founder" in data or not current_user.is_authenticated:
+        signups.request_signup(
+            db.session,
+            accounts.hasher(),
+            data["name"],
+            data["slug"],
+            data["kind"],
+            data.get("founder") or {},
+            signup_link,
+            external_url("platform.login"),
+        )
+        db.session.commit()
+        response = jsonify(SignupRequestedOut().dump({"message": CHECK_YOUR_MAIL}))
+        response.status_code = 202
+        return response
+    account = current_user._get_current_object()
     tenant, account = tenants.signup(
-        db.session,
-        accounts.hasher(),
-        data["name"],
-        data["slug"],
-        founder=None if logged_in and "founder" not in data else data.get("founder", {}),
-        founder_account=current_user._get_current_object() if logged_in and "founder" not in data else None,
-        kind=data["kind"],
+        db.session, None, data["name"], data["slug"], founder_account=account, kind=data["kind"]
     )
-    if not logged_in:
-        start_session(account)
+    return {"tenant": tenant_json(tenant), "account": account}
+
+
+@blueprint.route("/signup/confirm", methods=["POST"])
+@blueprint.arguments(SignupConfirmIn)
+@blueprint.response(201, SignupOut)
+@document_errors(blueprint, 400, 404, 409, 415, 422)
+def confirm_signup(data):
+    """Follow the mailed link: create the co-op and the founder's account, and log in."""
+    tenant, account = signups.confirm_signup(db.session, data["token"])
+    start_session(account)
     return {"tenant": tenant_json(tenant), "account": account}
 
 

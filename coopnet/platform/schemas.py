@@ -42,6 +42,14 @@ class SignupOut(Schema):
     account = fields.Nested(AccountOut)
 
 
+class SignupRequestedOut(Schema):
+    message = fields.String(metadata={"example": "Check your email: we sent a link to finish signing up."})
+
+
+class SignupConfirmIn(Schema):
+    token = fields.String(required=True, metadata={"description": "The token in the link mailed to the founder"})
+
+
 class LoginIn(Schema):
     email = fields.String(required=True)
     password = fields.String(required=True, load_only=True)

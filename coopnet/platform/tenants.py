@@ -155,13 +155,20 @@ def kind_problem(kind):
     return None
 
 
-def _tenant_problems(name, slug, kind):
+def tenant_problems(name, slug, kind):
     problems = {
         "name": name_problem(name, "your co-op's name"),
         "slug": slug_problem(slug),
         "kind": kind_problem(kind),
     }
     return {key: value for key, value in problems.items() if value}
+
+
+def check_slug_free(session, slug):
+    if get_tenant(session, slug) is not None:
+        raise Conflict(
+            "That address is taken.", {"slug": f"'{slug}' is taken; choose another address."}, code="slug_taken"
+        )
 
 
 def signup(session, hasher, name, slug, founder=None, founder_account=None, kind="coop", founder_verified=False):
@@ -172,7 +179,7 @@ def signup(session, hasher, name, slug, founder=None, founder_account=None, kind
     an existing one (a logged-in person founding another co-op). ``founder_verified``:
     the new founder has proved they read mail at their address."""
     name, slug = (name or "").strip(), (slug or "").strip()
-    problems = _tenant_problems(name, slug, kind)
+    problems = tenant_problems(name, slug, kind)
     if founder_account is None:
         founder = founder or {}
         problems.update(
@@ -180,10 +187,7 @@ def signup(session, hasher, name, slug, founder=None, founder_account=None, kind
         )
     if problems:
         raise ValidationFailed("Some fields are missing or invalid.", problems)
-    if get_tenant(session, slug) is not None:
-        raise Conflict(
-            "That address is taken.", {"slug": f"'{slug}' is taken; choose another address."}, code="slug_taken"
-        )
+    check_slug_free(session, slug)
     try:
         account = founder_account or create_account(
             session,

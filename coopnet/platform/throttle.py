@@ -1,9 +1,10 @@
-"""Throttling: failed log-ins per account and per address, and co-ops created per address."""
+"""Throttling: failed log-ins per account and per address, and signups per address and per founder email."""
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 
 from coopnet.extensions import limiter
+from coopnet.platform.addresses import normalise_email
 
 
 def _login_email():
@@ -37,17 +38,32 @@ def throttle_login(view):
     return view
 
 
-def _created(response):
-    return response.status_code in (201, 302)
+def _signup_email():
+    data = request.get_json(silent=True) if request.is_json else request.form
+    founder = data.get("founder") if isinstance(data, dict) and "founder" in data else data
+    email = founder.get("email") if hasattr(founder, "get") else None
+    return "signup-email:" + normalise_email(email if isinstance(email, str) else "")[:254]
+
+
+def _no_founder_email():
+    return _signup_email() == "signup-email:"
 
 
 def throttle_signup(view):
-    """Counts co-ops actually created from one address, shared by the form and the API."""
+    """Every signup attempt counts, refused or not, shared by the form and the API:
+    per client address, and per founder address (each one mails that address)."""
+    view = limiter.shared_limit(
+        lambda: current_app.config["SIGNUP_EMAIL_LIMIT"],
+        scope="signup-email",
+        key_func=_signup_email,
+        methods=["POST"],
+        exempt_when=_no_founder_email,
+        error_message="Too many sign-ups for this email address today. Try again tomorrow.",
+    )(view)
     return limiter.shared_limit(
         lambda: current_app.config["SIGNUP_ADDRESS_LIMIT"],
         scope="signup-address",
         key_func=get_remote_address,
         methods=["POST"],
-        deduct_when=_created,
-        error_message="Too many co-ops created from your address today. Try again tomorrow or ask the operator.",
+        error_message="Too many sign-ups from your address today. Try again tomorrow or ask the operator.",
     )(view)

@@ -7,7 +7,9 @@ from flask_login import current_user, login_required
 
 from coopnet.extensions import db
 from coopnet.forms import EmptyForm, submit
-from coopnet.platform import accounts, tenants
+from coopnet.links import external_url
+from coopnet.platform import accounts, signups, tenants
+from coopnet.platform.api import signup_link
 from coopnet.platform.forms import SIGNUP_FIELDS, FoundAnotherForm, LoginForm, SignupForm, TokenForm
 from coopnet.platform.sessions import end_other_sessions, end_session, start_session
 from coopnet.platform.throttle import throttle_login, throttle_signup
@@ -36,28 +38,45 @@ def signup():
 
     def found():
         if logged_in:
-            founder, founder_account = None, current_user._get_current_object()
-        else:
-            founder = {"name": form.founder_name.data, "email": form.email.data, "password": form.password.data}
-            founder_account = None
-        return tenants.signup(
+            return tenants.signup(
+                db.session, None, form.name.data, form.slug.data, founder_account=current_user, kind=form.kind.data
+            )
+        founder = {"name": form.founder_name.data, "email": form.email.data, "password": form.password.data}
+        signups.request_signup(
             db.session,
             accounts.hasher(),
             form.name.data,
             form.slug.data,
-            founder=founder,
-            founder_account=founder_account,
-            kind=form.kind.data,
+            form.kind.data,
+            founder,
+            signup_link,
+            external_url("platform.login"),
         )
+        db.session.commit()
+        return None
 
     result = submit(form, found, SIGNUP_FIELDS)
+    if result.ok and not logged_in:
+        # The same page whether or not the address has an account: the mail says which.
+        return render_template("platform/signup_sent.html")
     if result.ok:
-        tenant, account = result.value
-        if not logged_in:
-            start_session(account)
+        tenant, _ = result.value
         flash(f"Welcome to {tenant.name}. Invite your co-founders from the members page.", "success")
         return redirect(url_for("home.dashboard", slug=tenant.slug))
     return render_template("platform/signup.html", form=form), result.status
+
+
+@blueprint.route("/signup/confirm/<token>", methods=["GET", "POST"])
+def confirm_signup(token):
+    """A button, not a GET that creates: mail scanners open links before people do."""
+    form = EmptyForm()
+    result = submit(form, lambda: signups.confirm_signup(db.session, token))
+    if result.ok:
+        tenant, account = result.value
+        start_session(account)
+        flash(f"Welcome to {tenant.name}. Invite your co-founders from the members page.", "success")
+        return redirect(url_for("home.dashboard", slug=tenant.slug))
+    return render_template("platform/signup_confirm.html", form=form), result.status
 
 
 @blueprint.route("/login", methods=["GET", "POST"])

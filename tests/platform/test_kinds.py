@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import counts
+from tests.conftest import counts, link_token, platform_mail, sign_up
 
 
 def signup_body(slug, **extra):
@@ -11,15 +11,15 @@ def signup_body(slug, **extra):
 
 
 @pytest.mark.parametrize("kind", ["coop", "network", "membership_org"])
-def test_signup_takes_a_kind(client, db, kind):
-    response = client.post("/api/v1/signup", json=signup_body("the-space", kind=kind))
+def test_signup_takes_a_kind(client, engine, kind):
+    response = sign_up(client, engine, signup_body("the-space", kind=kind))
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["tenant"]["kind"] == kind
     assert client.get("/c/the-space/api/v1/").get_json()["kind"] == kind
 
 
-def test_signup_kind_defaults_to_coop(client, db):
-    response = client.post("/api/v1/signup", json=signup_body("quilted"))
+def test_signup_kind_defaults_to_coop(client, engine):
+    response = sign_up(client, engine, signup_body("quilted"))
     assert response.get_json()["tenant"]["kind"] == "coop"
 
 
@@ -32,7 +32,7 @@ def test_an_unknown_kind_is_refused_and_nothing_is_written(client, engine, kind)
     assert counts(engine) == before
 
 
-def test_the_signup_form_offers_the_kinds(client, db):
+def test_the_signup_form_offers_the_kinds(client, engine):
     from tests.conftest import csrf_token
 
     page = client.get("/signup").get_data(as_text=True)
@@ -49,5 +49,7 @@ def test_the_signup_form_offers_the_kinds(client, db):
             "password": "correct horse battery",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 200 and "Check your email" in response.get_data(as_text=True)
+    url = "/signup/confirm/" + link_token(platform_mail(engine, "c@tu.example")[0]["body"], "/signup/confirm")
+    assert client.post(url, data={"csrf_token": csrf_token(client, url)}).status_code == 302
     assert client.get("/c/tech-underground/api/v1/").get_json()["kind"] == "network"

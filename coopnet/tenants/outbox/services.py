@@ -4,17 +4,14 @@ Who commits: the job or command that owns the unit of work; these functions
 change rows and return.
 """
 
-import smtplib
 from datetime import timedelta
-from email.message import EmailMessage
 
 from sqlalchemy import select
 
 from coopnet.database import utcnow
 from coopnet.errors import NotFound
+from coopnet.mailer import attempt_delivery
 from coopnet.tenants.outbox.models import OutboxMessage
-
-MAX_ATTEMPTS = 5
 
 
 def deliver(session, message_id: int, mail: dict) -> OutboxMessage:
@@ -23,30 +20,7 @@ def deliver(session, message_id: int, mail: dict) -> OutboxMessage:
     message = session.get(OutboxMessage, message_id)
     if message is None:
         raise NotFound(f"No outbox message {message_id} in this co-op.")
-    if message.status in ("sent", "held"):
-        return message
-    message.attempts += 1
-    if not mail.get("MAIL_SERVER"):
-        message.status = "held"
-        return message
-    email = EmailMessage()
-    email["From"] = mail["MAIL_FROM"]
-    email["To"] = message.to_address
-    email["Subject"] = message.subject
-    email.set_content(message.body)
-    try:
-        with smtplib.SMTP(mail["MAIL_SERVER"], mail.get("MAIL_PORT", 25), timeout=30) as smtp:
-            if mail.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if mail.get("MAIL_USERNAME"):
-                smtp.login(mail["MAIL_USERNAME"], mail["MAIL_PASSWORD"])
-            smtp.send_message(email)
-    except (OSError, smtplib.SMTPException) as exc:
-        message.error = str(exc)[:1000]
-        message.status = "failed" if message.attempts >= MAX_ATTEMPTS else "queued"
-        return message
-    message.status, message.sent_at, message.error = "sent", utcnow(), None
-    return message
+    return attempt_delivery(message, mail)
 
 
 def stale_messages(session, older_than: timedelta) -> list[OutboxMessage]:

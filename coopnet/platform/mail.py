@@ -1,0 +1,36 @@
+"""Mail the platform sends with no tenant bound (address verification, password
+reset, sign-up links): a row in platform_mail, delivered by a platform job once
+the caller commits, and never if the transaction rolls back."""
+
+from flask import current_app
+
+from coopnet.errors import NotFound
+from coopnet.extensions import db
+from coopnet.mailer import attempt_delivery
+from coopnet.platform.models import PlatformMail
+from coopnet.worker.queues import delivery_retry, enqueue_after_commit, platform_job
+
+
+class DeliveryFailed(RuntimeError):
+    """Raised after the attempt is recorded, so RQ retries with back-off."""
+
+
+def compose_platform(session, to: str, subject: str, body: str) -> PlatformMail:
+    """Add a message to the platform's mail (flushed, not committed)."""
+    message = PlatformMail(to_address=to, subject=subject, body=body, status="queued", attempts=0)
+    session.add(message)
+    session.flush()
+    enqueue_after_commit(session, deliver_platform_mail, message.id)
+    return message
+
+
+@platform_job(queue="default", retry=delivery_retry())
+def deliver_platform_mail(message_id):
+    message = db.session.get(PlatformMail, message_id)
+    if message is None:
+        raise NotFound(f"No platform mail {message_id}.")
+    attempt_delivery(message, current_app.config)
+    if message.status == "queued" and message.error:
+        db.session.commit()
+        raise DeliveryFailed(f"platform mail {message_id}: {message.error}")
+    return message.status
