@@ -4,6 +4,7 @@ from functools import partial
 
 from flask import current_app
 
+from coopnet.capabilities import capabilities
 from coopnet.database import tenant_scope
 from coopnet.extensions import db
 from coopnet.platform.accounts import create_account, find_account, hasher
@@ -110,7 +111,15 @@ def load_demo():
                 with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
                     link = partial(join_link, slug=slug)
                     invite(db.session, tenant, admin, email, role, current_app.config["INVITATION_TTL"], link)
-            # No mail server in the demo: held in the outbox at once, for an admin to read.
+            db.session.commit()
+    # Each capability adds its part, drawn from the same stories.
+    for capability in capabilities():
+        load = capability.attribute("demo", "load")
+        if load is not None:
+            load(db.session)
+    # No mail server in the demo: mail is held in each outbox at once, for an admin to read.
+    for slug, *_ in COOPS:
+        with tenant_scope(db.session, slug):
             for message in list_messages(db.session):
                 deliver(db.session, message.id, {})
             db.session.commit()

@@ -43,6 +43,18 @@ def submit(form, action, field_map=None):
     return Submitted(True, 200, value)
 
 
+def committed(service, *args, **kwargs):
+    """An action for ``submit``: call ``service(*args, **kwargs)``, then commit."""
+    from coopnet.extensions import db
+
+    def run():
+        value = service(*args, **kwargs)
+        db.session.commit()
+        return value
+
+    return run
+
+
 def apply_errors(form, error, field_map=None):
     """Put a service's field errors next to the form fields they belong to."""
     field_map = field_map or {}

@@ -16,7 +16,24 @@ def test_demo_loads_the_stories_once(app, client, engine):
     members = client.get("/c/quilted/api/v1/members").get_json()["members"]
     assert {m["name"] for m in members} >= {"Erik", "Colin Sagan", "Alex Hage"}
     held = client.get("/c/quilted/api/v1/outbox").get_json()["messages"]
-    assert [m["to"] for m in held] == ["michelle@quilted.example"] and held[0]["status"] == "held"
-    assert f"{app.config['BASE_URL']}/c/quilted/join/" in held[0]["body"]
+    invitation = next(m for m in held if m["to"] == "michelle@quilted.example")
+    assert invitation["status"] == "held" and all(m["status"] == "held" for m in held)
+    assert f"{app.config['BASE_URL']}/c/quilted/join/" in invitation["body"]
+    # Governance from the stories: Quilted's informal consensus, an open pay proposal, a decided one.
+    rulebook = client.get("/c/quilted/api/v1/rulebook").get_json()
+    assert rulebook["version"] == 1 and rulebook["preset"] == "quilted"
+    proposals = client.get("/c/quilted/api/v1/proposals").get_json()["proposals"]
+    assert [p["status"] for p in proposals] == ["open", "closed"]
+    assert proposals[0]["title"].startswith("Equal pay: $25 an hour") and proposals[1]["outcome"] == "passed"
     # Erik is not in Design Action: its pages stay closed to him.
     assert client.get("/c/design-action/api/v1/members").status_code == 404
+    # Design Action's coordinator sees approved minutes whose chain holds.
+    client.delete("/api/v1/session")
+    client.post("/api/v1/session", json={"email": "coordinator@designaction.example", "password": DEMO_LOGIN[1]})
+    assert client.get("/c/design-action/api/v1/minutes/verify").get_json() == {
+        "ok": True,
+        "records": 1,
+        "first_altered": None,
+    }
+    surplus = client.get("/c/design-action/api/v1/proposals").get_json()["proposals"][-1]
+    assert surplus["outcome"] == "passed" and surplus["tally"]["agree"] == 4

@@ -6,7 +6,7 @@ from flask import Response, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from coopnet.extensions import db
-from coopnet.forms import EmptyForm, submit
+from coopnet.forms import EmptyForm, committed, submit
 from coopnet.platform.context import has_role, require_role, tenant_blueprint, tenant_role
 from coopnet.tenants.governance import minutes, presenting, proposals, rulebook, services
 from coopnet.tenants.governance.forms import (
@@ -22,6 +22,11 @@ from coopnet.tenants.governance.rules import STANCES, rule_from_dict
 blueprint = tenant_blueprint("governance", __name__, template_folder="templates")
 
 FORM_FIELDS = {"rulebook_change.categories": "category"}
+
+
+def _problems(form):
+    """A failed one-button form's errors, for a flash on the page it returns to."""
+    return " ".join([*form.form_errors, *(e for f in form for e in f.errors)]) or "That did not work; try again."
 
 
 def _utc(value):
@@ -81,17 +86,20 @@ def take_position(proposal_id):
     form = PositionForm()
     result = submit(
         form,
-        lambda: (
-            proposals.take_position(
-                db.session, g.tenant, proposal_id, current_user.id, form.stance.data, form.reason.data
-            ),
-            db.session.commit(),
+        committed(
+            proposals.take_position,
+            db.session,
+            g.tenant,
+            proposal_id,
+            current_user.id,
+            form.stance.data,
+            form.reason.data,
         ),
     )
     if result.ok:
         flash(f"Your position is recorded: {form.stance.data.replace('_', ' ')}.", "success")
     else:
-        flash(" ".join(form.form_errors + [e for f in form for e in f.errors]) or "That did not work.", "error")
+        flash(_problems(form), "error")
     return redirect(url_for("governance.proposal_page", proposal_id=proposal_id))
 
 
@@ -99,27 +107,17 @@ def take_position(proposal_id):
 def close_early(proposal_id):
     form = EmptyForm()
     result = submit(
-        form,
-        lambda: (
-            proposals.close_early(db.session, g.tenant, proposal_id, current_user.id, has_role("admin")),
-            db.session.commit(),
-        ),
+        form, committed(proposals.close_early, db.session, g.tenant, proposal_id, current_user.id, has_role("admin"))
     )
-    flash(
-        "Closed." if result.ok else " ".join(form.form_errors) or "That did not work.",
-        "success" if result.ok else "error",
-    )
+    flash("Closed." if result.ok else _problems(form), "success" if result.ok else "error")
     return redirect(url_for("governance.proposal_page", proposal_id=proposal_id))
 
 
 @blueprint.post("/decisions/<id:proposal_id>/withdraw")
 def withdraw(proposal_id):
     form = EmptyForm()
-    result = submit(form, lambda: (proposals.withdraw(db.session, proposal_id, current_user.id), db.session.commit()))
-    flash(
-        "Withdrawn." if result.ok else " ".join(form.form_errors) or "That did not work.",
-        "info" if result.ok else "error",
-    )
+    result = submit(form, committed(proposals.withdraw, db.session, proposal_id, current_user.id))
+    flash("Withdrawn." if result.ok else _problems(form), "info" if result.ok else "error")
     return redirect(url_for("governance.proposal_page", proposal_id=proposal_id))
 
 
@@ -128,9 +126,7 @@ def rulebook_page():
     form = AdoptForm()
     if form.is_submitted():
         require_role("admin")
-    result = submit(
-        form, lambda: (rulebook.adopt_preset(db.session, form.preset.data, current_user.id), db.session.commit())
-    )
+    result = submit(form, committed(rulebook.adopt_preset, db.session, form.preset.data, current_user.id))
     if result.ok:
         flash("The rulebook is adopted. From now on it changes through rulebook proposals.", "success")
         return redirect(url_for("governance.rulebook_page"))
@@ -145,17 +141,15 @@ def meetings():
         require_role("member")
     result = submit(
         form,
-        lambda: (
-            minutes.create_meeting(
-                db.session,
-                current_user.id,
-                form.title.data,
-                _utc(form.starts_at.data),
-                form.recurrence.data,
-                form.every_weeks.data,
-                location=form.location.data,
-            ),
-            db.session.commit(),
+        committed(
+            minutes.create_meeting,
+            db.session,
+            current_user.id,
+            form.title.data,
+            _utc(form.starts_at.data),
+            form.recurrence.data,
+            form.every_weeks.data,
+            location=form.location.data,
         ),
     )
     if result.ok:
@@ -186,7 +180,7 @@ def draft_minutes():
     result = submit(form, write)
     if result.ok:
         return redirect(url_for("governance.minutes_page", minutes_id=result.value.id))
-    flash(" ".join(form.form_errors + [e for f in form for e in f.errors]) or "Check the minutes.", "error")
+    flash(_problems(form), "error")
     return redirect(url_for("governance.meetings"))
 
 
@@ -196,9 +190,7 @@ def minutes_page(minutes_id):
     form = ApproveForm()
     if form.is_submitted():
         require_role("member")
-    result = submit(
-        form, lambda: (minutes.approve(db.session, minutes_id, proposal_id=form.proposal_id.data), db.session.commit())
-    )
+    result = submit(form, committed(minutes.approve, db.session, minutes_id, proposal_id=form.proposal_id.data))
     if result.ok:
         flash("The minutes are approved and now part of the co-op's legal record.", "success")
         return redirect(url_for("governance.minutes_page", minutes_id=minutes_id))
