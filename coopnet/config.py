@@ -64,6 +64,12 @@ def load_config(env=None, **overrides):
         "SESSION_REFRESH_EACH_REQUEST": True,
         "WTF_CSRF_TIME_LIMIT": 3600 * 8,
         "INVITATION_TTL": timedelta(days=int(env.get("INVITATION_TTL_DAYS", "7"))),
+        # Invitations carry a co-op's and a person's name to any address: a co-op may
+        # send so many an hour, a co-op in its first week so many a day, and one
+        # account so many an hour across all its co-ops.
+        "INVITATIONS_PER_COOP_HOUR": int(env.get("INVITATIONS_PER_COOP_HOUR", "20")),
+        "YOUNG_COOP_INVITATIONS_PER_DAY": int(env.get("YOUNG_COOP_INVITATIONS_PER_DAY", "10")),
+        "INVITATIONS_PER_ACCOUNT_LIMIT": env.get("INVITATIONS_PER_ACCOUNT_LIMIT", "30 per hour"),
         # argon2id cost; tests lower it, production keeps the library defaults.
         "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),
         "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", "65536")),

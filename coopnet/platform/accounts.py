@@ -6,6 +6,7 @@ and return (account_for_token records a token's use in its own short commit).
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -61,11 +62,19 @@ def password_problem(password, email=""):
     return None
 
 
+def has_control_characters(text: str) -> bool:
+    """Line breaks and other control characters: a name with them could add lines
+    (or headers) to the mail it is written into."""
+    return any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in text)
+
+
 def name_problem(name, what="a name", limit=200):
     if not name or not name.strip():
         return f"Enter {what}."
     if len(name) > limit:
         return f"{what[0].upper()}{what[1:]} has at most {limit} characters."
+    if has_control_characters(name):
+        return f"{what[0].upper()}{what[1:]} must be one line, without line breaks or control characters."
     return None
 
 

@@ -38,6 +38,10 @@ def throttle_login(view):
     return view
 
 
+def _created(response):
+    return response.status_code in (201, 302)
+
+
 def _signup_email():
     data = request.get_json(silent=True) if request.is_json else request.form
     founder = data.get("founder") if isinstance(data, dict) and "founder" in data else data
@@ -66,4 +70,23 @@ def throttle_signup(view):
         key_func=get_remote_address,
         methods=["POST"],
         error_message="Too many sign-ups from your address today. Try again tomorrow or ask the operator.",
+    )(view)
+
+
+def _account_key():
+    from flask_login import current_user
+
+    return f"account:{current_user.id}" if current_user.is_authenticated else "account:-"
+
+
+def throttle_invitations(view):
+    """Invitations one account sends, across all its co-ops (the per-co-op limits are
+    counted in the co-op's own invitations, by the membership service)."""
+    return limiter.shared_limit(
+        lambda: current_app.config["INVITATIONS_PER_ACCOUNT_LIMIT"],
+        scope="invitations-account",
+        key_func=_account_key,
+        methods=["POST"],
+        deduct_when=_created,
+        error_message="You have sent many invitations in the last hour. Try again later.",
     )(view)

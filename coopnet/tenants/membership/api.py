@@ -7,6 +7,7 @@ from coopnet.api import document_errors
 from coopnet.extensions import db
 from coopnet.platform import tenants
 from coopnet.platform.context import public_tenant_route, tenant_api_blueprint, tenant_role
+from coopnet.platform.throttle import throttle_invitations
 from coopnet.tenants.home.api import tenant_info
 from coopnet.tenants.membership import schemas, services
 from coopnet.tenants.membership.links import join_link
@@ -40,12 +41,21 @@ def list_invitations():
 @blueprint.route("/invitations", methods=["POST"])
 @blueprint.arguments(schemas.InvitationIn)
 @blueprint.response(201, schemas.InvitationOut)
-@document_errors(blueprint, 400, 401, 403, 404, 409, 415, 422)
+@document_errors(blueprint, 400, 401, 403, 404, 409, 415, 422, 429)
+@throttle_invitations
 @tenant_role("admin")
 def create_invitation(data):
-    """Invite someone by email; they get a single-use link that expires (admins)."""
+    """Invite someone by email; they get a single-use link that expires (admins).
+    Limited per co-op, per account, and more tightly in a co-op's first week."""
     invitation = services.invite(
-        db.session, g.tenant, current_user, data["email"], data["role"], current_app.config["INVITATION_TTL"], join_link
+        db.session,
+        g.tenant,
+        current_user,
+        data["email"],
+        data["role"],
+        current_app.config["INVITATION_TTL"],
+        join_link,
+        services.InvitationLimits.from_config(current_app.config),
     )
     db.session.commit()
     return invitation

@@ -7,14 +7,15 @@ these functions add, flush and return.
 import hashlib
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
-from coopnet.platform.accounts import email_problem, find_account, normalise_email
-from coopnet.platform.models import Account, Membership
+from coopnet.platform.accounts import email_problem, find_account, has_control_characters, normalise_email
+from coopnet.platform.models import Account, Membership, Tenant
 from coopnet.platform.roles import role_problem
 from coopnet.platform.tenants import add_member, membership_of
 from coopnet.tenants.membership.models import Invitation
@@ -25,16 +26,64 @@ class InvitationGone(ServiceError):
     status, code = 410, "invitation_expired"
 
 
+class TooManyInvitations(ServiceError):
+    status, code = 429, "too_many_invitations"
+
+
+@dataclass(frozen=True)
+class InvitationLimits:
+    """How many invitations a co-op may send: ``per_hour`` always, and at most
+    ``young_per_day`` a day while it is younger than ``young_for`` (a fresh signup
+    is the cheapest way to send mail with sender-written text)."""
+
+    per_hour: int = 20
+    young_per_day: int = 10
+    young_for: timedelta = timedelta(days=7)
+
+    @classmethod
+    def from_config(cls, config) -> "InvitationLimits":
+        return cls(config["INVITATIONS_PER_COOP_HOUR"], config["YOUNG_COOP_INVITATIONS_PER_DAY"])
+
+
+def _check_limits(session, tenant, limits: InvitationLimits, now) -> None:
+    def sent_since(moment):
+        return session.scalar(select(func.count()).select_from(Invitation).where(Invitation.created_at > moment))
+
+    if sent_since(now - timedelta(hours=1)) >= limits.per_hour:
+        raise TooManyInvitations(
+            f"{tenant.name} has sent {limits.per_hour} invitations in the last hour. Try again later."
+        )
+    founded = session.scalar(select(Tenant.created_at).where(Tenant.id == tenant.id))
+    if founded is not None and now - founded < limits.young_for:
+        if sent_since(now - timedelta(days=1)) >= limits.young_per_day:
+            raise TooManyInvitations(
+                f"A co-op in its first {limits.young_for.days} days may send {limits.young_per_day} invitations "
+                "a day. Try again tomorrow, or ask the platform operator."
+            )
+
+
+def one_line(text: str) -> str:
+    """A name as one plain line for a mail subject (names typed before CR/LF were refused)."""
+    return " ".join("".join(" " if has_control_characters(c) else c for c in text).split())
+
+
 def _hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def invite(
-    session, tenant, inviter: Account, email: str, role: str, ttl: timedelta, make_link: Callable[[str], str]
+    session,
+    tenant,
+    inviter: Account,
+    email: str,
+    role: str,
+    ttl: timedelta,
+    make_link: Callable[[str], str],
+    limits: InvitationLimits = InvitationLimits(),
 ) -> Invitation:
     """Record an invitation and its email in the tenant's outbox; the mail goes out
     once the caller commits. Inviting the same address again replaces the pending
-    invitation, so only the newest link works."""
+    invitation, so only the newest link works. The mail is plain text."""
     email = normalise_email(email)
     problems = {}
     if problem := email_problem(email):
@@ -51,6 +100,7 @@ def invite(
             code="already_member",
         )
     now = utcnow()
+    _check_limits(session, tenant, limits, now)
     session.execute(
         update(Invitation)
         .where(
@@ -71,9 +121,9 @@ def invite(
         session,
         tenant,
         to=email,
-        subject=f"{inviter.name} invites you to join {tenant.name} on coopnet",
+        subject=f"{one_line(inviter.name)} invites you to join {one_line(tenant.name)} on coopnet",
         body=(
-            f"{inviter.name} has invited you to join {tenant.name} as a {role}.\n\n"
+            f"{one_line(inviter.name)} has invited you to join {one_line(tenant.name)} as a {role}.\n\n"
             f"Accept the invitation here (the link works once, for {days} days):\n{link}\n"
         ),
     )

@@ -9,6 +9,7 @@ from coopnet.forms import EmptyForm, submit
 from coopnet.platform import accounts, tenants
 from coopnet.platform.context import has_role, public_tenant_route, require_role, tenant_blueprint, tenant_role
 from coopnet.platform.sessions import start_session
+from coopnet.platform.throttle import throttle_invitations
 from coopnet.tenants.membership import services
 from coopnet.tenants.membership.forms import InviteForm, JoinForm
 from coopnet.tenants.membership.links import join_link
@@ -17,6 +18,7 @@ blueprint = tenant_blueprint("membership", __name__, template_folder="templates"
 
 
 @blueprint.route("/members", methods=["GET", "POST"])
+@throttle_invitations
 def members():
     form = InviteForm()
     if form.is_submitted():
@@ -31,6 +33,7 @@ def members():
             form.role.data,
             current_app.config["INVITATION_TTL"],
             join_link,
+            services.InvitationLimits.from_config(current_app.config),
         )
         db.session.commit()
 
