@@ -43,14 +43,30 @@ def _pull_tenant(endpoint, values):
         tenant, membership = resolved[1]
     else:
         tenant, membership = resolve(db.session, slug, account_id) if slug else (None, None)
+    if tenant is not None and tenant.is_suspended and membership is None:
+        tenant = None  # a stranger learns nothing of a suspended co-op, not even its name
     if tenant is None:
-        raise NotFound(f"There is no co-op at '{slug}'.")
+        _answer_stranger(endpoint, slug)
+        g.tenant, g.membership = None, None  # a public route answers "no such link" itself
+        return
     if tenant.is_suspended:
         raise Forbidden(
             f"{tenant.name} is suspended. Its members can contact the platform operator.", code="tenant_suspended"
         )
     g.tenant, g.membership = tenant, membership
     bind_tenant(db.session, tenant.slug)
+
+
+def _answer_stranger(endpoint, slug):
+    """What anyone not in a co-op gets, whether or not it exists: a log-in for a
+    visitor, "no co-op here" for a logged-in outsider. Public routes go on."""
+    if getattr(current_app.view_functions.get(endpoint), "public_in_tenant", False):
+        return
+    if not current_user.is_authenticated:
+        if is_api_request():
+            abort(401, "Log in or send an API token.")
+        abort(redirect(url_for("platform.login", next=request.full_path.rstrip("?"))))
+    raise NotFound(f"There is no co-op at '{slug}'.")
 
 
 def _push_slug(endpoint, values):
@@ -65,6 +81,8 @@ def public_tenant_route(view):
 
 
 def _check_membership():
+    if g.tenant is None:
+        return None  # only a public route gets here without a tenant
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "public_in_tenant", False):
         return None

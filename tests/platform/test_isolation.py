@@ -157,7 +157,8 @@ def test_tenant_pages_need_a_login(app, client, make_tenant):
     assert api.get_json()["error"]["code"] == "unauthorized"
 
 
-def test_unknown_slug_is_404_in_pages_and_api(client, db):
+def test_unknown_slug_is_404_in_pages_and_api(client, login, make_account):
+    login(make_account().email)  # a visitor is sent to log in, as for a real co-op (tests/platform/test_strangers.py)
     assert client.get("/c/nobody-here/").status_code == 404
     response = client.get("/c/nobody-here/api/v1/members")
     assert response.status_code == 404

@@ -80,6 +80,8 @@ def accept_invitation(data):
     """Accept an invitation with its token, as the logged-in account."""
     if not current_user.is_authenticated:
         abort(401, "Log in or send an API token.")
+    if g.tenant is None:
+        services.check_usable(None)  # no co-op here answers as a bad link does
     result = services.accept(db.session, g.tenant, data["token"], current_user)
     db.session.commit()
     return {"role": result.role, "tenant": tenant_info(g.tenant, result.role)}

@@ -62,7 +62,8 @@ def revoke_invitation(invitation_id):
 @blueprint.route("/join/<token>", methods=["GET", "POST"])
 @public_tenant_route
 def join(token):
-    invitation = services.find_invitation(db.session, token)
+    # No co-op (or a suspended one) at this address: the same answer as a bad link.
+    invitation = services.find_invitation(db.session, token) if g.tenant is not None else None
     try:
         services.check_usable(invitation)
     except ServiceError as error:
