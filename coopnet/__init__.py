@@ -94,7 +94,7 @@ def register_blueprints(app):
             json_api = capability.attribute("api", name)
             if json_api is not None:
                 api_blueprints.append(json_api)
-        capability.module("jobs")
+    capabilities.load_jobs()
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -16,7 +16,7 @@ Adding a capability means adding its package to CAPABILITIES and nothing else.
 
 import importlib
 import importlib.util
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -43,8 +43,8 @@ class Capability:
     package: str
     kinds: tuple[str, ...] = KINDS
     nav: tuple[NavEntry, ...] = ()
-    # (seconds or cron string, job) pairs the scheduler runs; see coopnet.worker.schedule
-    schedules: tuple = field(default=())
+    # Every(job, seconds=... or cron=...): periodic work, see coopnet.worker.schedule
+    schedules: tuple = ()
 
     def module(self, name):
         """The capability's ``name`` module, or None when it has none."""

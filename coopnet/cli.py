@@ -11,6 +11,8 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from coopnet.platform.roles import KINDS
+
 
 def _create_app():
     from coopnet import create_app
@@ -125,7 +127,7 @@ def _service(call):
 @click.option("--founder-email", required=True)
 @click.option("--founder-name", default=None)
 @click.option("--password", default=None, help="For a new founder account; prompted when missing.")
-@click.option("--kind", type=click.Choice(["coop", "network", "membership_org"]), default="coop", show_default=True)
+@click.option("--kind", type=click.Choice(KINDS), default="coop", show_default=True)
 @with_appcontext
 def tenants_create(slug, name, founder_email, founder_name, password, kind):
     """Create a tenant whose founder (new or existing account) is its admin."""
@@ -154,7 +156,8 @@ def tenants_list():
 
     counts = dict(db.session.execute(select(Membership.tenant_id, func.count()).group_by(Membership.tenant_id)).all())
     for tenant in db.session.scalars(select(Tenant).order_by(Tenant.slug)):
-        click.echo(f"{tenant.slug:40} {tenant.status:10} {counts.get(tenant.id, 0):5} members  {tenant.name}")
+        members = counts.get(tenant.id, 0)
+        click.echo(f"{tenant.slug:40} {tenant.kind:15} {tenant.status:10} {members:5} members  {tenant.name}")
 
 
 @tenants_group.command("suspend")
@@ -218,15 +221,22 @@ def tenants_export(slug, path):
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.argument("slug")
 @click.option("--name", default=None, help="Name of the restored co-op (default: the exported name).")
+@click.option(
+    "--relink-members", is_flag=True, help="Give accounts here with the exported members' emails their roles."
+)
 @with_appcontext
-def tenants_import(path, slug, name):
+def tenants_import(path, slug, name, relink_members):
     """Restore an export under a new SLUG."""
     from coopnet.extensions import db
     from coopnet.platform.transfer import import_tenant, read_export
 
     data = _service(lambda: read_export(path))
-    tenant, relinked = _service(lambda: import_tenant(db.session, data, slug, name))
-    click.echo(f"imported {tenant.slug}; {relinked} of {len(data.get('members', []))} members re-linked by email")
+    tenant, relinked = _service(lambda: import_tenant(db.session, data, slug, name, relink_members))
+    members = len(data.get("members", []))
+    if relink_members:
+        click.echo(f"imported {tenant.slug}; {relinked} of {members} members re-linked by email")
+    else:
+        click.echo(f"imported {tenant.slug}; {members} members not re-linked (--relink-members, or invite them)")
 
 
 # --- worker, serve, demo ----------------------------------------------------

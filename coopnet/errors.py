@@ -1,5 +1,7 @@
 """Errors services raise, and the one JSON error shape every API answers with."""
 
+import re
+
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
@@ -117,9 +119,7 @@ def register_error_handlers(app):
     @app.errorhandler(Exception)
     def unexpected(error):
         if _schema_missing(error):
-            app.logger.error(
-                "the database is not migrated: run `coopnet db upgrade` (%s)", str(error.orig).splitlines()[0]
-            )
+            _tell_to_migrate(app, error)
             message = "coopnet is being set up and is not ready yet. Try again in a few minutes."
             if is_api_request():
                 return api_error(503, "not_migrated", message)
@@ -130,9 +130,26 @@ def register_error_handlers(app):
         return render_template("errors/error.html", status=500, message="Something went wrong on our side."), 500
 
 
+_told_to_migrate = False
+
+
 def _schema_missing(error):
-    """A shared table is missing: the database was never migrated (or is mid-upgrade)."""
+    """A shared table or column is missing: the database was never migrated, or the
+    code was deployed ahead of `coopnet db upgrade`. A tenant schema's missing table
+    is a real error (its migration failed) and stays a logged 500."""
     from psycopg import errors as pg_errors
     from sqlalchemy.exc import ProgrammingError
 
-    return isinstance(error, ProgrammingError) and isinstance(error.orig, pg_errors.UndefinedTable)
+    if not isinstance(error, ProgrammingError):
+        return False
+    if not isinstance(error.orig, (pg_errors.UndefinedTable, pg_errors.UndefinedColumn)):
+        return False
+    return re.search(r'(?<![\w"])"?t_[a-z0-9_]+"?\.', error.statement or "") is None
+
+
+def _tell_to_migrate(app, error):
+    """One clear line per process, not one per request."""
+    global _told_to_migrate
+    if not _told_to_migrate:
+        _told_to_migrate = True
+        app.logger.error("the database is not migrated: run `coopnet db upgrade` (%s)", str(error.orig).splitlines()[0])

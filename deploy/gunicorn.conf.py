@@ -27,7 +27,22 @@ def on_starting(server):
     from coopnet.config import ConfigError, load_config
 
     try:
-        load_config()
+        config = load_config()
     except ConfigError as error:
         print(f"coopnet: {error}", file=sys.stderr, flush=True)
         sys.exit(2)
+    _start_embedded_servers(config)
+
+
+def _start_embedded_servers(config):
+    """Without DATABASE_URL or REDIS_URL (a laptop, a trial), the master starts the
+    embedded servers and hands their addresses to every worker, so no worker owns
+    them and a recycled worker never stops them under the others; they stop with
+    the master."""
+    from coopnet import embedded
+
+    instance = os.path.abspath(os.environ.get("COOPNET_INSTANCE") or "instance")
+    if not config["DATABASE_URL"]:
+        os.environ["DATABASE_URL"] = embedded.postgres_url(instance)
+    if not config["REDIS_URL"]:
+        os.environ["REDIS_URL"] = embedded.redis_url(instance)

@@ -83,6 +83,7 @@ def public_tenant_route(view):
 def _check_membership():
     if g.tenant is None:
         return None  # only a public route gets here without a tenant
+    _check_kind()
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "public_in_tenant", False):
         return None
@@ -94,7 +95,6 @@ def _check_membership():
         # A member of another co-op learns nothing, not even that this one exists.
         slug = g.pop("tenant").slug
         raise NotFound(f"There is no co-op at '{slug}'.")
-    _check_kind()
     return None
 
 

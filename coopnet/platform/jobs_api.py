@@ -29,9 +29,10 @@ class JobOut(Schema):
 @login_required
 def job(job_id):
     """How far a job you queued has got. Anyone else's job is a 404."""
-    found = db.session.scalar(
-        select(JobProgress).where(JobProgress.job_id == job_id[:64], JobProgress.account_id == current_user.id)
-    )
+    found = None
+    if len(job_id) <= 64:
+        mine = select(JobProgress).where(JobProgress.job_id == job_id, JobProgress.account_id == current_user.id)
+        found = db.session.scalar(mine)
     if found is None:
         raise NotFound("No such job.")
     return found

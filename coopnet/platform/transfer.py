@@ -20,7 +20,7 @@ from coopnet.platform.migrate import tenant_script, tenant_versions, upgrade_ten
 from coopnet.platform.models import Account, Membership, Tenant
 from coopnet.platform.roles import ROLES
 from coopnet.platform.schemas_sql import quote_schema
-from coopnet.platform.tenants import get_tenant, require_tenant, slug_problem
+from coopnet.platform.tenants import get_tenant, kind_problem, require_tenant, slug_problem
 
 FORMAT = "coopnet-tenant-export"
 
@@ -92,7 +92,7 @@ def read_export(path):
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValidationFailed(f"{path} is not a coopnet tenant export.")
     revisions = {r.revision for r in tenant_script().walk_revisions()}
-    if data.get("revision") not in revisions:
+    if not isinstance(data.get("revision"), str) or data["revision"] not in revisions:
         raise ValidationFailed(
             f"{path} was exported at tenant revision {data.get('revision')!r}, which this version of "
             "coopnet does not know; import it with the version that exported it, or a newer one."
@@ -124,6 +124,14 @@ def _checked_tables(data, known):
     return checked
 
 
+def _in_dependency_order(tables):
+    """Parents before children (the models' order), whatever order the file has."""
+    from coopnet.database import TenantModel
+
+    rank = {table.name: i for i, table in enumerate(TenantModel.metadata.sorted_tables)}
+    return sorted(tables, key=lambda item: (rank.get(item[0], len(rank)), item[0]))
+
+
 def _checked_members(data):
     members = data.get("members", [])
     if not isinstance(members, list) or not all(
@@ -133,33 +141,37 @@ def _checked_members(data):
     return members
 
 
-def import_tenant(session, data, slug, name=None):
+def import_tenant(session, data, slug, name=None, relink_members=False):
     """Restore an export as a new tenant ``slug`` in one transaction: build the schema
     with the tenant migrations up to the export's revision, load the rows, migrate
-    to head, and re-link members whose accounts exist here. On any error nothing is
-    left behind: no schema, no registry row."""
+    to head. Members are re-linked by email only when the operator says so
+    (``relink_members``): a file must not hand anyone's account a role by itself.
+    On any error nothing is left behind: no schema, no registry row."""
     if problem := slug_problem(slug):
         raise ValidationFailed(problem, {"slug": problem})
     if get_tenant(session, slug) is not None:
         raise Conflict(f"'{slug}' is taken.", {"slug": f"'{slug}' is taken."})
     members = _checked_members(data)
     info = data.get("tenant") if isinstance(data.get("tenant"), dict) else {}
+    kind = info.get("kind", "coop")
+    if problem := kind_problem(kind):
+        raise ValidationFailed(f"The export's kind is not one this platform knows: {problem}")
     schema = schema_for(slug)
     try:
         connection = session.connection()
-        tenant = Tenant(slug=slug, name=name or str(info.get("name") or slug)[:200], kind=info.get("kind", "coop"))
+        tenant = Tenant(slug=slug, name=name or str(info.get("name") or slug)[:200], kind=kind)
         session.add(tenant)
         session.flush()
         connection.exec_driver_sql(f"CREATE SCHEMA {quote_schema(schema)}")
         upgrade_tenant(connection, schema, target=data["revision"])
         cursor = connection.connection.dbapi_connection.cursor()
-        for table, columns, rows in _checked_tables(data, _columns(connection, schema)):
+        for table, columns, rows in _in_dependency_order(_checked_tables(data, _columns(connection, schema))):
             with cursor.copy(_copy(schema, table, columns, "FROM STDIN")) as copy:
                 copy.write(rows)
         _reset_identities(connection, schema)
         upgrade_tenant(connection, schema)
         relinked = 0
-        for member in members:
+        for member in members if relink_members else []:
             account = find_account(session, member["email"])
             if account is not None:
                 session.add(Membership(tenant_id=tenant.id, account_id=account.id, role=member["role"]))

@@ -13,7 +13,6 @@ whatever a queue message says. A job owns its unit of work: the runner commits
 when it returns and rolls back when it raises.
 """
 
-import importlib
 import logging
 import uuid
 from dataclasses import dataclass
@@ -137,14 +136,11 @@ class _TenantKey:
 
 
 def _resolve(target):
-    fn = _JOBS.get(target)
+    """Only jobs declared when the app was built (every capability's jobs.py) run;
+    a queue message never makes the worker import anything."""
+    fn = _JOBS.get(target) if isinstance(target, str) else None
     if fn is None:
-        module = target.split(":", 1)[0]
-        if module.startswith("coopnet.") or module.startswith("tests."):
-            importlib.import_module(module)  # importing registers the module's jobs
-        fn = _JOBS.get(target)
-    if fn is None:
-        raise LookupError(f"{target} is not a declared job")
+        raise LookupError(f"{target!r} is not a declared job")
     return fn
 
 
@@ -168,10 +164,11 @@ def run_tenant_job(slug, tenant_id, target, args, kwargs):
     from coopnet.extensions import db
     from coopnet.platform.tenants import TenantRef, get_tenant
 
+    app = _app()
     fn = _resolve(target)
     if fn.job.kind != "tenant":
         raise LookupError(f"{target} is not a tenant job")
-    with _app().app_context():
+    with app.app_context():
         tenant = get_tenant(db.session, slug)
         if tenant is None or tenant.is_suspended:
             log.warning("skipping %s: tenant %s is gone or suspended", target, slug)
@@ -188,10 +185,11 @@ def run_platform_job(target, args, kwargs):
     """Runs in the worker with no tenant bound."""
     from coopnet.extensions import db
 
+    app = _app()
     fn = _resolve(target)
     if fn.job.kind != "platform":
         raise LookupError(f"{target} is not a platform job")
-    with _app().app_context():
+    with app.app_context():
         db.session.info.pop("tenant_schema", None)
         return _run(fn, args, kwargs)
 

@@ -234,15 +234,23 @@ def test_a_connection_is_replaced_after_serving_many_tenants(app, engine, make_t
 
 # Shared records name their parties in their own rows (a queued job's account; later
 # referrals, subcontracts, offers). Each route that names one is tried by a third party.
-SHARED_RECORD_SAMPLES = {"job_id": "shared-record-of-two"}
+SHARED_RECORD_SAMPLES = {"job_id": "shared-record-of-two", "token_id": "filled in by the test"}
+
+
+# Arguments of platform routes that are not records of anyone (a link's secret token).
+NOT_RECORDS = {"token"}
 
 
 def shared_record_rules(app):
-    return [
-        r
-        for r in app.url_map.iter_rules()
-        if r.rule.startswith("/api/v1/") and set(r.arguments) & set(SHARED_RECORD_SAMPLES)
-    ]
+    """Every platform API route that names a record; a new argument with no sample fails here."""
+    rules = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or not rule.arguments or rule.arguments & NOT_RECORDS:
+            continue
+        unknown = rule.arguments - set(SHARED_RECORD_SAMPLES)
+        assert not unknown, f"{rule.rule}: add a sample record for {unknown} to SHARED_RECORD_SAMPLES"
+        rules.append(rule)
+    return rules
 
 
 def test_every_shared_record_route_answers_404_to_a_third_party(app, client, login, make_tenant, make_account):
@@ -261,12 +269,16 @@ def test_every_shared_record_route_answers_404_to_a_third_party(app, client, log
             )
         )
         _db.session.commit()
+    login(quilted_admin.email)
+    token_id = client.post("/api/v1/tokens", json={"name": "bookkeeping"}).get_json()["token"]["id"]
+    client.delete("/api/v1/session")
+    samples = dict(SHARED_RECORD_SAMPLES, token_id=str(token_id))
     rules = shared_record_rules(app)
     assert rules, "the walk must find the shared-record routes"
     for who in (design_admin, third):
         login(who.email)
         for rule in rules:
-            path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: SHARED_RECORD_SAMPLES[m.group(1)], rule.rule)
+            path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: samples[m.group(1)], rule.rule)
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 response = client.open(path, method=method, json={} if method != "GET" else None)
                 assert response.status_code == 404, (method, path, response.status_code)
@@ -274,6 +286,7 @@ def test_every_shared_record_route_answers_404_to_a_third_party(app, client, log
         client.delete("/api/v1/session")
     login(quilted_admin.email)
     assert client.get("/api/v1/jobs/shared-record-of-two").status_code == 200
+    assert [t["revoked"] for t in client.get("/api/v1/tokens").get_json()["tokens"]] == [False]
 
 
 def test_a_capability_a_tenant_kind_does_not_show_is_404_and_not_in_the_navigation(
@@ -301,3 +314,14 @@ def test_a_capability_a_tenant_kind_does_not_show_is_404_and_not_in_the_navigati
     login(coop_admin.email)
     assert client.get("/c/quilted/outbox").status_code == 200
     assert 'href="/c/quilted/outbox"' in client.get("/c/quilted/").get_data(as_text=True)
+
+
+def test_the_kind_check_uses_the_real_blueprint_to_capability_mapping(app):
+    from coopnet import capabilities
+
+    for capability in capabilities.capabilities():
+        for module in ("views", "api"):
+            blueprint = capability.attribute(module, "blueprint")
+            if blueprint is not None:
+                assert capabilities.capability_of_blueprint(blueprint.name) is capability
+    assert capabilities.capability_of_blueprint("platform") is None

@@ -14,8 +14,12 @@ from coopnet.platform.migrate import shared_config, tenant_script
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_database_never_migrated_answers_503_and_logs_what_to_run(app, caplog):
+def test_a_database_never_migrated_answers_503_and_logs_what_to_run(app, caplog, monkeypatch):
     from sqlalchemy import create_engine
+
+    from coopnet import errors
+
+    monkeypatch.setattr(errors, "_told_to_migrate", False)
 
     with app.app_context():
         from coopnet.extensions import db
@@ -45,6 +49,15 @@ def test_a_database_never_migrated_answers_503_and_logs_what_to_run(app, caplog)
 
         db.engine.dispose()
     create_engine(url).dispose()
+
+
+def test_a_tenant_schema_missing_a_table_is_a_500_not_a_misleading_503(app, client, login, make_tenant, engine):
+    _, admin = make_tenant("quilted")
+    login(admin.email)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE t_quilted.outbox_messages")
+    response = client.get("/c/quilted/api/v1/outbox")
+    assert response.status_code == 500 and response.get_json()["error"]["code"] == "internal_error"
 
 
 def test_log_records_carry_request_tenant_and_account(app, client, login, make_tenant):

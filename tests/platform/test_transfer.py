@@ -27,7 +27,7 @@ def test_export_then_import_round_trips_a_tenant(app, client, login, make_tenant
     assert dump["tenant"] == {"slug": "quilted", "name": "Quilted", "kind": "coop"}
     assert {"invitations", "outbox_messages", "proposals", "approved_records"} <= set(dump["tables"])
 
-    result = runner.invoke(args=["tenants", "import", str(path), "quilted-restored"])
+    result = runner.invoke(args=["tenants", "import", str(path), "quilted-restored", "--relink-members"])
     assert result.exit_code == 0, result.output
     assert "1 of 1 members re-linked" in result.output
     assert client.get("/c/quilted-restored/api/v1/invitations").get_json()["invitations"] == original
@@ -124,6 +124,7 @@ INJECTIONS = {
     "unknown column": lambda d: d["tables"]["outbox_messages"].update(columns=["id", "password_hash"]),
     "rows that do not fit": lambda d: d["tables"]["invitations"].update(rows="bm90IGEgcm93Cg=="),
     "member with a made-up role": lambda d: d["members"].append({"email": "x@example.org", "role": "owner"}),
+    "unknown kind": lambda d: d["tenant"].update(kind="empire"),
 }
 
 
@@ -136,3 +137,24 @@ def test_a_crafted_export_is_refused_whole_and_leaves_nothing(app, make_tenant, 
     assert "Traceback" not in result.output
     assert counts(engine) == before
     assert public_tables(engine) == tables and "pwned" not in public_tables(engine)
+
+
+def test_a_crafted_member_list_gives_nobody_a_role_unless_the_operator_says_so(
+    app, make_tenant, make_account, tmp_path, client, login
+):
+    victim = make_account(email="victim@example.org")
+    crafted = _tampered(
+        tmp_path, app, make_tenant, lambda d: d["members"].append({"email": "victim@example.org", "role": "admin"})
+    )
+    result = app.test_cli_runner().invoke(args=["tenants", "import", str(crafted), "quilted-copy"])
+    assert result.exit_code == 0, result.output
+    assert "not re-linked" in result.output
+    login(victim.email)
+    assert client.get("/c/quilted-copy/api/v1/").status_code == 404
+
+
+@pytest.mark.parametrize("revision", [[], {}, 7, None])
+def test_a_revision_of_the_wrong_type_is_refused_cleanly(app, make_tenant, tmp_path, revision):
+    crafted = _tampered(tmp_path, app, make_tenant, lambda d: d.update(revision=revision))
+    result = app.test_cli_runner().invoke(args=["tenants", "import", str(crafted), "quilted-copy"])
+    assert result.exit_code != 0 and "Traceback" not in result.output and "does not know" in result.output

@@ -157,3 +157,17 @@ def test_the_cron_scheduler_registers_every_capabilitys_periodic_jobs(app):
     assert ("coopnet.worker.schedule:fan_out", ("coopnet.tenants.outbox.jobs:requeue_stale",)) in registered
     scheduler.enqueue_jobs()  # what the cron process does when a period is due
     run_jobs(app)
+
+
+def test_a_queue_message_never_makes_the_worker_import_a_module(app):
+    import sys
+
+    from coopnet.worker.queues import run_platform_job, run_tenant_job
+
+    sys.modules.pop("coopnet.wsgi", None)
+    with app.app_context():
+        with pytest.raises(LookupError):
+            run_platform_job("coopnet.wsgi:app", (), {})
+        with pytest.raises(LookupError):
+            run_tenant_job("quilted", 1, "coopnet.demo:load_demo", (), {})
+    assert "coopnet.wsgi" not in sys.modules

@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, g
 
 from coopnet.extensions import db
 from coopnet.tenants.outbox.services import deliver, stale_messages
-from coopnet.worker.queues import delivery_retry, tenant_job
+from coopnet.worker.queues import delivery_retry, enqueue_for_tenant, tenant_job
 
 
 class DeliveryFailed(RuntimeError):
@@ -28,9 +28,10 @@ STALE_AFTER = timedelta(hours=3)
 
 @tenant_job(queue="default")
 def requeue_stale():
-    """Deliver mail still queued long after its job should have finished (a lost job)."""
-    sent = 0
-    for message in stale_messages(db.session, STALE_AFTER):
-        deliver(db.session, message.id, current_app.config)
-        sent += 1
-    return sent
+    """Queue delivery again for mail still queued long after its job should have
+    finished (a lost job). Each message gets its own job, so one failure or a retry
+    never sends the others twice."""
+    stale = [message.id for message in stale_messages(db.session, STALE_AFTER)]
+    for message_id in stale:
+        enqueue_for_tenant(g.tenant, deliver_message, message_id)
+    return len(stale)

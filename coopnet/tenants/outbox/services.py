@@ -17,9 +17,15 @@ from coopnet.tenants.outbox.models import OutboxMessage
 def deliver(session, message_id: int, mail: dict) -> OutboxMessage:
     """Send one queued message. ``mail`` holds the MAIL_* settings; with no server
     the message is kept ('held') so an admin can read it in the outbox."""
-    message = session.get(OutboxMessage, message_id)
+    # Claim the row: a second delivery of the same message (a retry and a sweep at
+    # once) finds it locked and leaves it to the first.
+    claim = select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update(skip_locked=True)
+    message = session.scalar(claim)
     if message is None:
-        raise NotFound(f"No outbox message {message_id} in this co-op.")
+        message = session.get(OutboxMessage, message_id)
+        if message is None:
+            raise NotFound(f"No outbox message {message_id} in this co-op.")
+        return message
     return attempt_delivery(message, mail)
 
 
