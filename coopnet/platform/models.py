@@ -96,6 +96,16 @@ class Membership(db.Model):
     account: Mapped[Account] = relationship(back_populates="memberships")
 
 
+class ReleasedSlug(db.Model):
+    """The slug of a deleted co-op: nobody may register it until the quarantine ends,
+    so links, bookmarks and mail meant for the old co-op never reach a new one."""
+
+    __tablename__ = "released_slugs"
+
+    slug: Mapped[str] = mapped_column(String(40), primary_key=True)
+    released_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class ApiToken(db.Model):
     """A personal API token; only its SHA-256 is stored, the secret is shown once."""
 

@@ -6,6 +6,7 @@ flush and leave the commit to the caller."""
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from psycopg import errors as pg_errors
 from sqlalchemy import and_, select
@@ -14,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.platform.accounts import account_problems, create_account, name_problem
-from coopnet.platform.models import Account, Membership, Tenant, TenantFacts
+from coopnet.platform.models import Account, Membership, ReleasedSlug, Tenant, TenantFacts
 from coopnet.platform.provisioning import drop_schema, provision_schema
 from coopnet.platform.roles import KIND_LABELS, KINDS, role_problem
 
@@ -164,10 +165,22 @@ def tenant_problems(name, slug, kind):
     return {key: value for key, value in problems.items() if value}
 
 
-def check_slug_free(session, slug):
+SLUG_QUARANTINE = timedelta(days=30)
+
+
+def check_slug_free(session, slug, now=None):
+    """A slug is free when no co-op has it and no co-op gave it up in the last 30 days."""
     if get_tenant(session, slug) is not None:
         raise Conflict(
             "That address is taken.", {"slug": f"'{slug}' is taken; choose another address."}, code="slug_taken"
+        )
+    released = session.get(ReleasedSlug, slug)
+    if released is not None and released.released_at > (now or utcnow()) - SLUG_QUARANTINE:
+        free_from = (released.released_at + SLUG_QUARANTINE).date().isoformat()
+        raise Conflict(
+            "That address is taken.",
+            {"slug": f"'{slug}' belonged to a co-op that was deleted; it can be used again from {free_from}."},
+            code="slug_taken",
         )
 
 
@@ -230,10 +243,12 @@ def set_status(session, slug, status):
 
 
 def delete_tenant(session, slug):
-    """Drop the schema and the registry row (memberships go with it) in one transaction."""
+    """Drop the schema and the registry row (memberships go with it) in one transaction;
+    the slug is held for SLUG_QUARANTINE."""
     tenant = require_tenant(session, slug)
     drop_schema(session.connection(), tenant.schema)
     session.delete(tenant)
+    session.merge(ReleasedSlug(slug=slug, released_at=utcnow()))
     session.commit()
 
 
