@@ -1,12 +1,12 @@
 """Governance in the JSON API: presets, the rulebook, proposals and positions, meetings and minutes."""
 
-from flask import g
+from flask import g, url_for
 from flask_login import current_user
 
 from coopnet.api import api_blueprint, document_errors
 from coopnet.extensions import db
 from coopnet.platform.context import has_role, tenant_api_blueprint, tenant_role
-from coopnet.tenants.governance import minutes, presenting, proposals, rulebook, schemas, services
+from coopnet.tenants.governance import exports, minutes, presenting, proposals, rulebook, schemas, services
 from coopnet.tenants.governance.rules import PRESETS
 
 blueprint = tenant_api_blueprint("governance_api", __name__, "A co-op's rulebook, proposals, meetings and minutes")
@@ -255,3 +255,13 @@ def set_action(data, action_id):
     action = minutes.set_action_status(db.session, action_id, current_user.id, data["status"], has_role("admin"))
     db.session.commit()
     return action
+
+
+@blueprint.route("/calendar-key", methods=["POST"])
+@blueprint.response(201, schemas.CalendarKeyOut)
+@document_errors(blueprint, 401, 404)
+def calendar_key():
+    """A new secret URL for your calendar app's subscription to the meetings; the old one stops working."""
+    key = exports.issue_calendar_key(db.session, current_user.id)
+    db.session.commit()
+    return {"url": url_for("governance.calendar", key=key, _external=True)}

@@ -214,3 +214,7 @@ class VerifyOut(Schema):
     ok = fields.Boolean()
     records = fields.Integer()
     first_altered = fields.Integer(allow_none=True)
+
+
+class CalendarKeyOut(Schema):
+    url = fields.String(metadata={"description": "the iCalendar feed; shown once, keep it secret"})

@@ -2,13 +2,13 @@
 
 from datetime import timezone
 
-from flask import Response, flash, g, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from coopnet.extensions import db
 from coopnet.forms import EmptyForm, committed, submit
-from coopnet.platform.context import has_role, require_role, tenant_blueprint, tenant_role
-from coopnet.tenants.governance import minutes, presenting, proposals, rulebook, services
+from coopnet.platform.context import has_role, public_tenant_route, require_role, tenant_blueprint, tenant_role
+from coopnet.tenants.governance import exports, minutes, presenting, proposals, rulebook, services
 from coopnet.tenants.governance.forms import (
     AdoptForm,
     ApproveForm,
@@ -209,6 +209,44 @@ def minutes_markdown(minutes_id):
         mimetype="text/markdown",
         headers={"Content-Disposition": f'attachment; filename="minutes-{found.held_on.isoformat()}.md"'},
     )
+
+
+@blueprint.get("/minutes/<id:minutes_id>.pdf")
+def minutes_pdf(minutes_id):
+    found = minutes.get_minutes(db.session, minutes_id)
+    names = proposals.names(db.session, [*found.attendees, *(a.assignee_id for a in found.actions)])
+    pdf = exports.minutes_pdf(minutes.to_markdown(found, names, g.tenant.name))
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="minutes-{found.held_on.isoformat()}.pdf"'},
+    )
+
+
+@blueprint.post("/meetings/calendar-key")
+def calendar_key():
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("governance.meetings"))
+    key = exports.issue_calendar_key(db.session, current_user.id)
+    db.session.commit()
+    flash(
+        f"Subscribe your calendar app to {url_for('governance.calendar', key=key, _external=True)} "
+        "(keep it secret; making a new one stops the old).",
+        "success",
+    )
+    return redirect(url_for("governance.meetings"))
+
+
+@blueprint.get("/meetings.ics")
+@public_tenant_route
+def calendar():
+    """A calendar app cannot log in: the member's secret key in the URL stands for them."""
+    account_id = exports.account_for_calendar_key(db.session, request.args.get("key"))
+    if account_id is None or not exports.still_member(db.session, g.tenant, account_id):
+        g.pop("tenant")
+        abort(404)
+    feed = exports.meetings_ics(db.session, g.tenant.name, g.tenant.slug, current_app.config["BASE_URL"])
+    return Response(feed, mimetype="text/calendar")
 
 
 @blueprint.get("/minutes/verify")

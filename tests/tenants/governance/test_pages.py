@@ -78,3 +78,32 @@ def test_meetings_and_minutes_pages(client, login, make_tenant):
     assert markdown.status_code == 200 and "## Issues discussed" in markdown.get_data(as_text=True)
     assert "Monthly members" in client.get("/c/gaia-host/meetings").get_data(as_text=True)
     assert "intact" in client.get("/c/gaia-host/minutes/verify").get_data(as_text=True)
+
+
+def test_minutes_as_pdf_and_meetings_as_a_calendar_feed_behind_a_member_secret(
+    client, login, make_tenant, make_account, add_member, app
+):
+    import re
+
+    _, admin = make_tenant("electric-embers", name="Electric Embers")
+    login(admin.email)
+    client.post("/c/electric-embers/api/v1/rulebook/adopt", json={"preset": "electric-embers"})
+    client.post(
+        "/c/electric-embers/api/v1/meetings",
+        json={"title": "Weekly call", "starts_at": "2026-12-02T17:00:00+00:00", "recurrence": "weekly"},
+    )
+    minutes = client.post("/c/electric-embers/api/v1/minutes", json={"held_on": "2026-11-25", "issues": "Ünïcode ok"})
+    pdf = client.get(f"/c/electric-embers/minutes/{minutes.get_json()['id']}.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    token = csrf_token(client, "/c/electric-embers/meetings")
+    made = client.post("/c/electric-embers/meetings/calendar-key", data={"csrf_token": token}, follow_redirects=True)
+    url = re.search(r"(http\S+/meetings\.ics\?key=[\w-]+)", made.get_data(as_text=True)).group(1)
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    anonymous = app.test_client()
+    feed = anonymous.get("/" + path)
+    assert feed.status_code == 200 and b"BEGIN:VCALENDAR" in feed.data
+    assert b"SUMMARY:Weekly call" in feed.data and b"RRULE:FREQ=WEEKLY" in feed.data
+    assert anonymous.get("/c/electric-embers/meetings.ics?key=guess").status_code == 404
+    assert anonymous.get("/c/electric-embers/meetings.ics").status_code == 404
+    make_tenant("quilted")
+    assert anonymous.get("/" + path.replace("electric-embers", "quilted")).status_code == 404
