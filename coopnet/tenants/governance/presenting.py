@@ -43,7 +43,6 @@ def many(session, tenant, found, account_id) -> list[dict]:
             )
         ).all()
     )
-    voters_by_version = {}
     shown = []
     for p in found:
         data = {
@@ -67,11 +66,9 @@ def many(session, tenant, found, account_id) -> list[dict]:
         if p.status == "closed":
             tally, eligible = p.tally, p.eligible
         else:
-            key = (p.rulebook_version, p.category)
-            if key not in voters_by_version:
-                voters_by_version[key] = proposals.eligible_voters(session, tenant, proposals.rule_of(session, p))
-            voters = voters_by_version[key]
-            tally, eligible = proposals.tally_of(session, p, voters), len(voters)
+            rule = proposals.rule_of(session, p)
+            tally = proposals.tally_of(session, tenant, p, rule)
+            eligible = proposals.eligible_count(session, tenant, rule)
         data.update(tally=tally, eligible=eligible, spoken=sum(tally.values()), my_stance=mine.get(p.id))
         shown.append(data)
     return shown

@@ -26,12 +26,23 @@ class ProposalClosed(ServiceError):
     status, code = 409, "proposal_closed"
 
 
-def eligible_voters(session, tenant, rule: Rule) -> list[int]:
-    """Account ids who may take a position under ``rule``: members and admins, and
-    candidates where the rule lets them vote."""
+def _eligible(tenant, rule: Rule):
+    """The account ids who may take a position under ``rule``, as a subquery: members
+    and admins, and candidates where the rule lets them vote."""
     roles = ("admin", "member", "candidate") if rule.candidates_vote else ("admin", "member")
-    query = select(Membership.account_id).where(Membership.tenant_id == tenant.id, Membership.role.in_(roles))
-    return list(session.scalars(query.order_by(Membership.account_id)))
+    return select(Membership.account_id).where(Membership.tenant_id == tenant.id, Membership.role.in_(roles))
+
+
+def eligible_voters(session, tenant, rule: Rule) -> list[int]:
+    return list(session.scalars(_eligible(tenant, rule).order_by(Membership.account_id)))
+
+
+def eligible_count(session, tenant, rule: Rule) -> int:
+    return session.scalar(select(func.count()).select_from(_eligible(tenant, rule).subquery()))
+
+
+def may_vote(session, tenant, rule: Rule, account_id: int) -> bool:
+    return session.scalar(_eligible(tenant, rule).where(Membership.account_id == account_id)) is not None
 
 
 def get(session, proposal_id: int, lock: bool = False) -> Proposal:
@@ -121,7 +132,7 @@ def take_position(
     if proposal.status != "open" or proposal.closes_at <= now:
         raise ProposalClosed(f"This proposal is {'withdrawn' if proposal.status == 'withdrawn' else 'closed'}.")
     rule = rule_of(session, proposal)
-    if account_id not in eligible_voters(session, tenant, rule):
+    if not may_vote(session, tenant, rule, account_id):
         raise Forbidden("Only members who may vote on this kind of decision can take a position.", code="not_eligible")
     reason = (reason or "").strip() or None
     if problem := stance_problem(rule, stance, reason):
@@ -145,11 +156,11 @@ def take_position(
     )
 
 
-def tally_of(session, proposal: Proposal, voters: list[int]) -> dict[str, int]:
+def tally_of(session, tenant, proposal: Proposal, rule: Rule) -> dict[str, int]:
     """Counts of the current positions of eligible voters, every stance present (one query)."""
     rows = session.execute(
         select(Position.stance, func.count())
-        .where(Position.proposal_id == proposal.id, Position.account_id.in_(voters))
+        .where(Position.proposal_id == proposal.id, Position.account_id.in_(_eligible(tenant, rule)))
         .group_by(Position.stance)
     )
     return {**dict.fromkeys(STANCES, 0), **dict(rows.all())}
@@ -167,24 +178,21 @@ def close(session, tenant, proposal_id: int, how: str, by: int | None = None, no
     if proposal.status != "open":
         return proposal
     rule = rule_of(session, proposal)
-    voters = eligible_voters(session, tenant, rule)
-    tally = tally_of(session, proposal, voters)
-    if how == "early":
-        spoken = sum(tally.values())
-        if spoken < len(voters):
-            raise Conflict(
-                f"{len(voters) - spoken} of {len(voters)} eligible members have not taken a position yet.",
-                code="not_everyone_spoke",
-            )
-    elif proposal.closes_at > now:
+    if how != "early" and proposal.closes_at > now:
         return proposal
-    proposal.tally, proposal.eligible = tally, len(voters)
-    proposal.outcome = decide(rule, tally, len(voters))
+    tally, eligible = tally_of(session, tenant, proposal, rule), eligible_count(session, tenant, rule)
+    if how == "early" and sum(tally.values()) < eligible:
+        raise Conflict(
+            f"{eligible - sum(tally.values())} of {eligible} eligible members have not taken a position yet.",
+            code="not_everyone_spoke",
+        )
+    proposal.tally, proposal.eligible = tally, eligible
+    proposal.outcome = decide(rule, tally, eligible)
     proposal.status, proposal.closed_at, proposal.closed_by = "closed", now, how
     session.flush()
     if proposal.outcome == "passed" and proposal.rulebook_change:
         rulebook.adopt_change(session, proposal.rulebook_change["categories"], proposal.author_id, proposal.id)
-    notices.proposal_closed(session, tenant, proposal, voters)
+    notices.proposal_closed(session, tenant, proposal, eligible_voters(session, tenant, rule))
     return proposal
 
 
