@@ -7,10 +7,12 @@ from coopnet.extensions import limiter
 from coopnet.platform.addresses import normalise_email
 
 
-def _login_email():
+def _login_pair():
+    """(account, client address): failures from one address lock that address out of
+    that account, not the owner logging in from anywhere else."""
     data = request.get_json(silent=True) if request.is_json else request.form
     email = data.get("email") if hasattr(data, "get") else None
-    return "account:" + (email if isinstance(email, str) else "").strip().lower()[:254]
+    return f"account:{normalise_email(email if isinstance(email, str) else '')[:254]}|{get_remote_address()}"
 
 
 def _failed(response):
@@ -18,14 +20,16 @@ def _failed(response):
 
 
 def throttle_login(view):
-    """Counts only failed attempts, shared by the HTML and JSON login."""
+    """Counts only failed attempts, shared by the HTML and JSON login: per (account,
+    client address) pair, and per client address. There is no lock on an account
+    as such, so nobody can lock its owner out with five wrong passwords."""
     view = limiter.shared_limit(
         lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"],
         scope="login-account",
-        key_func=_login_email,
+        key_func=_login_pair,
         methods=["POST"],
         deduct_when=_failed,
-        error_message="Too many failed log-ins for this account. Wait 15 minutes and try again.",
+        error_message="Too many failed log-ins for this account from your address. Wait 15 minutes and try again.",
     )(view)
     view = limiter.shared_limit(
         lambda: current_app.config["LOGIN_ADDRESS_LIMIT"],

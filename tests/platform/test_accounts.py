@@ -147,3 +147,22 @@ def test_token_needs_a_name(client, login, make_account):
     response = client.post("/api/v1/tokens", json={"name": "  "})
     assert response.status_code == 422
     assert response.get_json()["error"]["fields"]["name"]
+
+
+def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out(app, make_account):
+    """Issue 6: the lock is per (account, address) and per address, not one per account."""
+    make_account("alex@quilted.example")
+    attacker = app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.66"
+    for _ in range(5):
+        wrong = attacker.post("/api/v1/session", json={"email": "alex@quilted.example", "password": "guess guess"})
+        assert wrong.status_code == 401
+    assert (
+        attacker.post("/api/v1/session", json={"email": "alex@quilted.example", "password": PASSWORD}).status_code
+        == 429
+    )
+    owner = app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    response = owner.post("/api/v1/session", json={"email": "ALEX@quilted.example", "password": PASSWORD})
+    assert response.status_code == 200
+    assert owner.get("/api/v1/account").get_json()["account"]["email"] == "alex@quilted.example"
