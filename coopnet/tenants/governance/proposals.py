@@ -14,7 +14,7 @@ from coopnet.database import utcnow
 from coopnet.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from coopnet.platform.accounts import name_problem
 from coopnet.platform.models import Account, Membership
-from coopnet.tenants.governance import notices, rulebook
+from coopnet.tenants.governance import hooks, notices, rulebook
 from coopnet.tenants.governance.models import Position, PositionChange, Proposal
 from coopnet.tenants.governance.rules import STANCES, Rule, decide, stance_problem
 
@@ -192,6 +192,7 @@ def close(session, tenant, proposal_id: int, how: str, by: int | None = None, no
     session.flush()
     if proposal.outcome == "passed" and proposal.rulebook_change:
         rulebook.adopt_change(session, proposal.rulebook_change["categories"], proposal.author_id, proposal.id)
+    hooks.closed(session, tenant, proposal)
     notices.proposal_closed(session, tenant, proposal, eligible_voters(session, tenant, rule))
     return proposal
 

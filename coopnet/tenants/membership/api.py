@@ -85,3 +85,6 @@ def accept_invitation(data):
     result = services.accept(db.session, g.tenant, data["token"], current_user)
     db.session.commit()
     return {"role": result.role, "tenant": tenant_info(g.tenant, result.role)}
+
+
+from coopnet.tenants.membership import register_api  # noqa: E402, F401  (its routes join this blueprint)

@@ -20,3 +20,9 @@ class JoinForm(FlaskForm):
 
     name = StringField("Your name")
     password = PasswordField("Choose a password", description="At least 10 characters.")
+
+
+class WelcomeForm(FlaskForm):
+    """Someone the co-op entered in its register chooses their first password."""
+
+    password = PasswordField("Choose a password", description="At least 10 characters.")

@@ -5,13 +5,13 @@ from flask_login import current_user
 
 from coopnet.errors import ServiceError
 from coopnet.extensions import db
-from coopnet.forms import EmptyForm, submit
+from coopnet.forms import EmptyForm, committed, submit
 from coopnet.platform import accounts, tenants
 from coopnet.platform.context import has_role, public_tenant_route, require_role, tenant_blueprint, tenant_role
 from coopnet.platform.sessions import start_session
 from coopnet.platform.throttle import throttle_invitations
-from coopnet.tenants.membership import services
-from coopnet.tenants.membership.forms import InviteForm, JoinForm
+from coopnet.tenants.membership import lifecycle, people, roles, services
+from coopnet.tenants.membership.forms import InviteForm, JoinForm, WelcomeForm
 from coopnet.tenants.membership.links import join_link
 
 blueprint = tenant_blueprint("membership", __name__, template_folder="templates")
@@ -104,3 +104,43 @@ def join(token):
     existing = accounts.find_account(db.session, invitation.email) if not current_user.is_authenticated else None
     page = render_template("membership/join.html", form=form, invitation=invitation, existing_account=existing)
     return page, result.status
+
+
+@blueprint.route("/welcome/<token>", methods=["GET", "POST"])
+@public_tenant_route
+def welcome(token):
+    """A person the co-op added to its register sets their first password here."""
+    try:
+        account = people.account_for_welcome(db.session, current_app.config["SECRET_KEY"], token)
+    except ServiceError as error:
+        g.pop("tenant")
+        return render_template("errors/error.html", status=error.status, message=error.message), error.status
+    form = WelcomeForm()
+    choose = committed(
+        people.set_first_password,
+        db.session,
+        accounts.hasher(),
+        current_app.config["SECRET_KEY"],
+        token,
+        form.password.data,
+    )
+    result = submit(form, choose)
+    if result.ok:
+        start_session(result.value)
+        flash(f"Welcome to {g.tenant.name}.", "success")
+        return redirect(url_for("home.dashboard"))
+    return render_template("membership/welcome.html", form=form, account=account), result.status
+
+
+@blueprint.route("/register", methods=["GET"])
+def register_page():
+    entries = [
+        (entry, account, lifecycle.probation(db.session, entry)) for entry, account in lifecycle.register(db.session)
+    ]
+    return render_template(
+        "membership/register.html",
+        entries=entries,
+        policy=lifecycle.policy(db.session),
+        officers=roles.officers(db.session),
+        statements=roles.statements(db.session),
+    )

@@ -1,0 +1,76 @@
+"""Bringing in an existing co-op's register from CSV (preview first), and exporting it.
+
+Columns: email, name, status, since, class. A preview names every bad row; the
+import writes all rows or none.
+
+Who commits: the caller; these functions add, flush and return.
+"""
+
+import csv
+import io
+from datetime import date
+
+from coopnet.errors import ValidationFailed
+from coopnet.platform.accounts import email_problem, find_account, name_problem, normalise_email
+from coopnet.tenants.membership.lifecycle import CLASSES, STATUSES, a_date, register
+from coopnet.tenants.membership.models import MemberRecord
+
+COLUMNS = ("email", "name", "status", "since", "class")
+MAX_ROWS = 20_000
+
+
+def parse(text: str) -> tuple[list[dict], dict[int, str]]:
+    """(rows, problems by line number); line 1 is the header."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationFailed("The file is empty.", {"csv": "Upload a CSV file with a header line."})
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ValidationFailed("The header is missing columns.", {"csv": f"Missing columns: {', '.join(missing)}."})
+    rows, problems, seen = [], {}, set()
+    for line, raw in enumerate(reader, start=2):
+        if line > MAX_ROWS + 1:
+            raise ValidationFailed("Too many rows.", {"csv": f"At most {MAX_ROWS:,} rows at once."})
+        row = {key: (raw.get(key) or "").strip() for key in COLUMNS}
+        row["email"] = normalise_email(row["email"])
+        reasons = [
+            reason
+            for reason in (
+                email_problem(row["email"]),
+                name_problem(row["name"], "a name"),
+                None if row["status"] in STATUSES else f"status is one of {', '.join(STATUSES)}",
+                None if (row["class"] or "member") in CLASSES else f"class is one of {', '.join(CLASSES)}",
+            )
+            if reason
+        ]
+        try:
+            row["since"] = a_date(row["since"], "since", not_after=date.today())
+        except ValidationFailed as error:
+            reasons.append(next(iter(error.fields.values())))
+        if row["email"].lower() in seen:
+            reasons.append("this email is on an earlier line too")
+        seen.add(row["email"].lower())
+        row["class"] = row["class"] or "member"
+        if reasons:
+            problems[line] = "; ".join(reasons)
+        rows.append(row)
+    return rows, problems
+
+
+def preview(session, text: str) -> dict:
+    """What an import would do, line by line, writing nothing."""
+    rows, problems = parse(text)
+    for line, row in enumerate(rows, start=2):
+        account = find_account(session, row["email"]) if line not in problems else None
+        if account is not None and session.get(MemberRecord, account.id) is not None:
+            problems[line] = "already in the register"
+    return {"rows": len(rows), "problems": {str(line): reason for line, reason in sorted(problems.items())}}
+
+
+def export(session) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for entry, account in register(session):
+        writer.writerow([account.email, account.name, entry.status, entry.since.isoformat(), entry.member_class])
+    return out.getvalue()
