@@ -24,9 +24,9 @@ from coopnet.platform.roles import KINDS
 
 CAPABILITIES = (
     "coopnet.tenants.home",
+    "coopnet.tenants.governance",  # before membership: admission votes go through it
     "coopnet.tenants.membership",
     "coopnet.tenants.outbox",
-    "coopnet.tenants.governance",
 )
 
 

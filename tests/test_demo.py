@@ -23,8 +23,15 @@ def test_demo_loads_the_stories_once(app, client, engine):
     rulebook = client.get("/c/quilted/api/v1/rulebook").get_json()
     assert rulebook["version"] == 1 and rulebook["preset"] == "quilted"
     proposals = client.get("/c/quilted/api/v1/proposals").get_json()["proposals"]
-    assert [p["status"] for p in proposals] == ["open", "closed"]
-    assert proposals[0]["title"].startswith("Equal pay: $25 an hour") and proposals[1]["outcome"] == "passed"
+    assert [p["status"] for p in proposals] == ["open", "open", "closed"] and proposals[2]["outcome"] == "passed"
+    assert {p["category"] for p in proposals if p["status"] == "open"} == {"pay", "admission"}
+    # Membership: Kyle has served seven months and 520 hours and paid his $5,000, so his vote is open.
+    register = {m["name"]: m for m in client.get("/c/quilted/api/v1/members").get_json()["members"]}
+    kyle = client.get(f"/c/quilted/api/v1/members/{register['Kyle Wagener']['account_id']}").get_json()
+    assert kyle["status"] == "candidate" and kyle["probation"]["hours_served"] == "520.00"
+    assert kyle["probation"]["buy_in_due"] == "0.00" and kyle["probation"]["admission_proposal"] is not None
+    alex = client.get(f"/c/quilted/api/v1/members/{register['Alex Hage']['account_id']}").get_json()
+    assert alex["probation"]["met"] is False and alex["probation"]["buy_in_paid"] == "2000.00"
     # Erik is not in Design Action: its pages stay closed to him.
     assert client.get("/c/design-action/api/v1/members").status_code == 404
     # Design Action's coordinator sees approved minutes whose chain holds.
