@@ -62,9 +62,14 @@ def configure_services(app):
         "RATELIMIT_STORAGE_URI",
         redis_url.replace("unix://", "redis+unix://", 1) if redis_url.startswith("unix://") else redis_url,
     )
-    if app.config.get("PLATFORM_DOMAIN"):
-        app.config.setdefault("SESSION_COOKIE_DOMAIN", "." + app.config["PLATFORM_DOMAIN"])
-        app.wsgi_app = SubdomainToPath(app.wsgi_app, app.config["PLATFORM_DOMAIN"])
+    domain = app.config.get("PLATFORM_DOMAIN")
+    if domain:
+        # Flask defines these keys (as None), so setdefault would never set them. The
+        # cookie is the apex's and every co-op's: log in once, at either.
+        app.config["SESSION_COOKIE_DOMAIN"] = app.config.get("SESSION_COOKIE_DOMAIN") or domain
+        app.config["REMEMBER_COOKIE_DOMAIN"] = app.config.get("REMEMBER_COOKIE_DOMAIN") or domain
+        # Any other Host is refused (400) there: nothing is built from an attacker's Host.
+        app.wsgi_app = SubdomainToPath(app.wsgi_app, domain, app.config["BASE_URL"])
 
 
 def register_extensions(app):

@@ -53,7 +53,7 @@ def test_subdomain_serves_the_tenant(app, db, make_tenant, login):
     from coopnet.platform.subdomains import SubdomainToPath
 
     _, admin = make_tenant("quilted", name="Quilted")
-    wrapped = SubdomainToPath(app.wsgi_app, "coop.example")
+    wrapped = SubdomainToPath(app.wsgi_app, "coop.example", "http://localhost")  # the test client's host
     original = app.wsgi_app
     app.wsgi_app = wrapped
     try:

@@ -1,6 +1,6 @@
 """Platform JSON API under /api/v1: signup, session, account, personal tokens."""
 
-from flask import jsonify, url_for
+from flask import jsonify
 from flask_login import current_user, login_required
 
 from coopnet.api import api_blueprint, document_errors
@@ -32,7 +32,7 @@ def tenant_json(tenant):
         "slug": tenant.slug,
         "name": tenant.name,
         "kind": tenant.kind,
-        "url": url_for("home.dashboard", slug=tenant.slug, _external=True),
+        "url": external_url("home.dashboard", slug=tenant.slug),
     }
 
 

@@ -3,6 +3,7 @@
 from flask import g
 
 from coopnet.api import document_errors
+from coopnet.links import external_url
 from coopnet.platform.context import tenant_api_blueprint
 from coopnet.tenants.home.schemas import TenantInfoOut
 
@@ -10,14 +11,12 @@ blueprint = tenant_api_blueprint("home_api", __name__, "A co-op, network or orga
 
 
 def tenant_info(tenant, role):
-    from flask import url_for
-
     return {
         "slug": tenant.slug,
         "name": tenant.name,
         "kind": tenant.kind,
         "role": role,
-        "url": url_for("home.dashboard", slug=tenant.slug, _external=True),
+        "url": external_url("home.dashboard", slug=tenant.slug),
     }
 
 
