@@ -1,0 +1,62 @@
+"""Money as people and programs send it: decimal strings to integer cents, and back.
+
+Amounts are integer cents in the database and decimal strings ("1234.50") in JSON;
+a JSON number with a fraction (a binary float) is refused, never rounded."""
+
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from coopnet.errors import ValidationFailed
+
+MAX_CENTS = 10**14  # a trillion in any currency: larger is a typo
+
+
+def cents(value, field: str, allow_negative: bool = False) -> int:
+    """'1234.50' or 1234 to 123450; refuses floats, over-precise values and junk."""
+    if isinstance(value, (bool, float)) or value is None:
+        raise ValidationFailed(
+            "Send amounts as decimal strings.", {field: 'Send the amount as a string, such as "1234.50".'}
+        )
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValidationFailed("Not an amount.", {field: 'Write an amount such as "1234.50".'}) from None
+    if not amount.is_finite():
+        raise ValidationFailed("Not an amount.", {field: 'Write an amount such as "1234.50".'})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationFailed("Amounts are in whole cents.", {field: "Use at most two decimals (whole cents)."})
+    if amount < 0 and not allow_negative:
+        raise ValidationFailed("Amounts cannot be negative.", {field: "An amount cannot be negative."})
+    result = int(amount * 100)
+    if abs(result) >= MAX_CENTS:
+        raise ValidationFailed("That amount is too large.", {field: "That amount is too large."})
+    return result
+
+
+def show(amount_cents: int) -> str:
+    """123450 to '1234.50' (and -5 to '-0.05')."""
+    sign = "-" if amount_cents < 0 else ""
+    whole, part = divmod(abs(int(amount_cents)), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
+def share(value, field: str) -> Fraction:
+    """A share such as "0.25" or "1/4" as an exact fraction from 0 to 1."""
+    if isinstance(value, (bool, float)) or value is None:
+        raise ValidationFailed("Send shares as strings.", {field: 'Send the share as a string, such as "0.25".'})
+    try:
+        result = Fraction(str(value).strip())
+    except (ValueError, ZeroDivisionError):
+        raise ValidationFailed("Not a share.", {field: 'Write a share such as "0.25".'}) from None
+    if not 0 <= result <= 1:
+        raise ValidationFailed("A share is from 0 to 1.", {field: "A share is from 0 to 1 (100%)."})
+    if result.denominator > 10_000:
+        raise ValidationFailed("Write a simpler share.", {field: 'Write a share such as "0.25".'})
+    return result
+
+
+def show_share(value: Fraction) -> str:
+    """Fraction(1, 4) to '0.25'; a share with no short decimal form as '1/3'."""
+    decimal = Decimal(value.numerator) / Decimal(value.denominator)
+    text = format(decimal.normalize(), "f")
+    return text if Fraction(text) == value else f"{value.numerator}/{value.denominator}"

@@ -1,0 +1,235 @@
+"""Pay in the JSON API: time, clients, pay policies and runs, the surplus and capital accounts."""
+
+from datetime import date, timedelta
+
+from flask import Response, g, request
+from flask_login import current_user
+
+from coopnet.api import document_errors
+from coopnet.errors import Forbidden, NotFound, ValidationFailed
+from coopnet.extensions import db
+from coopnet.money import cents
+from coopnet.platform.context import has_role, tenant_api_blueprint, tenant_role
+from coopnet.tenants.governance.proposals import names
+from coopnet.tenants.membership.roles import is_officer
+from coopnet.tenants.pay import payroll, schemas, surplus, timesheets
+
+blueprint = tenant_api_blueprint("pay_api", __name__, "Time, pay runs, the year-end surplus and capital accounts")
+
+ERRORS = (400, 401, 403, 404, 409, 415, 422)
+
+
+def officer() -> bool:
+    return has_role("admin") or is_officer(db.session, current_user.id)
+
+
+def require_officer():
+    if not officer():
+        raise Forbidden("Only the co-op's officers and admins can do this.", code="officer_required")
+
+
+def _day(name, default):
+    value = request.args.get(name)
+    if value is None:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed("Give dates such as 2026-03-01.", {name: "A date such as 2026-03-01."}) from None
+
+
+@blueprint.route("/time-entries", methods=["POST"])
+@blueprint.arguments(schemas.TimeEntryIn)
+@blueprint.response(201, schemas.TimeEntryOut)
+@document_errors(blueprint, *ERRORS)
+def log_time(data):
+    """Log time; ``account_id`` other than your own only for officers and admins (403)."""
+    entry = timesheets.log_time(db.session, g.tenant, current_user.id, officer(), data)
+    db.session.commit()
+    return entry
+
+
+@blueprint.route("/time-entries", methods=["GET"])
+@blueprint.response(200, schemas.TimeEntryListOut)
+@document_errors(blueprint, 400, 401, 403, 404, 422)
+def list_time():
+    """Your time between ``from`` and ``to`` (default: this week); officers may pass ``account_id``."""
+    today = date.today()
+    start, end = _day("from", today - timedelta(days=today.weekday())), _day("to", today)
+    account_id = request.args.get("account_id", type=int) or current_user.id
+    if account_id != current_user.id:
+        require_officer()
+    entries = timesheets.entries(db.session, account_id, start, end)
+    return {"entries": entries, "total_minutes": sum(e.minutes for e in entries)}
+
+
+@blueprint.route("/work-kinds", methods=["GET"])
+@blueprint.response(200, schemas.WorkKindListOut)
+@document_errors(blueprint, 401, 404)
+def list_kinds():
+    """The co-op's kinds of work (client and internal, and its own)."""
+    found = timesheets.kinds(db.session)
+    db.session.commit()
+    return {"kinds": found}
+
+
+@blueprint.route("/work-kinds", methods=["POST"])
+@blueprint.arguments(schemas.WorkKindIn)
+@blueprint.response(201, schemas.WorkKindOut)
+@document_errors(blueprint, *ERRORS)
+def add_kind(data):
+    """Add a kind of work, such as web development (officers)."""
+    require_officer()
+    kind = timesheets.add_kind(db.session, data["key"], data["label"])
+    db.session.commit()
+    return kind
+
+
+@blueprint.route("/clients", methods=["GET"])
+@blueprint.response(200, schemas.ClientListOut)
+@document_errors(blueprint, 401, 404)
+def list_clients():
+    """Clients and their sliding-scale rates."""
+    return {"clients": timesheets.clients(db.session)}
+
+
+@blueprint.route("/clients", methods=["POST"])
+@blueprint.arguments(schemas.ClientIn)
+@blueprint.response(201, schemas.ClientOut)
+@document_errors(blueprint, *ERRORS)
+def add_client(data):
+    """Add a client at a rate from 0.00 to 150.00 an hour (officers)."""
+    require_officer()
+    client = timesheets.add_client(db.session, data["name"], cents(data["hourly_rate"], "hourly_rate"))
+    db.session.commit()
+    return client
+
+
+@blueprint.route("/pay-policies", methods=["GET"])
+@blueprint.response(200, schemas.PayPolicyListOut)
+@document_errors(blueprint, 401, 404)
+def list_pay_policies():
+    """Every version of the pay policy, each in force from its date to the next."""
+    return {"versions": payroll.policies(db.session)}
+
+
+@blueprint.route("/pay-policies", methods=["POST"])
+@blueprint.arguments(schemas.PayPolicyIn)
+@blueprint.response(201, schemas.PayPolicyOut)
+@document_errors(blueprint, *ERRORS)
+@tenant_role("admin")
+def add_pay_policy(data):
+    """A new version of the pay rules from a date (admins, carrying out a pay decision)."""
+    policy = payroll.set_policy(db.session, data)
+    db.session.commit()
+    return policy
+
+
+@blueprint.route("/pay-runs", methods=["POST"])
+@blueprint.arguments(schemas.PayRunIn)
+@blueprint.response(201, schemas.PayRunOut)
+@document_errors(blueprint, *ERRORS)
+def start_pay_run(data):
+    """Compute each member's pay for a period, for review (officers); 409 for a finalised period."""
+    require_officer()
+    run = payroll.start_run(db.session, current_user.id, data["period_start"], data["period_end"])
+    db.session.commit()
+    return run
+
+
+@blueprint.route("/pay-runs/<id:run_id>", methods=["GET"])
+@blueprint.response(200, schemas.PayRunOut)
+@document_errors(blueprint, 401, 403, 404)
+def get_pay_run(run_id):
+    """A pay run with the hours and rates behind each line (officers)."""
+    require_officer()
+    return payroll.get_run(db.session, run_id)
+
+
+@blueprint.route("/pay-runs/<id:run_id>/finalise", methods=["POST"])
+@blueprint.response(200, schemas.PayRunOut)
+@document_errors(blueprint, *ERRORS)
+def finalise_pay_run(run_id):
+    """Finalise: the period's time is locked and the run is never edited again (officers)."""
+    require_officer()
+    run = payroll.finalise(db.session, run_id)
+    db.session.commit()
+    return run
+
+
+@blueprint.route("/pay-runs/<id:run_id>/export.csv", methods=["GET"])
+@blueprint.response(200, description="The run for the payroll provider", content_type="text/csv")
+@document_errors(blueprint, 401, 403, 404)
+def export_pay_run(run_id):
+    """The run as CSV for the payroll provider (officers)."""
+    require_officer()
+    run = payroll.get_run(db.session, run_id)
+    return Response(
+        payroll.run_csv(run, names(db.session, [line.account_id for line in run.lines])), mimetype="text/csv"
+    )
+
+
+@blueprint.route("/surplus-policy", methods=["GET"])
+@blueprint.response(200, schemas.SurplusPolicyOut)
+@document_errors(blueprint, 401, 404)
+def get_surplus_policy():
+    """How the year-end surplus is split."""
+    found = surplus.policy(db.session)
+    if found is None:
+        raise NotFound("No surplus policy yet.", code="no_surplus_policy")
+    return surplus.policy_out(found)
+
+
+@blueprint.route("/surplus-policy", methods=["PUT"])
+@blueprint.arguments(schemas.SurplusPolicyIn)
+@blueprint.response(200, schemas.SurplusPolicyOut)
+@document_errors(blueprint, *ERRORS)
+@tenant_role("admin")
+def put_surplus_policy(data):
+    """The reserve share, named funds, the basis (hours or pay) and the cash share (admins)."""
+    found = surplus.set_policy(db.session, data)
+    db.session.commit()
+    return surplus.policy_out(found)
+
+
+@blueprint.route("/surplus-allocations", methods=["POST"])
+@blueprint.arguments(schemas.AllocationIn)
+@blueprint.response(201, schemas.AllocationOut)
+@document_errors(blueprint, *ERRORS)
+@tenant_role("admin")
+def allocate(data):
+    """Split a fiscal year's surplus: reserve, funds, and members by hours; sums exactly (admins)."""
+    allocation = surplus.allocate(db.session, current_user.id, data["fiscal_year"], data["surplus"])
+    db.session.commit()
+    return allocation
+
+
+@blueprint.route("/surplus-allocations/<id:allocation_id>", methods=["GET"])
+@blueprint.response(200, schemas.AllocationOut)
+@document_errors(blueprint, 401, 404)
+def get_allocation(allocation_id):
+    """One year's split."""
+    return surplus.get_allocation(db.session, allocation_id)
+
+
+@blueprint.route("/capital-accounts/<id:account_id>", methods=["GET"])
+@blueprint.response(200, schemas.CapitalAccountOut)
+@document_errors(blueprint, 401, 403, 404)
+def capital_account(account_id):
+    """A member's capital account: the member themself, officers and admins."""
+    if account_id != current_user.id:
+        require_officer()
+    balance, entries = surplus.capital_account(db.session, account_id, _day("on", None))
+    return {"account_id": account_id, "balance": balance, "entries": entries}
+
+
+@blueprint.route("/capital-accounts/<id:account_id>/entries", methods=["POST"])
+@blueprint.arguments(schemas.CapitalEntryIn)
+@blueprint.response(201, schemas.CapitalEntryOut)
+@document_errors(blueprint, *ERRORS)
+def record_capital(data, account_id):
+    """Record a buy-in, payout, allocated loss or redemption (officers)."""
+    require_officer()
+    entry = surplus.record_capital(db.session, account_id, data["kind"], data["amount"], data["entry_on"], data["note"])
+    db.session.commit()
+    return entry

@@ -1,0 +1,181 @@
+"""Pay tables in the co-op's own schema: time, clients, pay policies and runs, the
+surplus policy and its splits, and each member's capital account. Money is integer cents."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coopnet.database import TenantModel, utcnow
+
+
+class WorkKind(TenantModel):
+    """Kinds of work a co-op logs: client and internal by default, and its own."""
+
+    __tablename__ = "work_kinds"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(100))
+
+
+class Client(TenantModel):
+    """A client, billed on Quilted's sliding scale: $150 down to $0 an hour by what they can pay."""
+
+    __tablename__ = "clients"
+    __table_args__ = (CheckConstraint("hourly_rate >= 0 AND hourly_rate <= 15000", name="sliding_scale"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    hourly_rate: Mapped[int] = mapped_column(BigInteger)  # cents
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TimeEntry(TenantModel):
+    __tablename__ = "time_entries"
+    __table_args__ = (CheckConstraint("minutes > 0 AND minutes <= 1440", name="minutes"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigInteger)
+    worked_on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(ForeignKey("work_kinds.key"))
+    billable: Mapped[bool] = mapped_column(Boolean, default=False)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    entered_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# The member's days (timesheets, the fiscal year) and the pay run's period.
+Index("ix_time_entries_account_day", TimeEntry.account_id, TimeEntry.worked_on)
+Index("ix_time_entries_day", TimeEntry.worked_on)
+
+
+class PayPolicy(TenantModel):
+    """A version of the co-op's pay rules, in force from a date (to the next version)."""
+
+    __tablename__ = "pay_policies"
+    __table_args__ = (
+        CheckConstraint("scheme IN ('hourly', 'base_plus_hourly', 'salary')", name="scheme"),
+        UniqueConstraint("effective_from", name="uq_pay_policies_effective_from"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    effective_from: Mapped[date] = mapped_column(Date)
+    scheme: Mapped[str] = mapped_column(String(20))
+    # {"member": 2500, "candidate": 2500, "trainee": 1500}: cents an hour by class/status
+    rates: Mapped[dict] = mapped_column(JSON)
+    # {"web development": "2"}: multiples of the rate by kind of work
+    kind_multipliers: Mapped[dict] = mapped_column(JSON, default=dict)
+    base_hours: Mapped[int | None] = mapped_column(Integer)  # base_plus_hourly: hours a month paid at least
+    monthly_salary: Mapped[int | None] = mapped_column(BigInteger)  # salary: cents a month
+    yearly_hours: Mapped[int | None] = mapped_column(Integer)  # salary: the commitment
+    leave_weeks: Mapped[int] = mapped_column(Integer, default=0)
+    member_fee: Mapped[int] = mapped_column(BigInteger, default=0)  # cents a month toward shared costs
+    proposal_id: Mapped[int | None] = mapped_column(BigInteger)  # the pay decision that set it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PayRun(TenantModel):
+    __tablename__ = "pay_runs"
+    __table_args__ = (CheckConstraint("status IN ('draft', 'final')", name="status"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finalised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    lines: Mapped[list["PayLine"]] = relationship(order_by="PayLine.account_id", cascade="all, delete-orphan")
+
+
+class PayLine(TenantModel):
+    __tablename__ = "pay_lines"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("pay_runs.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(BigInteger)
+    minutes: Mapped[int] = mapped_column(BigInteger)
+    gross: Mapped[int] = mapped_column(BigInteger)
+    fee: Mapped[int] = mapped_column(BigInteger, default=0)
+    adjustment: Mapped[int] = mapped_column(BigInteger, default=0)
+    net: Mapped[int] = mapped_column(BigInteger)
+    detail: Mapped[list] = mapped_column(JSON, default=list)  # [{"kind", "minutes", "rate", "amount"}]
+
+
+class SurplusPolicy(TenantModel):
+    __tablename__ = "surplus_policy"
+    __table_args__ = (CheckConstraint("basis IN ('hours', 'pay')", name="basis"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    reserve_share: Mapped[str] = mapped_column(String(20))  # exact fraction as text: "1/4"
+    funds: Mapped[list] = mapped_column(JSON, default=list)  # [{"name", "share"}]
+    basis: Mapped[str] = mapped_column(String(10), default="hours")
+    cash_share: Mapped[str] = mapped_column(String(20), default="1/5")
+    cash_instalments: Mapped[int] = mapped_column(Integer, default=1)
+    fiscal_year_start: Mapped[str] = mapped_column(String(5), default="01-01")  # MM-DD
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SurplusAllocation(TenantModel):
+    __tablename__ = "surplus_allocations"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer, unique=True)
+    surplus: Mapped[int] = mapped_column(BigInteger)
+    reserve: Mapped[int] = mapped_column(BigInteger)
+    funds: Mapped[list] = mapped_column(JSON)  # [{"name", "amount"}] in cents
+    basis: Mapped[str] = mapped_column(String(10))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    members: Mapped[list["AllocationLine"]] = relationship(
+        order_by="AllocationLine.account_id", cascade="all, delete-orphan"
+    )
+
+
+class AllocationLine(TenantModel):
+    __tablename__ = "allocation_lines"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    allocation_id: Mapped[int] = mapped_column(ForeignKey("surplus_allocations.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(BigInteger)
+    minutes: Mapped[int] = mapped_column(BigInteger)
+    weight: Mapped[int] = mapped_column(BigInteger)
+    allocation: Mapped[int] = mapped_column(BigInteger)
+    cash: Mapped[int] = mapped_column(BigInteger)
+    retained: Mapped[int] = mapped_column(BigInteger)
+
+
+class CapitalEntry(TenantModel):
+    """One line of a capital account; ``account_id`` None is the collective reserve (indivisible)."""
+
+    __tablename__ = "capital_entries"
+    __table_args__ = (
+        CheckConstraint("kind IN ('buy_in', 'allocation', 'payout', 'loss', 'redemption', 'reserve')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(BigInteger)  # cents; payouts and losses negative
+    entry_on: Mapped[date] = mapped_column(Date)
+    allocation_id: Mapped[int | None] = mapped_column(ForeignKey("surplus_allocations.id"))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

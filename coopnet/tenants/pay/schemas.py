@@ -1,0 +1,204 @@
+"""JSON shapes of pay: time, clients, pay policies and runs, the surplus and capital accounts.
+
+Amounts travel as decimal strings ("1234.50"); they are integer cents inside."""
+
+from marshmallow import Schema, fields
+
+from coopnet.money import show
+
+MONEY = {"type": "string", "example": "1234.50"}
+
+
+class Money(fields.Field):
+    """Integer cents out as a decimal string."""
+
+    def __init__(self, **kwargs):
+        super().__init__(metadata=MONEY, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else show(value)
+
+
+class TimeEntryIn(Schema):
+    worked_on = fields.String(required=True, metadata={"format": "date", "example": "2026-03-02"})
+    minutes = fields.Raw(required=True, metadata={"type": "integer", "example": 150})
+    kind = fields.String(load_default="client")
+    billable = fields.Boolean(load_default=False)
+    client_id = fields.Raw(load_default=None, metadata={"type": "integer", "nullable": True})
+    note = fields.String(load_default="")
+    account_id = fields.Raw(load_default=None, metadata={"type": "integer", "nullable": True})
+
+
+class TimeEntryOut(Schema):
+    id = fields.Integer()
+    account_id = fields.Integer()
+    worked_on = fields.Date()
+    minutes = fields.Integer()
+    kind = fields.String()
+    billable = fields.Boolean()
+    client_id = fields.Integer(allow_none=True)
+    note = fields.String()
+    entered_by = fields.Integer()
+
+
+class TimeEntryListOut(Schema):
+    entries = fields.List(fields.Nested(TimeEntryOut))
+    total_minutes = fields.Integer()
+
+
+class WorkKindIn(Schema):
+    key = fields.String(required=True, metadata={"example": "web development"})
+    label = fields.String(load_default="")
+
+
+class WorkKindOut(Schema):
+    key = fields.String()
+    label = fields.String()
+
+
+class WorkKindListOut(Schema):
+    kinds = fields.List(fields.Nested(WorkKindOut))
+
+
+class ClientIn(Schema):
+    name = fields.String(required=True)
+    hourly_rate = fields.Raw(required=True, metadata={**MONEY, "description": "sliding scale, 0.00 to 150.00"})
+
+
+class ClientOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    hourly_rate = Money()
+
+
+class ClientListOut(Schema):
+    clients = fields.List(fields.Nested(ClientOut))
+
+
+class PayPolicyIn(Schema):
+    effective_from = fields.String(required=True, metadata={"format": "date"})
+    scheme = fields.String(load_default="hourly", metadata={"enum": ["hourly", "base_plus_hourly", "salary"]})
+    rates = fields.Dict(required=True, metadata={"example": {"member": "25.00", "trainee": "15.00"}})
+    kind_multipliers = fields.Dict(load_default=dict, metadata={"example": {"web development": "2"}})
+    base_hours = fields.Raw(load_default=None, metadata={"type": "integer", "nullable": True})
+    monthly_salary = fields.Raw(load_default=None, metadata={**MONEY, "nullable": True})
+    yearly_hours = fields.Raw(load_default=None, metadata={"type": "integer", "nullable": True})
+    leave_weeks = fields.Raw(load_default=0, metadata={"type": "integer"})
+    member_fee = fields.Raw(load_default="0.00", metadata=MONEY)
+
+
+class PayPolicyOut(Schema):
+    id = fields.Integer()
+    effective_from = fields.Date()
+    scheme = fields.String()
+    rates = fields.Function(lambda p: {k: show(v) for k, v in p.rates.items()}, metadata={"type": "object"})
+    kind_multipliers = fields.Dict()
+    base_hours = fields.Integer(allow_none=True)
+    monthly_salary = Money(allow_none=True)
+    yearly_hours = fields.Integer(allow_none=True)
+    leave_weeks = fields.Integer()
+    member_fee = Money()
+
+
+class PayPolicyListOut(Schema):
+    versions = fields.List(fields.Nested(PayPolicyOut))
+
+
+class PayRunIn(Schema):
+    period_start = fields.String(required=True, metadata={"format": "date"})
+    period_end = fields.String(required=True, metadata={"format": "date"})
+
+
+class PayLineOut(Schema):
+    account_id = fields.Integer()
+    minutes = fields.Integer()
+    gross = Money()
+    fee = Money()
+    adjustment = Money()
+    net = Money()
+    detail = fields.List(fields.Dict())
+
+
+class PayRunOut(Schema):
+    id = fields.Integer()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    status = fields.String(metadata={"enum": ["draft", "final"]})
+    finalised_at = fields.DateTime(allow_none=True)
+    lines = fields.List(fields.Nested(PayLineOut))
+
+
+class SurplusPolicyIn(Schema):
+    reserve_share = fields.Raw(required=True, metadata={"type": "string", "example": "0.25"})
+    funds = fields.Raw(load_default=list, metadata={"type": "array", "items": {"type": "object"}})
+    basis = fields.String(load_default="hours", metadata={"enum": ["hours", "pay"]})
+    cash_share = fields.Raw(load_default="0.20", metadata={"type": "string", "example": "0.20"})
+    cash_instalments = fields.Raw(load_default=1, metadata={"type": "integer"})
+    fiscal_year_start = fields.String(load_default="01-01", metadata={"example": "01-01"})
+
+
+class FundShareOut(Schema):
+    name = fields.String()
+    share = fields.String()
+
+
+class SurplusPolicyOut(Schema):
+    reserve_share = fields.String()
+    funds = fields.List(fields.Nested(FundShareOut))
+    basis = fields.String()
+    cash_share = fields.String()
+    cash_instalments = fields.Integer()
+    fiscal_year_start = fields.String()
+
+
+class AllocationIn(Schema):
+    fiscal_year = fields.Raw(required=True, metadata={"type": "integer", "example": 2026})
+    surplus = fields.Raw(required=True, metadata=MONEY)
+
+
+class FundAmountOut(Schema):
+    name = fields.String()
+    amount = Money()
+
+
+class MemberAllocationOut(Schema):
+    account_id = fields.Integer()
+    hours = fields.Function(lambda line: f"{line.minutes / 60:.2f}", metadata={"type": "string"})
+    allocation = Money()
+    cash = Money()
+    retained = Money()
+
+
+class AllocationOut(Schema):
+    id = fields.Integer()
+    fiscal_year = fields.Integer()
+    surplus = Money()
+    reserve = Money()
+    basis = fields.String()
+    funds = fields.Function(
+        lambda a: [{"name": f["name"], "amount": show(f["amount"])} for f in a.funds],
+        metadata={"type": "array", "items": {"type": "object"}},
+    )
+    members = fields.List(fields.Nested(MemberAllocationOut))
+
+
+class CapitalEntryOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    amount = Money()
+    entry_on = fields.Date()
+    allocation_id = fields.Integer(allow_none=True)
+    note = fields.String()
+
+
+class CapitalAccountOut(Schema):
+    account_id = fields.Integer(allow_none=True)
+    balance = Money()
+    entries = fields.List(fields.Nested(CapitalEntryOut))
+
+
+class CapitalEntryIn(Schema):
+    kind = fields.String(required=True, metadata={"enum": ["buy_in", "payout", "loss", "redemption"]})
+    amount = fields.Raw(required=True, metadata=MONEY)
+    entry_on = fields.String(required=True, metadata={"format": "date"})
+    note = fields.String(load_default="")

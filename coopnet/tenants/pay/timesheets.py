@@ -1,0 +1,147 @@
+"""Time members log: minutes on a day, a kind of work, a client, billable or not.
+
+Who commits: the caller (view, command or job) that owns the unit of work;
+these functions add, flush and return.
+"""
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from coopnet.platform.models import Membership
+from coopnet.tenants.pay.models import Client, PayRun, TimeEntry, WorkKind
+
+DEFAULT_KINDS = (("client", "Client work"), ("internal", "Internal work"))
+MINUTES_A_DAY = 24 * 60
+
+
+def kinds(session) -> list[WorkKind]:
+    found = session.scalars(select(WorkKind).order_by(WorkKind.key)).all()
+    if not found:
+        found = [WorkKind(key=key, label=label) for key, label in DEFAULT_KINDS]
+        session.add_all(found)
+        session.flush()
+    return found
+
+
+def add_kind(session, key: str, label: str) -> WorkKind:
+    key = (key or "").strip().lower()
+    if not key or len(key) > 40:
+        raise ValidationFailed("Name the kind of work.", {"key": "A short name, such as web development."})
+    kinds(session)
+    if session.get(WorkKind, key) is not None:
+        raise Conflict(f"The kind {key!r} exists.", code="kind_exists")
+    kind = WorkKind(key=key, label=(label or key).strip()[:100])
+    session.add(kind)
+    session.flush()
+    return kind
+
+
+def locked_until(session) -> date | None:
+    """The last day of the latest finalised pay run: time up to it is locked."""
+    return session.scalar(select(func.max(PayRun.period_end)).where(PayRun.status == "final"))
+
+
+def log_time(session, tenant, by: int, may_log_for_others: bool, values: dict) -> TimeEntry:
+    """Log time for oneself, or (officers and admins) for another member, with an audit of who entered it."""
+    account_id = values.get("account_id") or by
+    if account_id != by and not may_log_for_others:
+        raise Forbidden("Only officers and admins log time for someone else.", code="officer_required")
+    problems = {}
+    minutes = values.get("minutes")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+        problems["minutes"] = "Minutes worked: a whole number above zero."
+    elif minutes > MINUTES_A_DAY:
+        problems["minutes"] = "A day has at most 24 hours (1,440 minutes)."
+    try:
+        worked_on = date.fromisoformat(str(values.get("worked_on")))
+    except ValueError:
+        worked_on = None
+        problems["worked_on"] = "Give the day, such as 2026-03-02."
+    kind = values.get("kind") or "client"
+    if kind not in {k.key for k in kinds(session)}:
+        problems["kind"] = "Choose one of this co-op's kinds of work."
+    client_id = values.get("client_id")
+    if client_id is not None and (not isinstance(client_id, int) or session.get(Client, client_id) is None):
+        problems["client_id"] = "No such client in this co-op."
+    note = values.get("note") or ""
+    if not isinstance(note, str) or len(note) > 2000:
+        problems["note"] = "A note of at most 2,000 characters."
+    member = session.scalar(
+        select(Membership.id).where(Membership.tenant_id == tenant.id, Membership.account_id == account_id)
+    )
+    if member is None:
+        raise NotFound("No such member of this co-op.")
+    if problems:
+        raise ValidationFailed("Some fields are missing or invalid.", problems)
+    locked = locked_until(session)
+    if locked is not None and worked_on <= locked:
+        raise Conflict(
+            f"Time up to {locked.isoformat()} is locked by a finalised pay run.",
+            {"worked_on": "This period is locked."},
+            code="period_locked",
+        )
+    already = day_minutes(session, account_id, worked_on)
+    if already + minutes > MINUTES_A_DAY:
+        raise ValidationFailed(
+            "A day has at most 24 hours.",
+            {"minutes": f"{already} minutes are already logged on {worked_on.isoformat()}."},
+        )
+    entry = TimeEntry(
+        account_id=account_id,
+        worked_on=worked_on,
+        minutes=minutes,
+        kind=kind,
+        billable=bool(values.get("billable")),
+        client_id=client_id,
+        note=note,
+        entered_by=by,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def day_minutes(session, account_id: int, day: date) -> int:
+    return session.scalar(
+        select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
+            TimeEntry.account_id == account_id, TimeEntry.worked_on == day
+        )
+    )
+
+
+def minutes_between(session, start: date, end: date) -> dict[int, int]:
+    """Minutes each member logged from ``start`` to ``end`` inclusive (one query)."""
+    rows = session.execute(
+        select(TimeEntry.account_id, func.sum(TimeEntry.minutes))
+        .where(TimeEntry.worked_on >= start, TimeEntry.worked_on <= end)
+        .group_by(TimeEntry.account_id)
+    )
+    return {account_id: int(total) for account_id, total in rows}
+
+
+def entries(session, account_id: int, start: date, end: date) -> list[TimeEntry]:
+    query = select(TimeEntry).where(
+        TimeEntry.account_id == account_id, TimeEntry.worked_on >= start, TimeEntry.worked_on <= end
+    )
+    return session.scalars(query.order_by(TimeEntry.worked_on, TimeEntry.id)).all()
+
+
+def add_client(session, name: str, hourly_rate: int) -> Client:
+    name = (name or "").strip()
+    problems = {}
+    if not name or len(name) > 200:
+        problems["name"] = "Name the client."
+    if not 0 <= hourly_rate <= 15000:
+        problems["hourly_rate"] = "The sliding scale runs from 0.00 to 150.00 an hour."
+    if problems:
+        raise ValidationFailed("Some fields are missing or invalid.", problems)
+    client = Client(name=name, hourly_rate=hourly_rate)
+    session.add(client)
+    session.flush()
+    return client
+
+
+def clients(session) -> list[Client]:
+    return session.scalars(select(Client).order_by(Client.name)).all()
