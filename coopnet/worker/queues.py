@@ -74,15 +74,17 @@ def _declared(fn, kind):
     return fn.job
 
 
-def _enqueue(declared, runner, runner_args, description, at, job_id):
+def _enqueue(declared, runner, runner_args, description, at, job_id, tracked=False):
     queue = get_queue(declared.queue)
     options = {"retry": declared.retry, "description": description, "job_id": job_id}
+    if tracked:
+        options["meta"] = {"tracked": True}
     if at is not None:
         return queue.enqueue_at(at, runner, *runner_args, **options)
     return queue.enqueue(runner, *runner_args, **options)
 
 
-def enqueue_for_tenant(tenant, fn, *args, at=None, job_id=None, **kwargs):
+def enqueue_for_tenant(tenant, fn, *args, at=None, job_id=None, tracked=False, **kwargs):
     """Queue ``fn(*args, **kwargs)`` to run inside ``tenant`` (anything with .slug and .id)."""
     declared = _declared(fn, "tenant")
     return _enqueue(
@@ -92,13 +94,14 @@ def enqueue_for_tenant(tenant, fn, *args, at=None, job_id=None, **kwargs):
         f"{fn.job_target} for {tenant.slug}",
         at,
         job_id,
+        tracked,
     )
 
 
-def enqueue_platform(fn, *args, at=None, job_id=None, **kwargs):
+def enqueue_platform(fn, *args, at=None, job_id=None, tracked=False, **kwargs):
     """Queue ``fn(*args, **kwargs)`` to run with no tenant bound."""
     declared = _declared(fn, "platform")
-    return _enqueue(declared, run_platform_job, (fn.job_target, args, kwargs), fn.job_target, at, job_id)
+    return _enqueue(declared, run_platform_job, (fn.job_target, args, kwargs), fn.job_target, at, job_id, tracked)
 
 
 def enqueue_after_commit(session, fn, *args, tenant=None, track=None, **kwargs):
@@ -121,11 +124,12 @@ def enqueue_after_commit(session, fn, *args, tenant=None, track=None, **kwargs):
 
         account_id, tenant_id, description = track
         session.add(JobProgress(job_id=job_id, account_id=account_id, tenant_id=tenant_id, description=description))
+    tracked = track is not None
     if tenant is None:
-        after_commit(session, lambda: enqueue_platform(fn, *args, job_id=job_id, **kwargs))
+        after_commit(session, lambda: enqueue_platform(fn, *args, job_id=job_id, tracked=tracked, **kwargs))
     else:
         ref = _TenantKey(tenant.slug, tenant.id)
-        after_commit(session, lambda: enqueue_for_tenant(ref, fn, *args, job_id=job_id, **kwargs))
+        after_commit(session, lambda: enqueue_for_tenant(ref, fn, *args, job_id=job_id, tracked=tracked, **kwargs))
     return job_id
 
 
@@ -226,8 +230,8 @@ def _progress(**values):
     from coopnet.platform.models import JobProgress
 
     job = get_current_job()
-    if job is None:
-        return
+    if job is None or not job.meta.get("tracked"):
+        return  # only jobs queued with track= have a progress row
     with db.engine.begin() as connection:
         connection.execute(
             update(JobProgress).where(JobProgress.job_id == job.id).values(updated_at=utcnow(), **values)

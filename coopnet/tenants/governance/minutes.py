@@ -15,6 +15,7 @@ import json
 from datetime import date, datetime
 
 from sqlalchemy import select, text
+from sqlalchemy.orm import selectinload
 
 from coopnet.database import current_schema, utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
@@ -338,7 +339,8 @@ def verify(session) -> dict:
     """{"ok", "records", "first_altered"}: the first approved minutes whose record, hash
     or links no longer hold (named by the minutes id), or None."""
     records = session.scalars(select(ApprovedRecord).order_by(ApprovedRecord.id)).all()
-    minutes = {m.id: m for m in session.scalars(select(Minutes).where(Minutes.status == "approved"))}
+    approved = select(Minutes).where(Minutes.status == "approved").options(selectinload(Minutes.actions))
+    minutes = {m.id: m for m in session.scalars(approved)}
     previous = GENESIS
     for record in records:
         current = minutes.get(record.minutes_id)
