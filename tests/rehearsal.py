@@ -3,8 +3,9 @@ for rehearsing `db upgrade` in tests and in benchmarks/tenancy.py."""
 
 import shutil
 import textwrap
+from pathlib import Path
 
-from coopnet.platform.migrate import tenant_head, tenant_script
+from coopnet.platform.migrate import tenant_head, tenant_script, tenant_version_locations
 
 NEW_REVISION = "9999"
 
@@ -14,6 +15,10 @@ def tree_with_priority_column(location):
     outbox_messages.priority with its index. Returns the ScriptDirectory."""
     shutil.rmtree(location, ignore_errors=True)
     shutil.copytree(tenant_script().dir, location)
+    # Capabilities keep their revisions in their own folders: one folder in the copy.
+    for folder in tenant_version_locations()[1:]:
+        for revision in Path(folder).glob("*.py"):
+            shutil.copy(revision, location / "versions" / revision.name)
     (location / "versions" / f"{NEW_REVISION}_priority.py").write_text(
         textwrap.dedent(f'''
         from alembic import op

@@ -41,9 +41,10 @@ def tenant_version_locations():
 @functools.lru_cache(maxsize=4)
 def tenant_script(location=None):
     """The tenant tree (another location only for tests and benchmarks)."""
-    if location is not None:
+    default = str(MIGRATIONS / "tenant")
+    if location is not None and str(location) != default:
         return ScriptDirectory(str(location))
-    return ScriptDirectory(str(MIGRATIONS / "tenant"), version_locations=tenant_version_locations())
+    return ScriptDirectory(default, version_locations=tenant_version_locations())
 
 
 def tenant_head(script=None):
