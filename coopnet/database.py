@@ -7,6 +7,7 @@ Who commits: the view, command or job that owns the unit of work. Services add,
 flush and return; they never commit or roll back.
 """
 
+import logging
 from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -17,6 +18,7 @@ from sqlalchemy.orm import DeclarativeBase, scoped_session
 from sqlalchemy.sql.util import find_tables
 
 TENANT_SCHEMA = "tenant"
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -159,15 +161,24 @@ def _bulk_write(state):
 @event.listens_for(TenantAwareSession, "after_commit")
 def _committed(session):
     session.info.pop("uncommitted_writes", None)
-    callbacks = session.info.pop("after_commit", [])
-    for callback in callbacks:
-        callback()
+    for _, callback in session.info.pop("after_commit", []):
+        try:
+            callback()
+        except Exception:
+            # The rows are committed whatever happens here; the periodic sweeps
+            # (coopnet.worker.schedule) catch work whose job could not be queued.
+            log.exception("work after commit failed; the periodic sweep will catch it")
 
 
-@event.listens_for(TenantAwareSession, "after_rollback")
-def _rolled_back(session):
-    session.info.pop("uncommitted_writes", None)
-    session.info.pop("after_commit", None)
+@event.listens_for(TenantAwareSession, "after_soft_rollback")
+def _rolled_back(session, previous_transaction):
+    if previous_transaction.nested:
+        # A savepoint rolled back: only what was queued inside it goes.
+        kept = [(tx, cb) for tx, cb in session.info.get("after_commit", []) if tx is not previous_transaction]
+        session.info["after_commit"] = kept
+    elif previous_transaction.parent is None:
+        session.info.pop("uncommitted_writes", None)
+        session.info.pop("after_commit", None)
 
 
 def has_pending_writes(session) -> bool:
@@ -185,7 +196,7 @@ def after_commit(session, callback: Callable[[], object]) -> None:
     # Begin the transaction now, so a rollback before any statement still drops
     # the callback (SQLAlchemy emits no rollback event for a transaction never begun).
     session.connection()
-    session.info.setdefault("after_commit", []).append(callback)
+    session.info.setdefault("after_commit", []).append((session.get_nested_transaction(), callback))
 
 
 # --- binding a tenant ----------------------------------------------------------
@@ -241,9 +252,18 @@ def current_schema(session) -> str | None:
 def tenant_scope(session, slug: str):
     """``with tenant_scope(session, slug):`` binds one tenant for the block, then
     restores the previous binding. Commit inside the block: leaving it with writes
-    pending raises PendingWrites; an exception in the block rolls them back."""
+    pending raises PendingWrites; an exception in the block rolls them back.
+
+    Entering a scope for another tenant with writes pending raises PendingWrites,
+    so a scope never rolls back work that was done before it; a scope for the
+    tenant already bound changes nothing."""
     session = _plain(session)
     previous = session.info.get("tenant_schema")
+    if previous == schema_for(slug):
+        yield session
+        return
+    if has_pending_writes(session):
+        raise PendingWrites(f"Commit or roll back the pending writes before entering tenant_scope({slug!r}).")
     bind_tenant(session, slug)
     try:
         yield session
@@ -251,15 +271,19 @@ def tenant_scope(session, slug: str):
         session.rollback()
         raise
     finally:
-        if session.info.get("tenant_schema") != previous:
-            if has_pending_writes(session):
-                session.rollback()
-                session.info["tenant_schema"] = previous
-                raise PendingWrites(
-                    f"tenant_scope({slug!r}) ended with writes that were not committed; they were rolled back."
-                )
-            _leave(session, session.info.get("tenant_schema"), previous)
-            if previous is None:
-                session.info.pop("tenant_schema", None)
-            else:
-                session.info["tenant_schema"] = previous
+        if has_pending_writes(session):
+            session.rollback()
+            session.expunge_all()
+            _restore(session, previous)
+            raise PendingWrites(
+                f"tenant_scope({slug!r}) ended with writes that were not committed; they were rolled back."
+            )
+        _leave(session, session.info.get("tenant_schema"), previous)
+        _restore(session, previous)
+
+
+def _restore(session, previous):
+    if previous is None:
+        session.info.pop("tenant_schema", None)
+    else:
+        session.info["tenant_schema"] = previous
