@@ -44,3 +44,22 @@ def test_demo_loads_the_stories_once(app, client, engine):
     }
     surplus = client.get("/c/design-action/api/v1/proposals").get_json()["proposals"][-1]
     assert surplus["outcome"] == "passed" and surplus["tally"]["agree"] == 4
+
+
+def test_demo_pay_and_surplus_from_the_stories(app, client, engine):
+    from datetime import date
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    client.post("/api/v1/session", json={"email": "coordinator@designaction.example", "password": DEMO_LOGIN[1]})
+    last_year = date.today().year - 1
+    me = client.get("/api/v1/account").get_json()["account"]["id"]
+    statement = client.get(f"/c/design-action/api/v1/capital-accounts/{me}").get_json()
+    assert statement["entries"][0]["kind"] == "allocation" and statement["balance"] != "0.00"
+    policy = client.get("/c/design-action/api/v1/surplus-policy").get_json()
+    assert policy["reserve_share"] == "0.25"
+    entries = client.get(f"/c/design-action/api/v1/time-entries?from={last_year}-01-01&to={last_year}-12-31").get_json()
+    assert entries["total_minutes"] > 100_000  # a year of eight-hour days
+    client.delete("/api/v1/session")
+    client.post("/api/v1/session", json={"email": DEMO_LOGIN[0], "password": DEMO_LOGIN[1]})
+    versions = client.get("/c/quilted/api/v1/pay-policies").get_json()["versions"]
+    assert versions[0]["rates"] == {"member": "25.00", "candidate": "25.00", "trainee": "15.00"}

@@ -1,0 +1,91 @@
+"""Pay demo data from the stories: a year of time at Quilted and Design Action, Quilted's
+equal pay ($25 an hour for members and candidates, $15 for trainees), a finalised pay run,
+and last year's surplus split (Design Action keeps 25% and shares the rest by hours)."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from coopnet.database import tenant_scope
+from coopnet.platform.models import Account
+from coopnet.tenants.pay import payroll, surplus, timesheets
+from coopnet.tenants.pay.models import TimeEntry
+
+LAST_YEAR = date.today().year - 1
+
+
+def _ids(session, emails):
+    return [session.scalar(select(Account.id).where(Account.email == email)) for email in emails]
+
+
+def _a_year_of_time(session, people, daily_minutes, admin_id):
+    """Weekdays of last year and this year so far, each person their usual day, client and internal work."""
+    day = date(LAST_YEAR, 1, 1)
+    entries = []
+    while day < date.today() - timedelta(days=1):
+        if day.weekday() < 5:
+            for index, (person, minutes) in enumerate(zip(people, daily_minutes, strict=True)):
+                kind = "internal" if (day.toordinal() + index) % 5 == 0 else "client"
+                entries.append(
+                    TimeEntry(
+                        account_id=person,
+                        worked_on=day,
+                        minutes=minutes,
+                        kind=kind,
+                        billable=kind == "client",
+                        entered_by=admin_id,
+                    )
+                )
+        day += timedelta(days=1)
+    session.add_all(entries)
+    session.flush()
+
+
+def load(session):
+    _quilted(session)
+    _design_action(session)
+
+
+def _quilted(session):
+    people = _ids(session, [f"{who}@quilted.example" for who in ("erik", "colin", "alex", "kyle")])
+    with tenant_scope(session, "quilted"):
+        timesheets.kinds(session)
+        payroll.set_policy(
+            session,
+            {
+                "effective_from": f"{LAST_YEAR}-01-01",
+                "scheme": "hourly",
+                "rates": {"member": "25.00", "candidate": "25.00", "trainee": "15.00"},
+            },
+        )
+        timesheets.add_client(session, "Tenants' union (sliding scale)", 4000)
+        timesheets.add_client(session, "Regional food co-op", 15000)
+        _a_year_of_time(session, people, [420, 360, 300, 480], people[0])
+        last_month_end = date.today().replace(day=1) - timedelta(days=1)
+        run = payroll.start_run(session, people[0], last_month_end.replace(day=1), last_month_end)
+        payroll.finalise(session, run.id)
+        surplus.set_policy(
+            session,
+            {
+                "reserve_share": "0.10",
+                "basis": "hours",
+                "cash_share": "0.20",
+                "funds": [{"name": "Reinvestment", "share": "0.10"}, {"name": "Subsidised projects", "share": "0.05"}],
+            },
+        )
+        surplus.allocate(session, people[0], LAST_YEAR, "48000.00")
+        session.commit()
+
+
+def _design_action(session):
+    emails = [f"{who}@designaction.example" for who in ("coordinator", "prepress", "web", "print", "campaigns")]
+    people = _ids(session, emails)
+    with tenant_scope(session, "design-action"):
+        timesheets.kinds(session)
+        payroll.set_policy(session, {"effective_from": f"{LAST_YEAR}-01-01", "rates": {"member": "32.00"}})
+        _a_year_of_time(session, people, [480, 450, 420, 360, 300], people[0])
+        surplus.set_policy(
+            session, {"reserve_share": "0.25", "basis": "hours", "cash_share": "0.20", "cash_instalments": 4}
+        )
+        surplus.allocate(session, people[0], LAST_YEAR, "120000.00")
+        session.commit()
