@@ -81,7 +81,7 @@ def main(entries):
             db.session.execute(
                 text(
                     "INSERT INTO t_pay_coop.time_entries (account_id, worked_on, minutes, kind, billable, note, "
-                    "entered_by, created_at) SELECT (:ids)[1 + g % :m], date :start + (g % 365), 15 + g % 60, "
+                    "entered_by, created_at) SELECT (:ids)[1 + g % :m], CAST(:start AS date) + (g % 365), 15 + g % 60, "
                     "CASE WHEN g % 4 = 0 THEN 'internal' ELSE 'client' END, g % 4 <> 0, '', :f, now() "
                     "FROM generate_series(1, :n) g"
                 ),
