@@ -1,7 +1,7 @@
 """Governance figures for BENCHMARKS.md: a tally over 10,000 positions, closing 10,000 due
 proposals over 1,000 co-ops through the worker, verifying a chain of 10,000 approved minutes.
 
-    .venv/bin/python benchmarks/governance.py [tally|close|verify|all]
+    .venv/bin/python benchmarks/governance.py [tally|close|verify|all] [co-ops for close, default 1000]
 
 Runs on a fresh embedded PostgreSQL and Redis in a temporary folder. Prints each figure
 with peak memory."""
@@ -150,7 +150,7 @@ def bench_close(app, coops=1000, per_coop=10):
         f"{coops * per_coop / elapsed:,.0f} proposals/s ({coops / elapsed:,.0f} co-ops/s); spot check closed "
         f"{closed} of {3 * per_coop}; peak RSS python {rss_mb():.0f} MB"
     )
-    print(COMMAND.format("close"))
+    print(COMMAND.format(f"close {coops}"))
 
 
 def bench_verify(app, records=10_000, rounds=5):
@@ -193,7 +193,7 @@ def bench_verify(app, records=10_000, rounds=5):
     print(COMMAND.format("verify"))
 
 
-def main(which):
+def main(which, coops=1000):
     from coopnet.embedded import stop_redis
 
     app = make_app()
@@ -207,10 +207,10 @@ def main(which):
         if which in ("verify", "all"):
             bench_verify(app)
         if which in ("close", "all"):
-            bench_close(app)
+            bench_close(app, coops)
     finally:
         stop_redis(app.instance_path)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "all")
+    main(sys.argv[1] if len(sys.argv) > 1 else "all", int(sys.argv[2]) if len(sys.argv) > 2 else 1000)
