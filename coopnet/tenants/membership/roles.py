@@ -194,3 +194,21 @@ def rota(session, since: datetime | None = None, account_id: int | None = None) 
     if account_id is not None:
         query = query.where(DutyShift.account_id == account_id)
     return session.scalars(query.order_by(DutyShift.starts_at).limit(1000)).all()
+
+
+def rota_ics(shifts: list[DutyShift], tenant_name: str, tenant_slug: str) -> bytes:
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//coopnet//rota//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{tenant_name} support rota")
+    for shift in shifts:
+        event = Event()
+        event.add("uid", f"shift-{shift.id}@{tenant_slug}.coopnet")
+        event.add("summary", f"On support duty ({tenant_name})")
+        event.add("dtstart", shift.starts_at)
+        event.add("dtend", shift.ends_at)
+        event.add("dtstamp", utcnow())
+        calendar.add_component(event)
+    return calendar.to_ical()

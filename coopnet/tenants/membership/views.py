@@ -1,6 +1,6 @@
 """Members, invitations and the join page of a co-op."""
 
-from flask import current_app, flash, g, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from coopnet.errors import ServiceError
@@ -10,6 +10,7 @@ from coopnet.platform import accounts, tenants
 from coopnet.platform.context import has_role, public_tenant_route, require_role, tenant_blueprint, tenant_role
 from coopnet.platform.sessions import start_session
 from coopnet.platform.throttle import throttle_invitations
+from coopnet.tenants.governance import exports
 from coopnet.tenants.membership import lifecycle, people, roles, services
 from coopnet.tenants.membership.forms import InviteForm, JoinForm, WelcomeForm
 from coopnet.tenants.membership.links import join_link
@@ -144,3 +145,16 @@ def register_page():
         officers=roles.officers(db.session),
         statements=roles.statements(db.session),
     )
+
+
+@blueprint.get("/rota.ics")
+@public_tenant_route
+def rota_feed():
+    """A member's own support shifts for their calendar app; the key is the same secret
+    as the meetings feed (the meetings page makes one)."""
+    account_id = exports.account_for_calendar_key(db.session, request.args.get("key"))
+    if account_id is None or not exports.still_member(db.session, g.tenant, account_id):
+        g.pop("tenant")
+        abort(404)
+    shifts = roles.rota(db.session, account_id=account_id)
+    return Response(roles.rota_ics(shifts, g.tenant.name, g.tenant.slug), mimetype="text/calendar")

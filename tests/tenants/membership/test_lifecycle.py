@@ -382,3 +382,17 @@ def test_another_coops_admin_reaches_none_of_it(quilted, client, make_tenant, ap
         response = getattr(other, method)(path, json=body)
         assert response.status_code == 404, (path, response.status_code)
     assert client.get("/c/quilted/api/v1/membership-policy").get_json()["buy_in"] == "5000.00"
+
+
+def test_each_member_subscribes_to_their_own_shifts(quilted, client, app):
+    from datetime import datetime, timezone
+
+    _, admin, members = quilted
+    start = datetime(2027, 2, 1, tzinfo=timezone.utc)
+    people = [admin.id, members[0].id]
+    client.post("/c/quilted/api/v1/rota", json={"participants": people, "starts_at": start.isoformat(), "days": 4})
+    url = client.post("/c/quilted/api/v1/calendar-key").get_json()["url"]
+    key = url.split("key=", 1)[1]
+    feed = app.test_client().get(f"/c/quilted/rota.ics?key={key}")
+    assert feed.status_code == 200 and feed.data.count(b"BEGIN:VEVENT") == 2  # two of four days are the admin's
+    assert app.test_client().get("/c/quilted/rota.ics?key=nope").status_code == 404
