@@ -1,9 +1,11 @@
 """Input refused at the door: NUL (PostgreSQL text cannot store it), bodies too
 large to read, JSON nested too deeply to parse."""
 
+import json
+
 from flask import abort, current_app, request
 
-from coopnet.errors import ValidationFailed
+from coopnet.errors import ServiceError, ValidationFailed
 
 NUL = "\x00"
 # Deeper than any body the API takes; far below where Python's parser recurses out.
@@ -45,6 +47,10 @@ def _first_nul(value, path="", depth=0):
     return None
 
 
+class MalformedJson(ServiceError):
+    status, code = 400, "malformed_json"
+
+
 def refuse_nul_bytes():
     """before_request: a NUL in the query string, a form or a JSON body is a 422 naming the field."""
     fields = [
@@ -54,10 +60,15 @@ def refuse_nul_bytes():
         if NUL in key or NUL in value
     ]
     if not fields and request.is_json:
+        data = request.get_data(cache=True)
         try:
-            body = request.get_json(silent=True)
+            body = json.loads(data) if data else None
         except RecursionError:
             abort(400, f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
+        except ValueError:
+            # Not JSON, or a number of more than 4,300 digits (Python refuses to parse it):
+            # the same answer either way, before any parser further on fails harder.
+            raise MalformedJson("The request body is not valid JSON.") from None
         found = _first_nul(body)
         fields = [found] if found is not None else []
     if fields:

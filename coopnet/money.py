@@ -3,12 +3,15 @@
 Amounts are integer cents in the database and decimal strings ("1234.50") in JSON;
 a JSON number with a fraction (a binary float) is refused, never rounded."""
 
+import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from coopnet.errors import ValidationFailed
 
 MAX_CENTS = 10**14  # a trillion in any currency: larger is a typo
+AMOUNT_TEXT = re.compile(r"-?\d{1,15}(\.\d{1,6})?")
+SHARE_TEXT = re.compile(r"\d{1,6}(\.\d{1,6})?|\d{1,6}/\d{1,6}")
 
 
 def cents(value, field: str, allow_negative: bool = False) -> int:
@@ -17,8 +20,11 @@ def cents(value, field: str, allow_negative: bool = False) -> int:
         raise ValidationFailed(
             "Send amounts as decimal strings.", {field: 'Send the amount as a string, such as "1234.50".'}
         )
+    text = str(value).strip()
+    if not AMOUNT_TEXT.fullmatch(text):
+        raise ValidationFailed("Not an amount.", {field: 'Write an amount such as "1234.50".'})
     try:
-        amount = Decimal(str(value).strip())
+        amount = Decimal(text)
     except InvalidOperation:
         raise ValidationFailed("Not an amount.", {field: 'Write an amount such as "1234.50".'}) from None
     if not amount.is_finite():
@@ -44,8 +50,11 @@ def share(value, field: str) -> Fraction:
     """A share such as "0.25" or "1/4" as an exact fraction from 0 to 1."""
     if isinstance(value, (bool, float)) or value is None:
         raise ValidationFailed("Send shares as strings.", {field: 'Send the share as a string, such as "0.25".'})
+    text = str(value).strip()
+    if not SHARE_TEXT.fullmatch(text):  # before Fraction(), which would expand "1e-3000000"
+        raise ValidationFailed("Not a share.", {field: 'Write a share such as "0.25".'})
     try:
-        result = Fraction(str(value).strip())
+        result = Fraction(text)
     except (ValueError, ZeroDivisionError):
         raise ValidationFailed("Not a share.", {field: 'Write a share such as "0.25".'}) from None
     if not 0 <= result <= 1:

@@ -110,7 +110,7 @@ def take_position(data, proposal_id):
 def position_history(proposal_id):
     """Every position taken on the proposal, in order, changes included."""
     proposals.get(db.session, proposal_id)
-    return {"changes": presenting.changes(db.session, proposals.history(db.session, proposal_id))}
+    return {"changes": presenting.changes(db.session, g.tenant, proposals.history(db.session, proposal_id))}
 
 
 @blueprint.route("/proposals/<id:proposal_id>/close", methods=["POST"])
@@ -212,7 +212,14 @@ def delete_minutes(minutes_id):
 @tenant_role("member")
 def approve_minutes(data, minutes_id):
     """Approve draft minutes by a passed proposal or a vote taken in the meeting; they become a legal record."""
-    approved = minutes.approve(db.session, minutes_id, proposal_id=data["proposal_id"], tally=data["tally"])
+    approved = minutes.approve(
+        db.session,
+        g.tenant,
+        minutes_id,
+        proposal_id=data["proposal_id"],
+        tally=data["tally"],
+        may_record_votes=has_role("admin"),
+    )
     db.session.commit()
     return approved
 

@@ -1,11 +1,15 @@
 """Closing proposals on time: a job queued for each closing time, a reminder a day
 before, and a sweep that catches whatever a lost job missed."""
 
+import logging
+
 from flask import g
 
 from coopnet.extensions import db
 from coopnet.tenants.governance import proposals
 from coopnet.worker.queues import enqueue_after_commit, tenant_job
+
+log = logging.getLogger(__name__)
 
 
 @tenant_job()
@@ -24,7 +28,13 @@ def remind(proposal_id):
 def sweep():
     """Every few minutes in every co-op: close what is due, send reminders not yet sent."""
     tenant = g.tenant
-    closed = [proposals.close(db.session, tenant, pid, "sweep").id for pid in proposals.due(db.session)]
+    closed = []
+    for proposal_id in proposals.due(db.session):
+        try:
+            with db.session.begin_nested():  # one proposal that fails to close stops no other
+                closed.append(proposals.close(db.session, tenant, proposal_id, "sweep").id)
+        except Exception:
+            log.exception("proposal %s could not be closed; the next sweep tries again", proposal_id)
     reminded = sum(proposals.remind_silent(db.session, tenant, pid) for pid in proposals.needing_reminder(db.session))
     return {"closed": closed, "reminded": reminded}
 

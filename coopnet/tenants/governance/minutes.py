@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import selectinload
 
 from coopnet.database import current_schema, utcnow
-from coopnet.errors import Conflict, NotFound, ValidationFailed
+from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from coopnet.platform.accounts import name_problem
 from coopnet.tenants.governance import proposals, rulebook
 from coopnet.tenants.governance.models import ActionItem, ApprovedRecord, Meeting, Minutes
@@ -276,18 +276,36 @@ def set_action_status(session, action_id: int, account_id: int, status: str, is_
 # --- approval and the chain ----------------------------------------------------
 
 
-def approve(session, minutes_id: int, proposal_id: int | None = None, tally=None) -> Minutes:
-    """Approve draft minutes by a decision: a passed proposal, or a vote taken in a
-    meeting and decided under the rulebook's day-to-day rule."""
+def approve(
+    session, tenant, minutes_id: int, proposal_id: int | None = None, tally=None, may_record_votes: bool = False
+) -> Minutes:
+    """Approve draft minutes by a decision: a passed day-to-day proposal (each approves
+    one set of minutes), or a vote taken in the meeting, recorded by an admin and decided
+    under the day-to-day rule against everyone who may vote (not a typed number)."""
     minutes = get_minutes(session, minutes_id, lock=True)
     _refuse_if_approved(minutes)
     if proposal_id is not None:
         proposal = proposals.get(session, proposal_id)
-        if proposal.status != "closed" or proposal.outcome != "passed":
-            raise Conflict("Minutes are approved by a proposal that has passed.", code="not_passed")
+        if proposal.status != "closed" or proposal.outcome != "passed" or proposal.category != "day-to-day":
+            raise Conflict("Minutes are approved by a day-to-day proposal that has passed.", code="not_passed")
+        if session.scalar(select(Minutes.id).where(Minutes.approved_by_proposal == proposal.id)) is not None:
+            raise Conflict("That proposal has already approved other minutes.", code="proposal_used")
         minutes.approved_by_proposal = proposal.id
-    elif meeting_vote(session, "day-to-day", tally) != "passed":
-        raise Conflict("The vote to approve the minutes did not pass.", code="not_passed")
+    else:
+        if not may_record_votes:
+            raise Forbidden("Only an admin records a vote taken in a meeting.", code="role_required")
+        current = rulebook.require_current(session)
+        rule = rulebook.rule_for(current, "day-to-day")
+        eligible = proposals.eligible_count(session, tenant, rule)
+        counts = {stance: (tally or {}).get(stance, 0) for stance in STANCES} if isinstance(tally, dict) else None
+        if counts is None or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts.values()
+        ):
+            raise ValidationFailed("A tally counts each stance with a whole number.", {"tally": "Count each stance."})
+        if sum(counts.values()) > eligible:
+            raise ValidationFailed(f"Only {eligible} members may vote.", {"tally": f"At most {eligible} votes."})
+        if decide(rule, counts, eligible) != "passed":
+            raise Conflict("The vote to approve the minutes did not pass.", code="not_passed")
     minutes.status, minutes.approved_at = "approved", utcnow()
     session.flush()
     # One approval at a time per co-op, so two never chain onto the same previous record.
@@ -358,6 +376,11 @@ def verify(session) -> dict:
     if unrecorded:
         return {"ok": False, "records": len(records), "first_altered": unrecorded[0]}
     return {"ok": True, "records": len(records), "first_altered": None}
+
+
+def people_named(session, tenant, minutes: Minutes) -> dict[int, str]:
+    """Names of the attendees and assignees of these minutes (this co-op's people only)."""
+    return proposals.names(session, tenant, [*minutes.attendees, *(a.assignee_id for a in minutes.actions)])
 
 
 def listing(session) -> list[Minutes]:

@@ -74,8 +74,8 @@ def many(session, tenant, found, account_id) -> list[dict]:
     return shown
 
 
-def changes(session, history) -> list[dict]:
-    names = proposals.names(session, [c.account_id for c in history])
+def changes(session, tenant, history) -> list[dict]:
+    names = proposals.names(session, tenant, [c.account_id for c in history])
     return [
         {
             "account_id": c.account_id,

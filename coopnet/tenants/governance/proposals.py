@@ -191,7 +191,9 @@ def close(session, tenant, proposal_id: int, how: str, by: int | None = None, no
     proposal.status, proposal.closed_at, proposal.closed_by = "closed", now, how
     session.flush()
     if proposal.outcome == "passed" and proposal.rulebook_change:
-        rulebook.adopt_change(session, proposal.rulebook_change["categories"], proposal.author_id, proposal.id)
+        rulebook.adopt_change(
+            session, proposal.rulebook_change["categories"], proposal.author_id, proposal.id, proposal.rulebook_version
+        )
     hooks.closed(session, tenant, proposal)
     notices.proposal_closed(session, tenant, proposal, eligible_voters(session, tenant, rule))
     return proposal
@@ -268,8 +270,15 @@ def history(session, proposal_id: int) -> list[PositionChange]:
     ).all()
 
 
-def names(session, account_ids) -> dict[int, str]:
+def names(session, tenant, account_ids) -> dict[int, str]:
+    """Names of this co-op's people only: an id typed into minutes never reveals who
+    holds it in another co-op."""
     ids = list(set(account_ids))
     if not ids:
         return {}
-    return dict(session.execute(select(Account.id, Account.name).where(Account.id.in_(ids))).all())
+    query = (
+        select(Account.id, Account.name)
+        .join(Membership, Membership.account_id == Account.id)
+        .where(Account.id.in_(ids), Membership.tenant_id == tenant.id)
+    )
+    return dict(session.execute(query).all())

@@ -4,9 +4,10 @@ Who commits: the caller (view, command or job) that owns the unit of work;
 these functions add, flush and return.
 """
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from coopnet.database import current_schema
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.tenants.governance.models import RulebookVersion
 from coopnet.tenants.governance.rules import CATEGORIES, PRESETS, Rule, RuleProblem, rule_from_dict, rule_to_dict
@@ -72,6 +73,10 @@ def checked_categories(raw) -> dict:
         raise ValidationFailed("Give the rule of every category.", {"rulebook_change.categories": "Required."})
     problems, checked = {}, {}
     missing = [key for key in CATEGORIES if key not in raw]
+    if len(raw) > len(CATEGORIES) + 20:
+        raise ValidationFailed(
+            "Too many categories.", {"rulebook_change.categories": "At most 20 categories of your own."}
+        )
     if missing:
         problems["rulebook_change.categories"] = f"Every category needs a rule; missing: {', '.join(missing)}."
     for key, value in raw.items():
@@ -87,9 +92,18 @@ def checked_categories(raw) -> dict:
     return checked
 
 
-def adopt_change(session, categories: dict, account_id: int, proposal_id: int) -> RulebookVersion:
-    """A passed rulebook proposal's categories become the next version."""
+def adopt_change(
+    session, categories: dict, account_id: int, proposal_id: int, base_version: int
+) -> RulebookVersion | None:
+    """A passed rulebook proposal's categories become the next version, unless another
+    change was adopted since it was opened (it was voted on a rulebook no longer in
+    force: it must be proposed again). Returns the new version or None."""
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"{current_schema(session)}:rulebook"}
+    )
     number = (session.scalar(select(func.max(RulebookVersion.version))) or 0) + 1
+    if number != base_version + 1:
+        return None
     rulebook = RulebookVersion(
         version=number, preset=None, categories=categories, adopted_by=account_id, proposal_id=proposal_id
     )

@@ -4,6 +4,7 @@ Pure functions over plain values (no session): thresholds and quorums are exact
 fractions, so two-thirds is 2/3 and 4 agrees out of 6 meets it.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from fractions import Fraction
@@ -15,6 +16,8 @@ CATEGORIES = ("day-to-day", "spending", "admission", "hiring", "pay", "rulebook"
 OUTCOMES = ("passed", "failed", "blocked", "no_quorum")
 
 MAX_WINDOW_DAYS = 366
+# "2/3", "0.75", "75%", "1": short, plain digits only.
+FRACTION_TEXT = re.compile(r"\d{1,6}(\.\d{1,6})?%?|\d{1,6}/\d{1,6}")
 
 
 class RuleProblem(ValueError):
@@ -105,6 +108,8 @@ def parse_fraction(value, field) -> Fraction:
     if isinstance(value, bool) or value is None:
         raise RuleProblem(field, "Write a fraction such as 2/3, 0.75 or 75%.")
     text = str(value).strip()
+    if not FRACTION_TEXT.fullmatch(text):  # before Fraction(), which would expand "1e-3000000"
+        raise RuleProblem(field, "Write a fraction such as 2/3, 0.75 or 75%.")
     try:
         if text.endswith("%"):
             result = Fraction(text[:-1].strip()) / 100

@@ -69,7 +69,7 @@ def proposal_page(proposal_id):
     shown = presenting.proposal(db.session, g.tenant, found, current_user.id)
     rule = rule_from_dict(rulebook.version(db.session, found.rulebook_version).categories[found.category])
     stances = [s for s in STANCES if s != "block" or rule.blocks]
-    history = presenting.changes(db.session, proposals.history(db.session, proposal_id))
+    history = presenting.changes(db.session, g.tenant, proposals.history(db.session, proposal_id))
     return render_template(
         "governance/proposal.html",
         proposal=shown,
@@ -190,11 +190,13 @@ def minutes_page(minutes_id):
     form = ApproveForm()
     if form.is_submitted():
         require_role("member")
-    result = submit(form, committed(minutes.approve, db.session, minutes_id, proposal_id=form.proposal_id.data))
+    result = submit(
+        form, committed(minutes.approve, db.session, g.tenant, minutes_id, proposal_id=form.proposal_id.data)
+    )
     if result.ok:
         flash("The minutes are approved and now part of the co-op's legal record.", "success")
         return redirect(url_for("governance.minutes_page", minutes_id=minutes_id))
-    names = proposals.names(db.session, [*found.attendees, *(a.assignee_id for a in found.actions)])
+    names = minutes.people_named(db.session, g.tenant, found)
     page = render_template("governance/minutes.html", minutes=found, names=names, form=form)
     return page, result.status
 
@@ -202,7 +204,7 @@ def minutes_page(minutes_id):
 @blueprint.get("/minutes/<id:minutes_id>.md")
 def minutes_markdown(minutes_id):
     found = minutes.get_minutes(db.session, minutes_id)
-    names = proposals.names(db.session, [*found.attendees, *(a.assignee_id for a in found.actions)])
+    names = minutes.people_named(db.session, g.tenant, found)
     text = minutes.to_markdown(found, names, g.tenant.name)
     return Response(
         text,
@@ -214,7 +216,7 @@ def minutes_markdown(minutes_id):
 @blueprint.get("/minutes/<id:minutes_id>.pdf")
 def minutes_pdf(minutes_id):
     found = minutes.get_minutes(db.session, minutes_id)
-    names = proposals.names(db.session, [*found.attendees, *(a.assignee_id for a in found.actions)])
+    names = minutes.people_named(db.session, g.tenant, found)
     pdf = exports.minutes_pdf(minutes.to_markdown(found, names, g.tenant.name))
     return Response(
         pdf,

@@ -9,16 +9,18 @@ these functions add, flush and return.
 """
 
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import func, select, update
 
 from coopnet.database import utcnow
-from coopnet.errors import Conflict, NotFound, ValidationFailed
+from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from coopnet.money import cents
 from coopnet.platform.models import Account, Membership
 from coopnet.tenants.governance import hooks, rulebook
 from coopnet.tenants.governance import services as governance
 from coopnet.tenants.membership.models import BuyInPayment, HoursEntry, MemberRecord, MembershipPolicy, StatusChange
+from coopnet.tenants.outbox.mail import compose
 
 STATUSES = ("applicant", "candidate", "member", "leave", "withdrawn", "expelled")
 CLASSES = ("member", "trainee")
@@ -41,22 +43,12 @@ MAX_HOURS_A_DAY = Decimal(24)
 # --- values as people type them --------------------------------------------------
 
 
-def money(value, field) -> Decimal:
-    """A non-negative amount with at most two decimals, from "5000.00" or 5000."""
-    try:
-        # A JSON number such as 130.5 is read from its shortest decimal form, never as a binary float.
-        amount = Decimal(str(value).strip()) if not isinstance(value, bool) and value is not None else None
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
-        raise ValidationFailed("Write an amount such as 5000.00.", {field: "Write an amount such as 5000.00."})
-    if amount < 0:
-        raise ValidationFailed("Amounts cannot be negative.", {field: "An amount cannot be negative."})
-    if amount != amount.quantize(CENTS):
-        raise ValidationFailed("Amounts are in whole cents.", {field: "Use at most two decimals (whole cents)."})
-    if amount >= Decimal("10000000000"):
-        raise ValidationFailed("That amount is too large.", {field: "That amount is too large."})
-    return amount.quantize(CENTS)
+def money(value, field, allow_float: bool = False) -> Decimal:
+    """A non-negative amount with at most two decimals, from "5000.00" or 5000 (hours
+    may come as a JSON number such as 130.5, read from its shortest decimal form)."""
+    if allow_float and isinstance(value, float):
+        value = repr(value)
+    return (Decimal(cents(value, field)) / 100).quantize(CENTS)
 
 
 def a_date(value, field, not_after: date | None = None) -> date:
@@ -240,13 +232,13 @@ def change_status(
 
 def _grant_access(session, tenant, account_id, status):
     """Keep the shared access row in step: candidates and members may log in to the
-    co-op; a person who left has no access. Admins keep their admin grant."""
+    co-op; a person who left has no access. Admins still here keep their admin grant."""
     membership = session.scalar(
         select(Membership).where(Membership.tenant_id == tenant.id, Membership.account_id == account_id)
     )
     role = ACCESS.get(status)
     if role is None:
-        if membership is not None and membership.role != "admin":
+        if membership is not None:  # someone who left keeps no access, an admin grant included
             session.delete(membership)
     elif membership is None:
         session.add(Membership(tenant_id=tenant.id, account_id=account_id, role=role))
@@ -273,11 +265,23 @@ def hours_worked(session, account_id: int, start: date, end: date) -> Decimal:
     return Decimal(total).quantize(CENTS)
 
 
+def _not_about_oneself(account_id, by):
+    if account_id == by:
+        raise Forbidden("Another officer records your own hours and payments.", code="own_record")
+
+
+def is_member(session, tenant, account_id: int) -> bool:
+    """Does this person have access to the co-op (the shared grant)?"""
+    query = select(Membership.id).where(Membership.tenant_id == tenant.id, Membership.account_id == account_id)
+    return session.scalar(query) is not None
+
+
 def add_hours(session, tenant, account_id: int, worked_on, hours, by: int) -> HoursEntry:
-    record(session, account_id)
+    _not_about_oneself(account_id, by)
+    record(session, account_id, lock=True)  # one entry at a time per person: the 24-hour check holds
     worked_on = a_date(worked_on, "worked_on", not_after=date.today())
     try:
-        amount = money(hours, "hours")
+        amount = money(hours, "hours", allow_float=True)
     except ValidationFailed:
         raise ValidationFailed(
             "Hours are a number such as 7.5.", {"hours": "Hours are a number such as 7.5."}
@@ -300,7 +304,8 @@ def add_hours(session, tenant, account_id: int, worked_on, hours, by: int) -> Ho
 
 
 def pay_buy_in(session, tenant, account_id: int, amount, paid_on, by: int, note: str = "") -> BuyInPayment:
-    entry = record(session, account_id)
+    _not_about_oneself(account_id, by)
+    entry = record(session, account_id, lock=True)
     amount = money(amount, "amount")
     if amount == 0:
         raise ValidationFailed("A payment is more than zero.", {"amount": "A payment is more than zero."})
@@ -421,6 +426,24 @@ def admit_when_passed(session, tenant, proposal):
             f"admitted by proposal {proposal.id}",
             proposal_id=proposal.id,
         )
+    else:
+        # They stay a candidate; the officers decide what comes next (a new candidacy
+        # from a later date opens a new vote when the policy is met again).
+        person = session.get(Account, entry.account_id)
+        admins = session.execute(
+            select(Account.name, Account.email)
+            .join(Membership, Membership.account_id == Account.id)
+            .where(Membership.tenant_id == tenant.id, Membership.role == "admin")
+        ).all()
+        for name, email in admins:
+            compose(
+                session,
+                tenant,
+                to=email,
+                subject=f"[{tenant.name}] Admission not agreed: {person.name}",
+                body=f"Hello {name},\n\nThe vote to admit {person.name} ended {proposal.outcome.replace('_', ' ')}. "
+                f"{person.name} stays a candidate; the register shows their probation.\n",
+            )
 
 
 def exit_owed(session, account_id: int) -> Decimal:

@@ -5,13 +5,14 @@ Who commits: the caller; these functions add, flush and queue mail after the com
 """
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, update
 
 from coopnet.database import utcnow
-from coopnet.errors import NotFound, ValidationFailed
+from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.platform.accounts import address_holder, email_problem, name_problem, normalise_email, password_problem
 from coopnet.platform.models import Account
 from coopnet.tenants.membership import register_csv
-from coopnet.tenants.membership.lifecycle import enrol
+from coopnet.tenants.membership.lifecycle import enrol, is_member
 from coopnet.tenants.outbox.mail import compose
 
 NO_PASSWORD = "!"  # never a valid argon2 hash: nobody can log in until a password is set
@@ -31,13 +32,20 @@ def add_person(
     if problems:
         raise ValidationFailed("Some fields are missing or invalid.", problems)
     account, created = address_holder(session, email), False
+    if account is not None and not is_member(session, tenant, account.id):
+        # Nobody is pulled into a co-op without saying yes: people with an account are invited.
+        raise Conflict(
+            f"{email} already has a coopnet account; invite them from the members page, then add them to the register.",
+            {"email": "This person has an account: send an invitation instead."},
+            code="invite_instead",
+        )
     if account is None:
         account, created = Account(name=name, email=email, password_hash=NO_PASSWORD), True
         session.add(account)
         session.flush()
     enrol(session, tenant, account, status, since, member_class, by)
     if created:
-        link = make_link(welcome_token(secret_key, account))
+        link = make_link(welcome_token(secret_key, account, tenant))
         compose(
             session,
             tenant,
@@ -53,7 +61,7 @@ def add_person(
 
 def import_register(session, tenant, by: int, text: str, secret_key: str, make_link) -> int:
     """All rows or none: any bad row and nothing is written (every bad line is named)."""
-    found = register_csv.preview(session, text)
+    found = register_csv.preview(session, tenant, text)
     if found["problems"]:
         raise ValidationFailed(
             "Some rows have problems; nothing was imported.",
@@ -80,29 +88,41 @@ def _serializer(secret_key):
     return URLSafeTimedSerializer(secret_key, salt=WELCOME_SALT)
 
 
-def welcome_token(secret_key: str, account: Account) -> str:
-    # The password hash is in the token, so the link stops working once a password is set.
-    return _serializer(secret_key).dumps({"id": account.id, "h": account.password_hash})
+def welcome_token(secret_key: str, account: Account, tenant) -> str:
+    # The password hash is in the token, so the link stops working once a password is set;
+    # the tenant id, so it works only at the co-op that sent it.
+    return _serializer(secret_key).dumps({"id": account.id, "h": account.password_hash, "t": tenant.id})
 
 
-def account_for_welcome(session, secret_key: str, token: str) -> Account:
+def account_for_welcome(session, secret_key: str, token: str, tenant) -> Account:
     try:
         data = _serializer(secret_key).loads(token, max_age=WELCOME_DAYS * 86400)
     except SignatureExpired:
         raise NotFound("This link has expired. Ask the co-op to add you again.", code="link_expired") from None
     except BadSignature:
         raise NotFound("This link is not valid.", code="link_invalid") from None
-    account = session.get(Account, data.get("id")) if isinstance(data, dict) else None
+    if not isinstance(data, dict) or tenant is None or data.get("t") != tenant.id:
+        raise NotFound("This link is not valid.", code="link_invalid")
+    account = session.get(Account, data.get("id"))
     if account is None or account.password_hash != NO_PASSWORD or data.get("h") != NO_PASSWORD:
         raise NotFound("This link has been used already; log in instead.", code="link_used")
     return account
 
 
-def set_first_password(session, hasher, secret_key: str, token: str, password: str) -> Account:
-    account = account_for_welcome(session, secret_key, token)
+def set_first_password(session, hasher, secret_key: str, token: str, password: str, tenant) -> Account:
+    account = account_for_welcome(session, secret_key, token, tenant)
     if problem := password_problem(password, account.email):
         raise ValidationFailed(problem, {"password": problem})
-    account.password_hash = hasher.hash(password)
-    account.email_verified_at = account.email_verified_at or utcnow()  # the link was mailed there
-    session.flush()
+    # Conditional: two clicks at once set a password once.
+    claimed = session.execute(
+        update(Account)
+        .where(Account.id == account.id, Account.password_hash == NO_PASSWORD)
+        .values(
+            password_hash=hasher.hash(password), email_verified_at=func.coalesce(Account.email_verified_at, utcnow())
+        )
+        .returning(Account.id)
+    ).scalar()
+    if claimed is None:
+        raise NotFound("This link has been used already; log in instead.", code="link_used")
+    session.refresh(account)
     return account

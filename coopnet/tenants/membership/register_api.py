@@ -81,7 +81,7 @@ def import_members(data):
     """Bring in a register from CSV: ``preview`` names every bad row and writes nothing;
     an import writes every row or, if any row is bad, none (422 naming each line)."""
     if data["preview"]:
-        found = register_csv.preview(db.session, data["csv"])
+        found = register_csv.preview(db.session, g.tenant, data["csv"])
         db.session.rollback()
         return {**found, "imported": 0}
     imported = people.import_register(
@@ -222,8 +222,9 @@ def generate_rota(data):
 @blueprint.arguments(schemas.SwapIn)
 @blueprint.response(200, schemas.RotaOut)
 @document_errors(blueprint, *ERRORS)
+@tenant_role("admin")
 def swap_shift(data, shift_id):
-    """Trade a shift you hold for another member's."""
-    swapped = roles.swap(db.session, shift_id, current_user.id, data["with_shift_id"])
+    """Swap two members' shifts (admins, when both have agreed)."""
+    swapped = roles.swap(db.session, shift_id, data["with_shift_id"])
     db.session.commit()
     return {"shifts": list(swapped)}

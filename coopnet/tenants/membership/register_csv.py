@@ -12,17 +12,28 @@ from datetime import date
 
 from coopnet.errors import ValidationFailed
 from coopnet.platform.accounts import email_problem, find_account, name_problem, normalise_email
-from coopnet.tenants.membership.lifecycle import CLASSES, STATUSES, a_date, register
+from coopnet.tenants.membership.lifecycle import CLASSES, STATUSES, a_date, is_member, register
 from coopnet.tenants.membership.models import MemberRecord
 
 COLUMNS = ("email", "name", "status", "since", "class")
 MAX_ROWS = 20_000
+MAX_BYTES = 4_000_000
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def parse(text: str) -> tuple[list[dict], dict[int, str]]:
     """(rows, problems by line number); line 1 is the header."""
     if not isinstance(text, str) or not text.strip():
         raise ValidationFailed("The file is empty.", {"csv": "Upload a CSV file with a header line."})
+    if len(text) > MAX_BYTES:
+        raise ValidationFailed("The file is too large.", {"csv": f"At most {MAX_BYTES // 1_000_000} MB at once."})
+    try:
+        return _parse(text)
+    except csv.Error as exc:
+        raise ValidationFailed("The file is not a CSV we can read.", {"csv": f"Line problem: {exc}"}) from None
+
+
+def _parse(text):
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
@@ -57,13 +68,15 @@ def parse(text: str) -> tuple[list[dict], dict[int, str]]:
     return rows, problems
 
 
-def preview(session, text: str) -> dict:
+def preview(session, tenant, text: str) -> dict:
     """What an import would do, line by line, writing nothing."""
     rows, problems = parse(text)
     for line, row in enumerate(rows, start=2):
         account = find_account(session, row["email"]) if line not in problems else None
         if account is not None and session.get(MemberRecord, account.id) is not None:
             problems[line] = "already in the register"
+        elif account is not None and not is_member(session, tenant, account.id):
+            problems[line] = "has a coopnet account: invite them instead"
     return {"rows": len(rows), "problems": {str(line): reason for line, reason in sorted(problems.items())}}
 
 
@@ -72,5 +85,12 @@ def export(session) -> str:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for entry, account in register(session):
-        writer.writerow([account.email, account.name, entry.status, entry.since.isoformat(), entry.member_class])
+        writer.writerow(
+            [_cell(account.email), _cell(account.name), entry.status, entry.since.isoformat(), entry.member_class]
+        )
     return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A spreadsheet never runs what a member typed as a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text

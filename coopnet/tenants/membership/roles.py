@@ -172,19 +172,20 @@ def generate_rota(session, participants: list[int], starts: datetime, days: int,
     return shifts
 
 
-def swap(session, shift_id: int, account_id: int, with_shift_id: int) -> tuple[DutyShift, DutyShift]:
-    """Two members trade shifts; the one asking must hold the first."""
+def swap(session, shift_id: int, with_shift_id: int) -> tuple[DutyShift, DutyShift]:
+    """Two members trade shifts. Only the coordinator (an admin) records a swap, once both
+    have agreed: nobody can hand their shift to someone else alone."""
     mine = session.scalar(select(DutyShift).where(DutyShift.id == shift_id).with_for_update())
     theirs = session.scalar(select(DutyShift).where(DutyShift.id == with_shift_id).with_for_update())
     if mine is None or theirs is None:
         raise NotFound("No such shift.")
-    if mine.account_id != account_id:
-        raise Conflict("You can only swap a shift you hold.", code="not_your_shift")
+    if mine.account_id == theirs.account_id:
+        raise Conflict("Both shifts are the same person's.", code="same_holder")
     if mine.starts_at < utcnow() or theirs.starts_at < utcnow():
         raise Conflict("Shifts that have started cannot be swapped.", code="shift_started")
-    other = theirs.account_id
-    mine.account_id, theirs.account_id = other, account_id
-    mine.swapped_from, theirs.swapped_from = account_id, other
+    first, second = mine.account_id, theirs.account_id
+    mine.account_id, theirs.account_id = second, first
+    mine.swapped_from, theirs.swapped_from = first, second
     session.flush()
     return mine, theirs
 

@@ -112,9 +112,9 @@ def join(token):
 def welcome(token):
     """A person the co-op added to its register sets their first password here."""
     try:
-        account = people.account_for_welcome(db.session, current_app.config["SECRET_KEY"], token)
+        account = people.account_for_welcome(db.session, current_app.config["SECRET_KEY"], token, g.get("tenant"))
     except ServiceError as error:
-        g.pop("tenant")
+        g.pop("tenant", None)
         return render_template("errors/error.html", status=error.status, message=error.message), error.status
     form = WelcomeForm()
     choose = committed(
@@ -124,6 +124,7 @@ def welcome(token):
         current_app.config["SECRET_KEY"],
         token,
         form.password.data,
+        g.tenant,
     )
     result = submit(form, choose)
     if result.ok:

@@ -165,7 +165,7 @@ def export_pay_run(run_id):
     require_officer()
     run = payroll.get_run(db.session, run_id)
     return Response(
-        payroll.run_csv(run, names(db.session, [line.account_id for line in run.lines])), mimetype="text/csv"
+        payroll.run_csv(run, names(db.session, g.tenant, [line.account_id for line in run.lines])), mimetype="text/csv"
     )
 
 

@@ -349,3 +349,73 @@ def test_governance_mail_goes_to_eligible_members(coop, client):
     subjects = {m["to"] for m in mail if proposal["title"] in m["subject"]}
     assert coop.admin.email in subjects and coop.members[0].email in subjects
     assert coop.candidate.email not in subjects
+
+
+def test_a_member_cannot_approve_minutes_by_a_typed_vote(coop, client, as_):
+    member = as_(coop.members[0])
+    draft = member.post(
+        "/c/design-action/api/v1/minutes", json={"held_on": "2026-01-05", "issues": "Pay Designer 0 double"}
+    )
+    minutes_id = draft.get_json()["id"]
+    refused = member.post(f"/c/design-action/api/v1/minutes/{minutes_id}/approve", json={"tally": {"agree": 1}})
+    assert refused.status_code == 403
+    too_many = client.post(f"/c/design-action/api/v1/minutes/{minutes_id}/approve", json={"tally": {"agree": 9}})
+    assert too_many.status_code == 422
+    assert client.get(f"/c/design-action/api/v1/minutes/{minutes_id}").get_json()["status"] == "draft"
+
+
+def test_one_proposal_approves_one_set_of_minutes(coop, client, as_):
+    proposal = open_proposal(client, title="Approve the minutes of November 20")
+    for voter in [client, *(as_(m) for m in coop.members)]:
+        voter.put(f"/c/design-action/api/v1/proposals/{proposal['id']}/position", json={"stance": "agree"})
+    client.post(f"/c/design-action/api/v1/proposals/{proposal['id']}/close")
+    first = client.post("/c/design-action/api/v1/minutes", json={"held_on": "2026-11-20"}).get_json()["id"]
+    second = client.post("/c/design-action/api/v1/minutes", json={"held_on": "2026-11-21"}).get_json()["id"]
+    assert (
+        client.post(
+            f"/c/design-action/api/v1/minutes/{first}/approve", json={"proposal_id": proposal["id"]}
+        ).status_code
+        == 200
+    )
+    reused = client.post(f"/c/design-action/api/v1/minutes/{second}/approve", json={"proposal_id": proposal["id"]})
+    assert reused.status_code == 409 and reused.get_json()["error"]["code"] == "proposal_used"
+
+
+def test_minutes_never_reveal_names_from_another_coop(coop, client, make_tenant):
+    _, other_admin = make_tenant("secret-coop", name="Secret Coop")
+    draft = client.post(
+        "/c/design-action/api/v1/minutes",
+        json={
+            "held_on": "2026-01-05",
+            "attendees": [other_admin.id],
+            "actions": [{"assignee_id": other_admin.id, "what": "spy"}],
+        },
+    ).get_json()
+    page = client.get(f"/c/design-action/minutes/{draft['id']}.md").get_data(as_text=True)
+    assert other_admin.name not in page
+
+
+def test_a_huge_exponent_is_refused_at_once(coop, client):
+    import time
+
+    categories = {
+        c["key"]: {k: v for k, v in c.items() if k != "key"}
+        for c in client.get("/c/design-action/api/v1/rulebook").get_json()["categories"]
+    }
+    categories["spending"]["threshold"] = "1e-3000000"
+    start = time.perf_counter()
+    response = client.post(
+        "/c/design-action/api/v1/proposals",
+        json={
+            "category": "rulebook",
+            "title": "x",
+            "closes_at": later(days=5),
+            "rulebook_change": {"categories": categories},
+        },
+    )
+    assert response.status_code == 422 and time.perf_counter() - start < 2
+
+
+def test_a_number_of_thousands_of_digits_is_a_bad_request(client, db):
+    response = client.post("/api/v1/session", data='{"email": ' + "9" * 5000 + "}", content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "malformed_json"

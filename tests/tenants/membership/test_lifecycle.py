@@ -357,14 +357,16 @@ def test_the_rota_is_fair_over_a_year_and_swaps(quilted, client, app):
     assert overlap.status_code == 409
     mine = next(s for s in shifts if s["account_id"] == admin.id)
     theirs = next(s for s in shifts if s["account_id"] == members[0].id)
+    colin = app.test_client()
+    colin.post("/api/v1/session", json={"email": members[0].email, "password": "correct horse battery"})
+    alone = colin.post(f"/c/quilted/api/v1/rota/{theirs['id']}/swap", json={"with_shift_id": mine["id"]})
+    assert alone.status_code == 403  # nobody hands a shift to someone else alone
     swapped = client.post(f"/c/quilted/api/v1/rota/{mine['id']}/swap", json={"with_shift_id": theirs["id"]})
     assert swapped.status_code == 200
     assert {s["id"]: s["account_id"] for s in swapped.get_json()["shifts"]} == {
         mine["id"]: members[0].id,
         theirs["id"]: admin.id,
     }
-    not_mine = client.post(f"/c/quilted/api/v1/rota/{mine['id']}/swap", json={"with_shift_id": theirs["id"]})
-    assert not_mine.status_code == 409
 
 
 def test_another_coops_admin_reaches_none_of_it(quilted, client, make_tenant, app):
@@ -396,3 +398,71 @@ def test_each_member_subscribes_to_their_own_shifts(quilted, client, app):
     feed = app.test_client().get(f"/c/quilted/rota.ics?key={key}")
     assert feed.status_code == 200 and feed.data.count(b"BEGIN:VEVENT") == 2  # two of four days are the admin's
     assert app.test_client().get("/c/quilted/rota.ics?key=nope").status_code == 404
+
+
+def test_an_existing_account_is_invited_not_pulled_in(quilted, client, make_account):
+    outsider = make_account(email="someone@elsewhere.example", name="Someone Elsewhere")
+    response = client.post(
+        "/c/quilted/api/v1/members",
+        json={"email": outsider.email.upper(), "name": "x", "status": "member", "since": "2020-01-01"},
+    )
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "invite_instead"
+    assert "Someone Elsewhere" not in response.get_data(as_text=True)
+    csv = "email,name,status,since,class\nsomeone@elsewhere.example,S,member,2020-01-01,member\n"
+    preview = client.post("/c/quilted/api/v1/members/import", json={"csv": csv, "preview": True}).get_json()
+    assert preview["problems"] == {"2": "has a coopnet account: invite them instead"}
+
+
+def test_an_expelled_admin_keeps_no_access(quilted, client, make_account, add_member, app):
+    tenant, _, _ = quilted
+    second = make_account(name="Second admin")
+    add_member(tenant, second, "admin")
+    client.post(
+        "/c/quilted/api/v1/members",
+        json={"email": second.email, "name": "Second admin", "status": "member", "since": "2019-01-01"},
+    )
+    assert client.post(f"/c/quilted/api/v1/members/{second.id}/status", json={"status": "expelled"}).status_code == 200
+    them = app.test_client()
+    them.post("/api/v1/session", json={"email": second.email, "password": "correct horse battery"})
+    assert them.put("/c/quilted/api/v1/membership-policy", json={"buy_in": "1.00"}).status_code == 404
+
+
+def test_officers_do_not_record_their_own_hours(quilted, client):
+    _, admin, _ = quilted
+    response = client.post(
+        f"/c/quilted/api/v1/members/{admin.id}/hours", json={"worked_on": "2026-01-05", "hours": "8"}
+    )
+    assert response.status_code == 403 and response.get_json()["error"]["code"] == "own_record"
+
+
+def test_exported_names_never_run_as_spreadsheet_formulas(quilted, client):
+    csv = 'email,name,status,since,class\nf@quilted.example,"=HYPERLINK(""http://evil"",""x"")",member,2020-01-01,member\n'
+    assert client.post("/c/quilted/api/v1/members/import", json={"csv": csv}).status_code == 200
+    exported = client.get("/c/quilted/api/v1/members/export.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in exported
+
+
+def test_an_unreadable_csv_is_a_clear_error(quilted, client):
+    huge_field = "email,name,status,since,class\n" + "a" * 200_000 + ",n,member,2020-01-01,member\n"
+    response = client.post("/c/quilted/api/v1/members/import", json={"csv": huge_field, "preview": True})
+    assert response.status_code == 422 and "csv" in response.get_json()["error"]["fields"]
+
+
+def test_a_welcome_link_works_only_at_its_own_coop(quilted, client, app, make_tenant):
+    add_candidate(client, email="new.person@quilted.example")
+    run_jobs(app)
+    mail = [
+        m
+        for m in client.get("/c/quilted/api/v1/outbox").get_json()["messages"]
+        if m["to"] == "new.person@quilted.example"
+    ]
+    link = next(line for line in mail[0]["body"].splitlines() if "/welcome/" in line)
+    token = link.rsplit("/", 1)[1]
+    make_tenant("design-action")
+    stranger = app.test_client()
+    assert stranger.get(f"/c/design-action/welcome/{token}").status_code == 404
+    assert stranger.post(f"/c/no-such-coop/welcome/{token}", data={"password": "a long new password"}).status_code in (
+        400,
+        404,
+    )
+    assert stranger.get(f"/c/quilted/welcome/{token}").status_code == 200  # still unused
