@@ -13,12 +13,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.platform.addresses import mixes_scripts, normalise_email, skeleton
-from coopnet.platform.models import Account, ApiToken, EndedSession
+from coopnet.platform.models import Account, ApiToken, EndedSession, Membership, Tenant
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -143,13 +143,38 @@ def _hash_token(secret):
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_token(session, account, name):
+MAX_TOKEN_DAYS = 366
+
+
+def issue_token(session, account, name, expires_in_days=None, read_only=False, tenant_slug=None):
+    """A new token and its secret. Optional scopes: it stops working after
+    ``expires_in_days``, can only read, or works in one co-op (one of the account's)."""
     name = (name or "").strip()
-    problem = name_problem(name, "a token name", 100)
-    if problem:
-        raise ValidationFailed(problem, {"name": problem})
+    problems = {"name": name_problem(name, "a token name", 100)}
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+        problems["expires_in_days"] = f"A token lasts from 1 to {MAX_TOKEN_DAYS} days, or leave it empty."
+    tenant_id = None
+    if tenant_slug:
+        tenant_id = session.scalar(
+            select(Membership.tenant_id)
+            .join(Tenant, Tenant.id == Membership.tenant_id)
+            .where(Tenant.slug == tenant_slug, Membership.account_id == account.id)
+        )
+        if tenant_id is None:
+            problems["tenant"] = "You are not a member of a co-op at this address."
+    problems = {key: value for key, value in problems.items() if value}
+    if problems:
+        raise ValidationFailed(next(iter(problems.values())), problems)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(account_id=account.id, name=name, token_hash=_hash_token(secret), prefix=secret[:10])
+    token = ApiToken(
+        account_id=account.id,
+        name=name,
+        token_hash=_hash_token(secret),
+        prefix=secret[:10],
+        expires_at=utcnow() + timedelta(days=expires_in_days) if expires_in_days else None,
+        read_only=bool(read_only),
+        tenant_id=tenant_id,
+    )
     session.add(token)
     session.flush()
     return token, secret
@@ -159,15 +184,19 @@ TOKEN_USE_RESOLUTION = timedelta(minutes=5)
 
 
 def account_for_token(session, secret, extend=None):
-    """The row (account, ...) for a live token in one query, or None; ``extend``
-    may add columns to the query. last_used_at is kept to within five minutes,
+    """The row (account, token id, last used, read_only, tenant_id, ...) for a live,
+    unexpired token in one query, or None; ``extend`` may add columns to the query. last_used_at is kept to within five minutes,
     so most requests write nothing."""
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
     statement = (
-        select(Account, ApiToken.id, ApiToken.last_used_at)
+        select(Account, ApiToken.id, ApiToken.last_used_at, ApiToken.read_only, ApiToken.tenant_id)
         .join(ApiToken, ApiToken.account_id == Account.id)
-        .where(ApiToken.token_hash == _hash_token(secret), ApiToken.revoked_at.is_(None))
+        .where(
+            ApiToken.token_hash == _hash_token(secret),
+            ApiToken.revoked_at.is_(None),
+            or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > func.now()),
+        )
     )
     row = session.execute(extend(statement) if extend else statement).first()
     if row is None:

@@ -146,8 +146,11 @@ def list_tokens():
 @login_required
 @refuse_tokens
 def create_token(data):
-    """Issue a personal API token; the secret is in this answer only."""
-    token, secret = accounts.issue_token(db.session, current_user, data["name"])
+    """Issue a personal API token; the secret is in this answer only. It may expire,
+    be read-only, or work in one co-op's API only."""
+    token, secret = accounts.issue_token(
+        db.session, current_user, data["name"], data["expires_in_days"], data["read_only"], data["tenant"]
+    )
     db.session.commit()
     return {"token": token, "secret": secret}
 

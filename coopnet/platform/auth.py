@@ -62,8 +62,18 @@ def load_account_from_token(request):
     _remember_tenant(row)
     if row is None:
         return None
+    _check_token_scope(read_only=row[3], tenant_id=row[4], row=row)
     g.authenticated_by_token = True
     return row[0]
+
+
+def _check_token_scope(read_only, tenant_id, row):
+    if read_only and request.method not in ("GET", "HEAD", "OPTIONS"):
+        raise Forbidden("This API token can only read.", code="token_read_only")
+    if tenant_id is not None:
+        tenant = tenant_refs(row)[0] if _tenant_slug() else None
+        if tenant is None or tenant.id != tenant_id:
+            raise Forbidden("This API token works in one co-op's API only.", code="token_scope")
 
 
 def refuse_tokens(view):

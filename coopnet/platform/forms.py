@@ -1,7 +1,7 @@
 """HTML forms of the platform pages (fields only; the rules are in the services)."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
@@ -34,8 +34,21 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+EXPIRY_CHOICES = [("", "Never"), ("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year")]
+
+
 class TokenForm(FlaskForm):
     name = StringField("Token name")
+    expires_in_days = SelectField(
+        "Expires",
+        choices=[SelectChoice(value, label) for value, label in EXPIRY_CHOICES],
+        default="90",
+        validate_choice=False,
+    )
+    read_only = BooleanField("Read only (the token cannot change anything)")
+    tenant = SelectField(
+        "Works in", choices=[SelectChoice("", "All your co-ops and your account")], validate_choice=False
+    )
 
 
 # Service field names (API shape) to the form's field names.

@@ -5,6 +5,7 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -119,8 +121,14 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Scopes: None means no expiry; read_only refuses every write; tenant_id limits the
+    # token to that co-op's API (and nothing of the platform's).
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    read_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
 
     account: Mapped[Account] = relationship()
+    tenant: Mapped[Tenant | None] = relationship()
 
 
 class EndedSession(db.Model):

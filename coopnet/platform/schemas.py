@@ -71,6 +71,13 @@ class MeOut(Schema):
 
 class TokenIn(Schema):
     name = fields.String(required=True, metadata={"example": "bookkeeping script"})
+    expires_in_days = fields.Integer(
+        allow_none=True, load_default=None, metadata={"description": "1 to 366; none: the token never expires"}
+    )
+    read_only = fields.Boolean(load_default=False, metadata={"description": "Refuse every write with this token"})
+    tenant = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "Slug of one of your co-ops: only its API"}
+    )
 
 
 class TokenOut(Schema):
@@ -80,6 +87,11 @@ class TokenOut(Schema):
     created_at = fields.DateTime()
     last_used_at = fields.DateTime(allow_none=True)
     revoked = fields.Function(lambda token: token.revoked_at is not None, metadata={"type": "boolean"})
+    expires_at = fields.DateTime(allow_none=True)
+    read_only = fields.Boolean()
+    tenant = fields.Function(
+        lambda token: token.tenant.slug if token.tenant else None, metadata={"type": "string", "nullable": True}
+    )
 
 
 class NewTokenOut(Schema):

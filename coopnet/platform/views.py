@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from coopnet.extensions import db
 from coopnet.forms import EmptyForm, submit
@@ -110,15 +111,19 @@ def logout():
 @login_required
 def account():
     form = TokenForm()
+    memberships = tenants.tenants_of(db.session, current_user)
+    form.tenant.choices += [SelectChoice(tenant.slug, f"{tenant.name} only") for tenant, _ in memberships]
 
     def issue():
-        _, secret = accounts.issue_token(db.session, current_user, form.name.data)
+        days = int(form.expires_in_days.data) if (form.expires_in_days.data or "").isdigit() else None
+        _, secret = accounts.issue_token(
+            db.session, current_user, form.name.data, days, form.read_only.data, form.tenant.data or None
+        )
         db.session.commit()
         return secret
 
     result = submit(form, issue)
     tokens = accounts.list_tokens(db.session, current_user)
-    memberships = tenants.tenants_of(db.session, current_user)
     page = render_template(
         "platform/account.html",
         form=form,
