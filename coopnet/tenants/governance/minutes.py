@@ -15,7 +15,6 @@ import json
 from datetime import date, datetime
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import selectinload
 
 from coopnet.database import current_schema, utcnow
 from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -326,22 +325,41 @@ def approve(
     return minutes
 
 
+MINUTES_COLUMNS = (
+    Minutes.id,
+    Minutes.meeting_id,
+    Minutes.amends_id,
+    Minutes.held_on,
+    Minutes.attendees,
+    Minutes.issues,
+    Minutes.decisions,
+    Minutes.approved_by_proposal,
+)
+
+
 def canonical(minutes: Minutes) -> str:
     """The minutes as approved, in one stable text (action status is not part of the record)."""
+    actions = [(a.id, a.assignee_id, a.what, a.due_on) for a in minutes.actions]
+    return _canonical(tuple(getattr(minutes, c.key) for c in MINUTES_COLUMNS), actions)
+
+
+def _canonical(row, actions) -> str:
+    """``row`` holds MINUTES_COLUMNS' values; ``actions`` (id, assignee_id, what, due_on) tuples."""
+    minutes_id, meeting_id, amends_id, held_on, attendees, issues, decisions, approved_by_proposal = row
     return json.dumps(
         {
-            "id": minutes.id,
-            "meeting_id": minutes.meeting_id,
-            "amends_id": minutes.amends_id,
-            "held_on": minutes.held_on.isoformat(),
-            "attendees": list(minutes.attendees),
-            "issues": minutes.issues,
-            "decisions": minutes.decisions,
+            "id": minutes_id,
+            "meeting_id": meeting_id,
+            "amends_id": amends_id,
+            "held_on": held_on.isoformat(),
+            "attendees": list(attendees),
+            "issues": issues,
+            "decisions": decisions,
             "actions": [
-                {"assignee_id": a.assignee_id, "what": a.what, "due_on": a.due_on.isoformat() if a.due_on else None}
-                for a in sorted(minutes.actions, key=lambda a: a.id)
+                {"assignee_id": assignee, "what": what, "due_on": due.isoformat() if due else None}
+                for _, assignee, what, due in sorted(actions)
             ],
-            "approved_by_proposal": minutes.approved_by_proposal,
+            "approved_by_proposal": approved_by_proposal,
         },
         sort_keys=True,
         separators=(",", ":"),
@@ -356,23 +374,34 @@ def chain_hash(previous: str, content: str) -> str:
 def verify(session) -> dict:
     """{"ok", "records", "first_altered"}: the first approved minutes whose record, hash
     or links no longer hold (named by the minutes id), or None."""
-    records = session.scalars(select(ApprovedRecord).order_by(ApprovedRecord.id)).all()
-    approved = select(Minutes).where(Minutes.status == "approved").options(selectinload(Minutes.actions))
-    minutes = {m.id: m for m in session.scalars(approved)}
+    # Plain rows, not ORM objects: 10,000 records verify in well under a second.
+    records = session.execute(
+        select(
+            ApprovedRecord.minutes_id, ApprovedRecord.previous_hash, ApprovedRecord.hash, ApprovedRecord.content
+        ).order_by(ApprovedRecord.id)
+    ).all()
+    minutes = {row[0]: row for row in session.execute(select(*MINUTES_COLUMNS).where(Minutes.status == "approved"))}
+    actions = {}
+    for minutes_id, *action in session.execute(
+        select(ActionItem.minutes_id, ActionItem.id, ActionItem.assignee_id, ActionItem.what, ActionItem.due_on)
+        .join(Minutes, Minutes.id == ActionItem.minutes_id)
+        .where(Minutes.status == "approved")
+    ):
+        actions.setdefault(minutes_id, []).append(tuple(action))
     previous = GENESIS
-    for record in records:
-        current = minutes.get(record.minutes_id)
+    for minutes_id, previous_hash, digest, content in records:
+        current = minutes.get(minutes_id)
         intact = (
-            record.previous_hash == previous
-            and record.hash == chain_hash(previous, record.content)
+            previous_hash == previous
+            and digest == chain_hash(previous, content)
             and current is not None
-            and canonical(current) == record.content
+            and _canonical(current, actions.get(minutes_id, [])) == content
         )
         if not intact:
-            return {"ok": False, "records": len(records), "first_altered": record.minutes_id}
-        previous = record.hash
+            return {"ok": False, "records": len(records), "first_altered": minutes_id}
+        previous = digest
     # Minutes marked approved with no record in the chain were approved behind the app's back.
-    unrecorded = sorted(set(minutes) - {r.minutes_id for r in records})
+    unrecorded = sorted(set(minutes) - {r[0] for r in records})
     if unrecorded:
         return {"ok": False, "records": len(records), "first_altered": unrecorded[0]}
     return {"ok": True, "records": len(records), "first_altered": None}

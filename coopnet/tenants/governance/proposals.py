@@ -80,7 +80,9 @@ def open_proposal(
         problems["title"] = problem
     if len(body) > MAX_BODY:
         problems["body"] = f"The text has at most {MAX_BODY} characters."
-    if closes_at is None or closes_at.tzinfo is None:
+    if closes_at is None:
+        problems["closes_at"] = "Choose when the vote closes."
+    elif closes_at.tzinfo is None:
         problems["closes_at"] = "Give the closing time with its offset, such as 2026-12-01T17:00:00+00:00."
     elif closes_at <= now:
         problems["closes_at"] = "The closing time has passed; choose a time ahead."
