@@ -10,11 +10,13 @@ flush and return; they never commit or roll back.
 import logging
 from collections.abc import Callable
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
 
 from flask_sqlalchemy.session import Session
 from sqlalchemy import MetaData, event, inspect
 from sqlalchemy.orm import DeclarativeBase, scoped_session
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.util import find_tables
 
 TENANT_SCHEMA = "tenant"
@@ -72,6 +74,82 @@ def _tenant_tables_in(mapper, clause):
     return [t for t in tables if getattr(t, "schema", None) == TENANT_SCHEMA]
 
 
+# --- connections: which tenants each has served ---------------------------------
+
+SERVED = "tenant_schemas"  # key in a pooled connection's info: the schemas it has served
+_wanted_schema: ContextVar[str | None] = ContextVar("coopnet_wanted_schema", default=None)
+
+
+def prefer_connection_for(slug: str | None) -> None:
+    """Say which tenant the next checkout in this thread or task is for (None: any).
+    Called before a request's first query (the login loader) and by bind_tenant."""
+    _wanted_schema.set(schema_for(slug) if slug else None)
+
+
+class TenantAffinePool(QueuePool):
+    """A QueuePool whose checkout prefers an idle connection that has already served
+    the wanted tenant (see prefer_connection_for).
+
+    A backend meeting a tenant for the first time reads that tenant's tables, indexes
+    and statistics from the catalog (the cost that made pages slower with 1,000
+    tenants than with 10, BENCHMARKS.md); a backend that has seen it answers from its
+    cache. With no such connection idle, a new tenant goes to a new connection while
+    the pool is below its size, else to the idle connection that has served the fewest
+    tenants, so each backend caches a share of the tenants instead of all of them."""
+
+    # Log under sqlalchemy.pool like QueuePool (quiet unless SQLAlchemy logging is on).
+    _sqla_logger_namespace = "sqlalchemy.pool.impl.TenantAffinePool"
+
+    @classmethod
+    def replacing(cls, pool: QueuePool) -> "TenantAffinePool":
+        return cls(
+            pool._creator,
+            pool_size=pool._pool.maxsize,
+            max_overflow=pool._max_overflow,
+            pre_ping=pool._pre_ping,
+            use_lifo=pool._pool.use_lifo,
+            timeout=pool._timeout,
+            recycle=pool._recycle,
+            echo=pool.echo,
+            logging_name=pool._orig_logging_name,
+            reset_on_return=pool._reset_on_return,
+            _dispatch=pool.dispatch,
+            dialect=pool._dialect,
+        )
+
+    def _do_get(self):
+        schema = _wanted_schema.get()
+        if schema is None:
+            return super()._do_get()
+        queue = self._pool
+        with queue.mutex:
+            idle = list(queue.queue)
+            chosen = next((r for r in idle if schema in r.info.get(SERVED, ())), None)
+            if chosen is None and idle and not self._below_size():
+                chosen = min(idle, key=lambda r: len(r.info.get(SERVED, ())))
+            if chosen is not None:
+                queue.queue.remove(chosen)
+                queue.not_full.notify()
+                return chosen
+        if idle and self._grow():
+            try:
+                return self._create_connection()
+            except BaseException:
+                self._dec_overflow()
+                raise
+        return super()._do_get()
+
+    def _below_size(self):
+        return self._overflow < 0
+
+    def _grow(self):
+        with self._overflow_lock:
+            if self._overflow < 0:
+                self._overflow += 1
+                return True
+            return False
+
+
 def install_engine_hooks(engine, tenants_per_connection: int) -> None:
     """Engine-level guards of the tenancy switch.
 
@@ -80,19 +158,24 @@ def install_engine_hooks(engine, tenants_per_connection: int) -> None:
     2. Replace a pooled connection once it has served ``tenants_per_connection``
        tenants: PostgreSQL caches catalog entries for every table a connection
        touches (34-60 kB a tenant here, see BENCHMARKS.md) and never frees them.
+    3. Check out, where one is idle, a connection that has served the tenant
+       already (TenantAffinePool).
     """
     from psycopg import errors
     from sqlalchemy.exc import DisconnectionError
+
+    if type(engine.pool) is QueuePool:
+        engine.pool = TenantAffinePool.replacing(engine.pool)
 
     @event.listens_for(engine, "before_cursor_execute")
     def count_tenant(conn, cursor, statement, parameters, context, executemany):
         translate = context.execution_options.get("schema_translate_map") if context is not None else None
         if translate:
-            conn.info.setdefault("tenant_schemas", set()).add(translate.get(TENANT_SCHEMA))
+            note_tenant(conn, translate.get(TENANT_SCHEMA))
 
     @event.listens_for(engine, "checkout")
     def retire_after_many_tenants(dbapi_connection, record, proxy):
-        if len(record.info.get("tenant_schemas", ())) > tenants_per_connection:
+        if len(record.info.get(SERVED, ())) > tenants_per_connection:
             raise DisconnectionError(f"connection served more than {tenants_per_connection} tenants; replacing it")
 
     @event.listens_for(engine, "handle_error")
@@ -104,6 +187,13 @@ def install_engine_hooks(engine, tenants_per_connection: int) -> None:
                 "A statement used a tenant table with no tenant bound (placeholder schema "
                 f"{TENANT_SCHEMA!r} reached the database). Bind a tenant first: {statement[:200]}"
             ) from original
+
+
+def note_tenant(connection, schema: str) -> None:
+    """Count ``schema`` against this pooled connection's tenant limit. Statements run
+    through ``schema_translate_map`` are counted by themselves; code that reaches a
+    schema another way (migrations set search_path) says so with this."""
+    connection.info.setdefault(SERVED, set()).add(schema)
 
 
 class TenantAwareSession(Session):
@@ -219,6 +309,7 @@ def bind_tenant(session, slug: str) -> str:
     if current not in (None, schema):
         _leave(session, current, schema)
     session.info["tenant_schema"] = schema
+    _wanted_schema.set(schema)
     if session.in_transaction():
         # The request's first queries (user, tenant, role) began it: translate
         # from here on, on that same connection.

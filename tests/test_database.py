@@ -70,3 +70,64 @@ def test_an_error_inside_a_scope_rolls_back_only_that_scope(app, ctx, two):
         raise ZeroDivisionError("mid-scope")
     assert current_schema(_db.session) is None
     assert subjects("quilted") == []
+
+
+def backend_pid(connection):
+    return connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+
+
+def served(connection, slug):
+    translated = connection.execution_options(schema_translate_map={"tenant": f"t_{slug.replace('-', '_')}"})
+    translated.execute(select(OutboxMessage)).all()
+    return backend_pid(connection)
+
+
+@pytest.fixture
+def affine_engine(engine):
+    from sqlalchemy import create_engine
+
+    from coopnet.database import TenantAffinePool, install_engine_hooks, prefer_connection_for
+
+    small = create_engine(engine.url, pool_size=2, max_overflow=0)
+    install_engine_hooks(small, tenants_per_connection=100)
+    assert isinstance(small.pool, TenantAffinePool)
+    yield small
+    prefer_connection_for(None)
+    small.dispose()
+
+
+def test_a_checkout_for_a_tenant_gets_the_connection_that_served_it(affine_engine, two):
+    from coopnet.database import prefer_connection_for
+
+    with affine_engine.connect() as first, affine_engine.connect() as second:
+        quilted, design = served(first, "quilted"), served(second, "design-action")
+    assert quilted != design
+    # A plain FIFO pool would hand out design-action's connection first, then alternate.
+    order = ["quilted", "quilted", "design-action", "quilted", "design-action", "design-action"]
+    for slug, pid in [(slug, quilted if slug == "quilted" else design) for slug in order]:
+        prefer_connection_for(slug)
+        with affine_engine.connect() as conn:
+            assert backend_pid(conn) == pid
+    # With no tenant named, the pool hands out connections in its usual order.
+    prefer_connection_for(None)
+    with affine_engine.connect() as conn:
+        assert backend_pid(conn) in (quilted, design)
+
+
+def test_a_new_tenant_goes_to_a_new_connection_until_the_pool_is_full(affine_engine, make_tenant):
+    from coopnet.database import prefer_connection_for
+
+    slugs = [make_tenant()[0].slug for _ in range(4)]
+    pids = {}
+    for slug in slugs:
+        prefer_connection_for(slug)
+        with affine_engine.connect() as conn:
+            pids[slug] = served(conn, slug)
+    # Two connections (the pool size), two tenants each: the third and fourth tenant
+    # went to whichever connection had served fewer.
+    assert len(set(pids.values())) == 2
+    assert sorted(list(pids.values()).count(pid) for pid in set(pids.values())) == [2, 2]
+    for slug in slugs:
+        prefer_connection_for(slug)
+        with affine_engine.connect() as conn:
+            assert backend_pid(conn) == pids[slug]

@@ -9,6 +9,7 @@ from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import exists, select
 
+from coopnet.database import prefer_connection_for
 from coopnet.errors import Forbidden, is_api_request
 from coopnet.extensions import db, login_manager
 from coopnet.platform.accounts import account_for_token
@@ -24,6 +25,7 @@ def _tenant_slug():
 
 def _extend_for_tenant(statement):
     slug = _tenant_slug()
+    prefer_connection_for(slug)  # before the request's first query checks out a connection
     return with_tenant(statement, slug) if slug else statement
 
 

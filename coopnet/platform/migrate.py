@@ -3,6 +3,7 @@
 import functools
 import logging
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 
+from coopnet.database import install_engine_hooks, note_tenant
 from coopnet.platform.schemas_sql import quote_schema
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,7 @@ def upgrade_tenant(connection, schema, target="head", script=None):
     script = script or tenant_script()
     quoted = quote_schema(schema)
     # One runner per schema at a time, even across concurrent `db upgrade` runs.
+    note_tenant(connection, schema)
     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock(hashtext('{schema}'))")
     connection.exec_driver_sql(f"SET LOCAL search_path TO {quoted}")
     context = MigrationContext.configure(
@@ -100,14 +103,19 @@ def tenant_versions(connection, schemas):
     return versions
 
 
-def upgrade_tenants(engine, schemas, workers=4, on_done=None, target="head", script=None):
+def upgrade_tenants(engine, schemas, workers=4, on_done=None, target="head", script=None, tenants_per_connection=None):
     """Upgrade each pending schema in its own transaction, in ``workers`` processes.
 
     Processes, not threads: Alembic's ``op`` is one module-level proxy, so two
     migrations in one process would run each other's operations. A failure leaves
     that schema at its old version and the run goes on; re-running finishes what
-    is left. Returns (pending, upgraded, failed) where failed maps schema to error."""
+    is left. Each worker replaces its connection after ``tenants_per_connection``
+    schemas (default: the app's DB_TENANTS_PER_CONNECTION), as the web pool does,
+    so no backend's catalog cache grows with the number of schemas.
+    Returns (pending, upgraded, failed) where failed maps schema to error."""
     script = script or tenant_script()
+    if tenants_per_connection is None:
+        tenants_per_connection = _configured_tenants_per_connection()
     head = tenant_head(script) if target == "head" else target
     with engine.connect() as connection:
         versions = tenant_versions(connection, schemas)
@@ -132,7 +140,7 @@ def upgrade_tenants(engine, schemas, workers=4, on_done=None, target="head", scr
     engine.dispose(close=False)  # forked children must not share the parent's connections
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(url,)
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(url, tenants_per_connection)
     ) as pool:
         futures = [pool.submit(_migrate_chunk, chunk, target, script.dir) for chunk in chunks]
         for future in as_completed(futures):
@@ -144,10 +152,22 @@ CHUNK = 10
 _worker_engine = None
 
 
-def _start_worker(url):
-    """In each pool process: a connection of its own, never one inherited by fork."""
+def _configured_tenants_per_connection():
+    from flask import current_app, has_app_context
+
+    from coopnet.config import load_config
+
+    if has_app_context():
+        return current_app.config["DB_TENANTS_PER_CONNECTION"]
+    return load_config({k: v for k, v in os.environ.items() if k.startswith("DB_")})["DB_TENANTS_PER_CONNECTION"]
+
+
+def _start_worker(url, tenants_per_connection):
+    """In each pool process: a connection of its own, never one inherited by fork,
+    replaced after ``tenants_per_connection`` schemas."""
     global _worker_engine
     _worker_engine = create_engine(url, pool_size=1, max_overflow=0)
+    install_engine_hooks(_worker_engine, tenants_per_connection)
 
 
 def _migrate_chunk(schemas, target, location, engine=None):

@@ -88,3 +88,31 @@ def test_a_new_tenant_migration_reaches_every_schema(app, engine, make_tenant, t
             ("t\\_coop%",),
         ).scalar()
     assert columns == 12
+
+
+def test_migration_workers_replace_their_connection_after_many_schemas(app, engine, make_tenant, tmp_path):
+    """Like the web pool, a worker's connection serves at most DB_TENANTS_PER_CONNECTION
+    schemas (the check is at checkout, so limit + 1), then a new backend takes over."""
+    script = tree_with_priority_column(tmp_path / "tenant")
+    revision = next((tmp_path / "tenant" / "versions").glob(f"{NEW_REVISION}_*.py"))
+    # The rehearsal revision also records which backend ran it.
+    revision.write_text(
+        revision.read_text() + '    op.execute("CREATE TABLE migrated_by AS SELECT pg_backend_pid() AS pid")\n'
+    )
+    schemas = [make_tenant()[0].schema for _ in range(12)]
+    with app.app_context():
+        _, upgraded, failed = upgrade_tenants(engine, schemas, workers=2, script=script, tenants_per_connection=2)
+    assert failed == {} and sorted(upgraded) == sorted(schemas)
+    with engine.connect() as conn:
+        pids = [conn.exec_driver_sql(f'SELECT pid FROM "{s}".migrated_by').scalar() for s in schemas]
+    served = {pid: pids.count(pid) for pid in pids}
+    assert max(served.values()) <= 3
+    # Two workers that never recycled would have used exactly two backends.
+    assert len(served) >= 4
+
+
+def test_migration_workers_take_the_limit_from_the_configuration(app):
+    from coopnet.platform.migrate import _configured_tenants_per_connection
+
+    with app.app_context():
+        assert _configured_tenants_per_connection() == app.config["DB_TENANTS_PER_CONNECTION"]
