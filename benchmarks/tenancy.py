@@ -1,8 +1,10 @@
-"""Tenancy figures for BENCHMARKS.md: provisioning, db upgrade over 1,000 schemas,
-tenant page throughput against a page without tenancy, and per-connection memory.
+"""Tenancy figures for BENCHMARKS.md: provisioning, and the tenant page's throughput
+against the same page without tenancy (benchmarks/bench_app.py).
 
-    .venv/bin/python benchmarks/tenancy.py [provision|migrate|rps|memory|all]
+    .venv/bin/python benchmarks/tenancy.py [provision|rps|all]
 
+`db upgrade` is measured by benchmarks/upgrade.py, backend memory by
+benchmarks/memory.py, django-tenants beside us by benchmarks/peers/.
 Runs on a fresh embedded PostgreSQL in a temporary folder (or DATABASE_URL).
 `rps` needs wrk (Debian package `wrk`). Prints each figure with peak memory."""
 
@@ -19,14 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import select, text  # noqa: E402
-
 from coopnet import create_app  # noqa: E402
 from coopnet.database import schema_for  # noqa: E402
 from coopnet.extensions import db  # noqa: E402
-from coopnet.platform.migrate import tenant_head, upgrade_shared, upgrade_tenants  # noqa: E402
+from coopnet.platform.migrate import tenant_head, upgrade_shared  # noqa: E402
 from coopnet.platform.provisioning import provision_schema  # noqa: E402
-from tests.rehearsal import tree_with_priority_column  # noqa: E402
 
 INSTANCE = Path(os.environ.get("BENCH_INSTANCE") or tempfile.mkdtemp(prefix="coopnet-bench-"))
 
@@ -80,7 +79,7 @@ def register(app, slugs, owner_email="bench@coop.example"):
             db.session.flush()
             db.session.add(Membership(tenant_id=tenant.id, account_id=account.id, role="admin"))
             provision_schema(db.session.connection(), schema_for(slug))
-            if i % 50 == 0:  # each schema's DDL holds locks until commit
+            if i % 10 == 0:  # each schema's DDL holds its locks until commit (lock table size)
                 db.session.commit()
         db.session.commit()
         _, secret = issue_token(db.session, account, "bench")
@@ -142,29 +141,6 @@ def tenant_tables():
     from coopnet.database import TenantModel
 
     return TenantModel.metadata.sorted_tables
-
-
-def bench_migrate(app, n=1000, workers=2):
-    print(f"\n## db upgrade: one new tenant migration (a column and an index) on {n} schemas, {workers} processes")
-    slugs = [f"mig-{i:04d}" for i in range(n)]
-    start = time.perf_counter()
-    register(app, slugs, "migrate@coop.example")
-    print(f"created {n} tenant schemas in {time.perf_counter() - start:.1f} s")
-    script = tree_with_priority_column(INSTANCE / "tenant-migrations")
-    with app.app_context():
-        schemas = [schema_for(s) for s in slugs]
-        start = time.perf_counter()
-        pending, upgraded, failed = upgrade_tenants(db.engine, schemas, workers=workers, script=script)
-        elapsed = time.perf_counter() - start
-        assert not failed and len(upgraded) == n, failed
-        start = time.perf_counter()
-        again, _, _ = upgrade_tenants(db.engine, schemas, workers=workers, script=script)
-        noop = time.perf_counter() - start
-    print(
-        f"upgraded {len(upgraded)} of {len(pending)} schemas in {elapsed:.1f} s ({elapsed / n * 1000:.1f} ms a schema); "
-        f"peak RSS python {rss_mb():.0f} MB, largest worker process {children_rss_mb():.0f} MB"
-    )
-    print(f"re-run with nothing pending: {len(again)} pending, {noop * 1000:.0f} ms")
 
 
 def seed_invitations(app, slugs, per_tenant=5):
@@ -249,11 +225,13 @@ def postgres_pids(app):
 
 
 def check_status(port, path, token):
+    import json
     import urllib.request
 
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request) as response:
         assert response.status == 200, path
+        return json.loads(response.read())
 
 
 def bench_rps(app, port=8765, seconds=8, rounds=5):
@@ -304,17 +282,23 @@ def bench_rps(app, port=8765, seconds=8, rounds=5):
         wrk([f"/c/{s}/api/v1/invitations" for s in large], token, port, seconds=5)  # warm every worker and tenant
         cases = {
             "plain": ["/plain/invitations"],
+            "plain, old": ["/plain-second-engine/invitations"],
             "10 tenants": [f"/c/{s}/api/v1/invitations" for s in small],
             "1000 tenants": [f"/c/{s}/api/v1/invitations" for s in large],
         }
         runs = {label: [] for label in cases}
         cpu = {label: [] for label in cases}
+        new_to_connection = {label: [0, 0] for label in cases}
         web = [server.pid, *children(server.pid)]
         for _ in range(rounds):  # interleaved, so drift on a shared machine hits every case alike
             for label, paths in cases.items():
+                seen = check_status(port, "/plain/checkouts", token)
                 before = cpu_seconds(web), cpu_seconds(postgres_pids(app), reaped=True)
                 result = wrk(paths, token, port, seconds)
                 after = cpu_seconds(web), cpu_seconds(postgres_pids(app), reaped=True)
+                now = check_status(port, "/plain/checkouts", token)
+                new_to_connection[label][0] += now["new to the connection"] - seen["new to the connection"]
+                new_to_connection[label][1] += sum(now.values()) - sum(seen.values())
                 runs[label].append(result)
                 cpu[label].append(
                     ((after[0] - before[0]) / result[2] * 1000, (after[1] - before[1]) / result[2] * 1000)
@@ -329,7 +313,16 @@ def bench_rps(app, port=8765, seconds=8, rounds=5):
             print(
                 f"{label:>13}: {results[label]:7.0f} req/s (rounds: {', '.join(f'{r[0]:.0f}' for r in measured)}; errors {errors}); "
                 f"CPU a request: gunicorn {web_ms:.2f} ms + PostgreSQL {db_ms:.2f} ms"
+                + (
+                    f"; {new_to_connection[label][0] / new_to_connection[label][1] * 100:.1f}% of checkouts met a tenant new to their connection"
+                    if new_to_connection[label][1]
+                    else ""
+                )
             )
+        print(
+            f"old baseline (second engine) against the fair one: {results['plain, old'] / results['plain'] * 100:.0f}% by req/s, "
+            f"{cost['plain'] / cost['plain, old'] * 100:.0f}% by CPU"
+        )
         print(
             f"by CPU a request (steadier on a shared machine): tenant page at {cost['plain'] / cost['10 tenants'] * 100:.0f}% "
             f"(10 tenants) and {cost['plain'] / cost['1000 tenants'] * 100:.0f}% (1000 tenants) of the plain page's throughput; "
@@ -385,75 +378,17 @@ def bench_rps(app, port=8765, seconds=8, rounds=5):
         server.wait(timeout=20)
 
 
-def bench_memory(app, n=1000):
-    print(f"\n## One database connection serving every one of {n} tenants")
-    from coopnet.tenants.membership.models import Invitation
-    from coopnet.tenants.outbox.models import OutboxMessage
-
-    with app.app_context():
-        slugs = db.session.scalars(text("SELECT slug FROM tenants ORDER BY id LIMIT :n").bindparams(n=n)).all()
-        if len(slugs) < n:
-            more = [f"mem-{i:04d}" for i in range(n - len(slugs))]
-            register(app, more, "memory@coop.example")
-            slugs += more
-        from sqlalchemy import create_engine
-        from sqlalchemy.pool import NullPool
-
-        engine = create_engine(db.engine.url, poolclass=NullPool)  # a brand-new connection
-        with engine.connect() as conn:
-            before = backend_memory(conn)
-            marks = {}
-            for i, slug in enumerate(slugs, 1):
-                translated = conn.execution_options(schema_translate_map={"tenant": schema_for(slug)})
-                translated.execute(select(Invitation).limit(20)).all()
-                translated.execute(select(OutboxMessage).limit(20)).all()
-                conn.commit()
-                if i in (10, 100, 500, n):
-                    marks[i] = backend_memory(conn)
-        for i, (private, hwm, cache) in marks.items():
-            print(
-                f"after {i:>4} tenants: backend private memory {private:.1f} MB (peak RSS {hwm:.1f}), CacheMemoryContext {cache:.1f} MB"
-            )
-        print(
-            f"fresh connection: private {before[0]:.1f} MB, CacheMemoryContext {before[2]:.1f} MB; "
-            f"growth {(marks[n][0] - before[0]) / n * 1024:.0f} kB private a tenant touched, "
-            f"{(marks[n][2] - before[2]) / n * 1024:.0f} kB of catalog cache"
-        )
-        limit = app.config["DB_TENANTS_PER_CONNECTION"]
-        pooled = create_engine(db.engine.url, pool_size=1, max_overflow=0)
-        from coopnet.database import install_engine_hooks
-
-        install_engine_hooks(pooled, limit)
-        peak_private, pids = 0.0, set()
-        for i, slug in enumerate(slugs, 1):
-            with pooled.connect() as conn:
-                translated = conn.execution_options(schema_translate_map={"tenant": schema_for(slug)})
-                translated.execute(select(Invitation).limit(20)).all()
-                translated.execute(select(OutboxMessage).limit(20)).all()
-                pids.add(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar())
-                if i % 50 == 0:
-                    peak_private = max(peak_private, backend_memory(conn)[0])
-        pooled.dispose()
-        print(
-            f"through a pool with DB_TENANTS_PER_CONNECTION={limit}: {len(pids)} connections served the {n} tenants, "
-            f"largest backend private memory {peak_private:.1f} MB (bounded, instead of growing with the tenant count)"
-        )
-
-
 def main(which):
     from coopnet.embedded import stop_redis
 
+    print(f"reproduce with: .venv/bin/python benchmarks/tenancy.py {which}")
     app = make_app()
     print(f"coopnet tenancy benchmarks; PostgreSQL {app_version(app)}; {os.cpu_count()} CPUs; instance {INSTANCE}")
     try:
         if which in ("provision", "all"):
             bench_provision(app)
-        if which in ("migrate", "all"):
-            bench_migrate(app)
         if which in ("rps", "all"):
             bench_rps(app)
-        if which in ("memory", "all"):
-            bench_memory(app)
     finally:
         stop_redis(app.instance_path)
 

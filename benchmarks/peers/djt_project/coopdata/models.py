@@ -1,0 +1,1 @@
+# The tables are made by migrations that run coopnet's own tenant DDL (see migrations/).
