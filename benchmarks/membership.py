@@ -128,7 +128,7 @@ def bench_import(app, rows=5000):
             start = time.perf_counter()
             from coopnet.tenants.membership import register_csv
 
-            found = register_csv.preview(db.session, csv)
+            found = register_csv.preview(db.session, tenant, csv)
             preview_s = time.perf_counter() - start
             start = time.perf_counter()
             imported = people.import_register(db.session, tenant, founder, csv, "bench-secret" * 4, lambda t: f"/w/{t}")
