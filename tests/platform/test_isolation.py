@@ -19,6 +19,10 @@ SAMPLE_VALUES = {
     "account_id": "1",
     "statement_id": "1",
     "shift_id": "1",
+    # dues
+    "member_id": "1",
+    "payment_id": "1",
+    "ticket_id": "1",
     "run_id": "1",
     "allocation_id": "1",
 }

@@ -1,0 +1,16 @@
+"""Dues (May First): a member register with votes, dues schedules on a sliding scale,
+standing with grace, Stripe subscriptions and webhooks, receipts, and a public support queue."""
+
+from coopnet.capabilities import Capability, NavEntry
+from coopnet.tenants.dues.jobs import sweep
+from coopnet.worker.schedule import Every
+
+capability = Capability(
+    name="dues",
+    package=__name__,
+    nav=(
+        NavEntry("Dues", "dues.dashboard", role="admin"),
+        NavEntry("Support", "dues.support_queue"),
+    ),
+    schedules=(Every(sweep, seconds=60 * 60),),
+)

@@ -1,0 +1,45 @@
+"""Money as integer cents with a currency: parsing what people type, and showing it."""
+
+import re
+from decimal import Decimal
+
+from coopnet.errors import ValidationFailed
+
+_AMOUNT = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
+
+
+def amount_problem(value) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    if text.startswith("-"):
+        return "An amount cannot be negative."
+    if re.match(r"^\d+\.\d{3,}$", text):
+        return "An amount is whole cents: at most two decimal places."
+    if not _AMOUNT.match(text):
+        return "Write an amount like 100.00."
+    return None
+
+
+def to_cents(value, field="amount") -> int:
+    """ "100.00" -> 10000; a negative or fractional-cent amount is refused."""
+    problem = amount_problem(value)
+    if problem:
+        raise ValidationFailed(problem, {field: problem})
+    return int(Decimal(str(value).strip()) * 100)
+
+
+def decimal_string(cents: int | None) -> str | None:
+    if cents is None:
+        return None
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def shown(cents: int, currency: str) -> str:
+    symbol = {"usd": "$", "eur": "€", "gbp": "£", "cad": "CA$", "mxn": "MX$"}.get(currency.lower())
+    amount = f"{cents // 100:,}.{cents % 100:02d}"
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"
+
+
+def monthly_share(annual: int) -> int:
+    """A twelfth of the annual dues, rounded half up to the cent."""
+    return (annual * 2 + 12) // 24
