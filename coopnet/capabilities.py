@@ -27,6 +27,7 @@ CAPABILITIES = (
     "coopnet.tenants.governance",  # before membership: admission votes go through it
     "coopnet.tenants.membership",
     "coopnet.tenants.outbox",
+    "coopnet.network",
     "coopnet.tenants.dues",
     "coopnet.tenants.pay",
 )

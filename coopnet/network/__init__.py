@@ -1,0 +1,16 @@
+"""Between tenants: networks of co-ops and consultants, the skills directory, client
+referrals routed by coordinators, the overhead fee ledger, and subcontracts between co-ops."""
+
+from coopnet.capabilities import Capability, NavEntry
+from coopnet.network.jobs import sweep_offers
+from coopnet.worker.schedule import Every
+
+capability = Capability(
+    name="network",
+    package=__name__,
+    # A network's own space shows its requests and directory; a co-op's shows its
+    # networks, offers and subcontracts. Each view says which kind it serves.
+    kinds=("coop", "network"),
+    nav=(NavEntry("Network", "network.home"),),
+    schedules=(Every(sweep_offers, seconds=5 * 60),),
+)

@@ -19,12 +19,19 @@ SAMPLE_VALUES = {
     "account_id": "1",
     "statement_id": "1",
     "shift_id": "1",
-    # dues
-    "member_id": "1",
+    # dues (member_id is shared with network)
     "payment_id": "1",
     "ticket_id": "1",
     "run_id": "1",
     "allocation_id": "1",
+    # network
+    "coordinator_id": "1",
+    "member_id": "1",
+    "request_id": "1",
+    "fee_id": "1",
+    "subcontract_id": "1",
+    "hours_id": "1",
+    "offer_id": "1",
 }
 
 
@@ -249,7 +256,15 @@ def test_a_connection_is_replaced_after_serving_many_tenants(app, engine, make_t
 
 # Shared records name their parties in their own rows (a queued job's account; later
 # referrals, subcontracts, offers). Each route that names one is tried by a third party.
-SHARED_RECORD_SAMPLES = {"job_id": "shared-record-of-two", "token_id": "filled in by the test"}
+SHARED_RECORD_SAMPLES = {
+    "job_id": "shared-record-of-two",
+    "token_id": "filled in by the test",
+    # network records (tests/network/test_isolation.py walks them with real records of two parties)
+    "invitation_id": "1",
+    "member_id": "1",
+    "offer_id": "1",
+    "request_id": "1",
+}
 
 
 # Arguments of platform routes that are not records of anyone (a link's secret token).

@@ -1,0 +1,494 @@
+"""The network in the JSON API: a network's own routes (invitations, coordinators,
+directory, client requests, offers, fees, reports) under /c/<network>/api/v1, and
+the routes of the parties (accepting invitations and offers, listings, billed
+hours) under /api/v1. Subcontracts between co-ops are in subcontracts_api."""
+
+from flask import abort, current_app, g, request
+from flask_login import current_user, login_required
+
+from coopnet.api import api_blueprint, document_errors
+from coopnet.errors import NotFound
+from coopnet.extensions import db
+from coopnet.network import access, directory, fees, members, presenting, referrals, schemas
+from coopnet.network.throttle import throttle_requests
+from coopnet.platform.context import has_role, public_tenant_route, tenant_api_blueprint
+from coopnet.platform.models import Account, Tenant
+
+blueprint = tenant_api_blueprint(
+    "network_api", __name__, "Networks: members, directory, client requests and offers; subcontracts between co-ops"
+)
+platform_blueprint = api_blueprint(
+    "network_parties_api", __name__, "/api/v1", "A network member's side: invitations, listings, offers, billed hours"
+)
+
+ERRORS = (400, 401, 403, 404, 409, 415, 422)
+
+
+def serves(kind):
+    """The route exists only in a tenant of this kind; elsewhere it is a 404 before anything is read."""
+
+    def decorate(view):
+        view.network_kind = kind
+        return view
+
+    return decorate
+
+
+@blueprint.before_request
+def _check_route_kind():
+    view = current_app.view_functions.get(request.endpoint)
+    wanted = getattr(view, "network_kind", None)
+    tenant = g.get("tenant")
+    if wanted is not None and (tenant is None or tenant.kind != wanted):
+        g.pop("tenant", None)
+        raise NotFound("There is no such page here." if tenant else "There is no network at this address.")
+
+
+def _me():
+    return current_user.id, has_role("admin")
+
+
+def _require_login():
+    if not current_user.is_authenticated:
+        abort(401, "Log in or send an API token.")
+
+
+# --- membership of the network -------------------------------------------------
+
+
+@blueprint.route("/network/invitations", methods=["POST"])
+@blueprint.arguments(schemas.NetworkInvitationIn)
+@blueprint.response(201, schemas.IdOut)
+@document_errors(blueprint, *ERRORS)
+@serves("network")
+def invite(data):
+    """The community coordinator invites a co-op (by its address) or a consultant (by email)."""
+    invitation = members.invite(db.session, g.tenant, *_me(), coop=data["coop"], email=data["email"])
+    from coopnet.network import notices
+
+    for address in members.invitation_recipients(db.session, invitation):
+        notices.mail(
+            db.session,
+            g.tenant,
+            address,
+            f"{g.tenant.name} invites you to join the network",
+            f"Accept with POST /api/v1/network-invitations/{invitation.id}/accept, or from your co-op's Network page.",
+        )
+    db.session.commit()
+    return {"id": invitation.id}
+
+
+@blueprint.route("/network/invitations", methods=["GET"])
+@blueprint.response(200, schemas.NetworkInvitationListOut)
+@document_errors(blueprint, 401, 403, 404)
+@serves("network")
+def list_invitations():
+    """Invitations the network has sent (coordinators)."""
+    access.require_coordinator(db.session, g.tenant.id, *_me())
+    found = members.invitations(db.session, g.tenant.id)
+    slugs = dict(db.session.query(Tenant.id, Tenant.slug).filter(Tenant.id.in_({i.coop_id for i in found})).all())
+    return {
+        "invitations": [
+            {
+                "id": i.id,
+                "network": g.tenant.slug,
+                "coop": slugs.get(i.coop_id),
+                "email": i.email,
+                "status": i.status,
+                "created_at": i.created_at,
+            }
+            for i in found
+        ]
+    }
+
+
+@blueprint.route("/network/coordinators", methods=["GET"])
+@blueprint.response(200, schemas.CoordinatorListOut)
+@document_errors(blueprint, 401, 404)
+@serves("network")
+def list_coordinators():
+    """Who holds which coordinator role (the network's admins hold them all)."""
+    rows = members.coordinators(db.session, g.tenant.id)
+    return {"coordinators": [{"id": c.id, "account_id": c.account_id, "name": n, "role": c.role} for c, n in rows]}
+
+
+@blueprint.route("/network/coordinators", methods=["POST"])
+@blueprint.arguments(schemas.CoordinatorIn)
+@blueprint.response(201, schemas.CoordinatorOut)
+@document_errors(blueprint, *ERRORS)
+@serves("network")
+def assign_coordinator(data):
+    """Give a person of the network a coordinator role (admins)."""
+    found = members.assign_coordinator(db.session, g.tenant, *_me(), data["account_id"], data["role"])
+    db.session.commit()
+    name = db.session.get(Account, found.account_id).name
+    return {"id": found.id, "account_id": found.account_id, "name": name, "role": found.role}
+
+
+@blueprint.route("/network/coordinators/<id:coordinator_id>", methods=["DELETE"])
+@blueprint.response(204)
+@document_errors(blueprint, *ERRORS)
+@serves("network")
+def remove_coordinator(coordinator_id):
+    """Take a coordinator role back (admins)."""
+    members.remove_coordinator(db.session, g.tenant, has_role("admin"), coordinator_id)
+    db.session.commit()
+
+
+@blueprint.route("/network/settings", methods=["GET"])
+@blueprint.response(200, schemas.SettingsOut)
+@document_errors(blueprint, 401, 404)
+@serves("network")
+def get_settings():
+    """The overhead share per billed hour, and how long members have to answer an offer."""
+    return presenting.settings(referrals.settings(db.session, g.tenant.id))
+
+
+@blueprint.route("/network/settings", methods=["PUT"])
+@blueprint.arguments(schemas.SettingsIn)
+@blueprint.response(200, schemas.SettingsOut)
+@document_errors(blueprint, *ERRORS)
+@serves("network")
+def put_settings(data):
+    """Set the overhead per hour ("5.00") and the offer window in hours (admins, records keeper)."""
+    found = fees.update_settings(db.session, g.tenant, *_me(), data)
+    db.session.commit()
+    return presenting.settings(found)
+
+
+# --- directory ---------------------------------------------------------------
+
+
+@blueprint.route("/directory", methods=["GET"])
+@blueprint.arguments(schemas.DirectoryQuery, location="query")
+@blueprint.response(200, schemas.DirectoryOut)
+@document_errors(blueprint, 404, 422)
+@serves("network")
+@public_tenant_route
+def search_directory(query):
+    """The public directory: current members, searchable by words, skill and region; published fields only."""
+    found, total = directory.search(db.session, g.tenant.id, query["q"], query["skill"], query["region"], query["page"])
+    return {
+        "members": [directory.present(m, name, kind, party, False) for m, name, kind, party in found],
+        "total": total,
+        "page": query["page"],
+        "skills_vocabulary": list(directory.SKILLS),
+    }
+
+
+@blueprint.route("/directory/<id:member_id>", methods=["GET"])
+@blueprint.response(200, schemas.ListingOut)
+@document_errors(blueprint, 404)
+@serves("network")
+@public_tenant_route
+def directory_entry(member_id):
+    """One listing: what it published, or everything for a coordinator and for the member itself."""
+    found = directory.get_member(db.session, g.tenant.id, member_id)
+    account_id = current_user.id if current_user.is_authenticated else None
+    coordinator = (
+        account_id is not None
+        and g.get("membership") is not None
+        and bool(access.coordinator_roles(db.session, g.tenant.id, account_id, has_role("admin")))
+    )
+    if found is None or (found[0].left_at is not None and not coordinator):
+        raise NotFound("No such member in this network.")
+    member, name, kind, party = found
+    return directory.present(member, name, kind, party, directory.sees_all(db.session, member, account_id, coordinator))
+
+
+# --- client requests ---------------------------------------------------------
+
+
+@blueprint.route("/requests", methods=["POST"])
+@blueprint.arguments(schemas.RequestIn)
+@blueprint.response(201, schemas.RequestCreatedOut)
+@document_errors(blueprint, 400, 404, 415, 422, 429)
+@serves("network")
+@public_tenant_route
+@throttle_requests
+def submit_request(data):
+    """The public request form (no login): the client gets a confirmation email."""
+    found = referrals.submit(db.session, g.tenant, data, request.remote_addr or "")
+    db.session.commit()
+    return {"id": found.id, "status": found.status}
+
+
+@blueprint.route("/requests", methods=["GET"])
+@blueprint.arguments(schemas.RequestListQuery, location="query")
+@blueprint.response(200, schemas.RequestListOut)
+@document_errors(blueprint, 401, 403, 404, 422)
+@serves("network")
+def list_requests(query):
+    """Client requests, newest first (coordinators)."""
+    access.require_coordinator(db.session, g.tenant.id, *_me())
+    return {"requests": referrals.listing(db.session, g.tenant.id, query["status"])}
+
+
+@blueprint.route("/requests/<id:request_id>", methods=["GET"])
+@blueprint.response(200, schemas.RequestOut)
+@document_errors(blueprint, 401, 404)
+@serves("network")
+def get_request(request_id):
+    """A request and its timeline; the client's contact for coordinators and the placed provider only."""
+    found, sees_contact, mine = referrals.view_of(db.session, g.tenant, request_id, *_me())
+    return presenting.request(db.session, found, sees_contact, mine)
+
+
+def _request_out(found):
+    return presenting.request(db.session, found, True)
+
+
+@blueprint.route("/requests/<id:request_id>/triage", methods=["POST"])
+@blueprint.arguments(schemas.NoteIn)
+@blueprint.response(200, schemas.RequestOut)
+@document_errors(blueprint, *ERRORS)
+@serves("network")
+def triage(data, request_id):
+    """The new-client coordinator passes a new request on to the consultant group."""
+    found = referrals.triage(db.session, g.tenant, request_id, *_me(), data["note"])
+    db.session.commit()
+    return _request_out(found)
+
+
+@blueprint.route("/requests/<id:request_id>/questions", methods=["POST"])
+@blueprint.arguments(schemas.QuestionIn)
+@blueprint.response(200, schemas.RequestOut)
+@document_errors(blueprint, *ERRORS)
+@serves("network")
+def ask(data, request_id):
+    """The new-client coordinator asks the client a question, by email."""
+    found = referrals.ask_client(db.session, g.tenant, request_id, *_me(), data["question"])
+    db.session.commit()
+    return _request_out(found)
+
+
+@blueprint.route("/requests/<id:request_id>/matches", methods=["GET"])
+@blueprint.arguments(schemas.MatchQuery, location="query")
+@blueprint.response(200, schemas.MatchOut(many=True))
+@document_errors(blueprint, 401, 403, 404, 422)
+@serves("network")
+def matches(query, request_id):
+    """Members who could take it, best first: skills matched, availability, longest since last offered."""
+    return referrals.matches(db.session, g.tenant, request_id, *_me(), query["limit"])
+
+
+@blueprint.route("/requests/<id:request_id>/offers", methods=["POST"])
+@blueprint.arguments(schemas.OfferIn)
+@blueprint.response(201, schemas.IdOut)
+@document_errors(blueprint, *ERRORS)
+@serves("network")
+def make_offer(data, request_id):
+    """Offer the request to one member with a deadline (consultant-group coordinator)."""
+    made = referrals.offer(db.session, g.tenant, request_id, *_me(), data["to"], data["respond_by"])
+    db.session.commit()
+    return {"id": made.id}
+
+
+@blueprint.route("/requests/<id:request_id>/refer-out", methods=["POST"])
+@blueprint.arguments(schemas.ReferOutIn)
+@blueprint.response(200, schemas.RequestOut)
+@document_errors(blueprint, *ERRORS)
+@serves("network")
+def refer_out(data, request_id):
+    """Nobody can take it: close it with outside referrals, mailed to the client."""
+    found = referrals.refer_out(db.session, g.tenant, request_id, *_me(), data["referrals"])
+    db.session.commit()
+    return _request_out(found)
+
+
+@blueprint.route("/requests/<id:request_id>/close", methods=["POST"])
+@blueprint.arguments(schemas.NoteIn)
+@blueprint.response(200, schemas.RequestOut)
+@document_errors(blueprint, *ERRORS)
+@serves("network")
+def close_request(data, request_id):
+    """Close a request without placing it (spam, withdrawn by the client)."""
+    found = referrals.close(db.session, g.tenant, request_id, *_me(), data["note"])
+    db.session.commit()
+    return _request_out(found)
+
+
+# --- fees and reports ------------------------------------------------------------
+
+
+@blueprint.route("/network/fees", methods=["GET"])
+@blueprint.response(200, schemas.FeeLedgerOut)
+@document_errors(blueprint, 401, 403, 404)
+@serves("network")
+def fee_ledger():
+    """The overhead owed and settled on referred work (coordinators)."""
+    access.require_coordinator(db.session, g.tenant.id, *_me())
+    entries, totals = fees.ledger(db.session, g.tenant.id)
+    return presenting.ledger(entries, totals, referrals.settings(db.session, g.tenant.id).currency)
+
+
+@blueprint.route("/network/fees/<id:fee_id>/settle", methods=["POST"])
+@blueprint.response(200, schemas.FeeOut)
+@document_errors(blueprint, *ERRORS)
+@serves("network")
+def settle_fee(fee_id):
+    """The records keeper records that the provider paid this share."""
+    entry = fees.settle(db.session, g.tenant, fee_id, *_me())
+    db.session.commit()
+    return presenting.fee(entry)
+
+
+@blueprint.route("/network/reports", methods=["GET"])
+@blueprint.response(200, schemas.ReportOut)
+@document_errors(blueprint, 401, 403, 404)
+@serves("network")
+def reports():
+    """Requests a month, time to first response, share placed, work offered and accepted per member."""
+    access.require_coordinator(db.session, g.tenant.id, *_me())
+    return presenting.report(db.session, g.tenant.id)
+
+
+# --- the parties' side (/api/v1) ---------------------------------------------------
+
+
+@platform_blueprint.route("/network-invitations/<id:invitation_id>/accept", methods=["POST"])
+@platform_blueprint.response(200, schemas.NetworkMembershipOut)
+@document_errors(platform_blueprint, 401, 403, 404, 409, 415)
+@login_required
+def accept_invitation(invitation_id):
+    """The invited co-op's admin, or the invited consultant, joins the network."""
+    member = members.accept(db.session, invitation_id, current_user)
+    db.session.commit()
+    return _membership(member)
+
+
+def _membership(member, network=None, party=None):
+    network = network or db.session.get(Tenant, member.network_id)
+    if party is None:
+        party = db.session.get(Tenant, member.coop_id).name if member.coop_id else "you"
+    return {
+        "id": member.id,
+        "network": network.slug,
+        "network_name": network.name,
+        "party": party,
+        "joined_at": member.joined_at,
+        "left_at": member.left_at,
+    }
+
+
+@platform_blueprint.route("/network-memberships", methods=["GET"])
+@platform_blueprint.response(200, schemas.NetworkMembershipListOut)
+@document_errors(platform_blueprint, 401)
+@login_required
+def my_memberships():
+    """The networks you belong to, as a consultant or through your co-ops."""
+    rows = members.my_memberships(db.session, current_user.id)
+    return {
+        "memberships": [
+            {
+                "id": m.id,
+                "network": slug,
+                "network_name": name,
+                "party": party or "you",
+                "joined_at": m.joined_at,
+                "left_at": m.left_at,
+            }
+            for m, slug, name, party in rows
+        ]
+    }
+
+
+@platform_blueprint.route("/network-memberships/<id:member_id>/listing", methods=["GET"])
+@platform_blueprint.response(200, schemas.ListingOut)
+@document_errors(platform_blueprint, 401, 404)
+@login_required
+def my_listing(member_id):
+    """Your directory listing in one network, every field, published or not."""
+    member = members.member_for_party(db.session, member_id, current_user.id)
+    _, name, kind, party = directory.get_member(db.session, member.network_id, member.id)
+    return directory.present(member, name, kind, party, True)
+
+
+@platform_blueprint.route("/network-memberships/<id:member_id>/listing", methods=["PUT"])
+@platform_blueprint.arguments(schemas.ListingIn)
+@platform_blueprint.response(200, schemas.ListingOut)
+@document_errors(platform_blueprint, 401, 403, 404, 415, 422)
+@login_required
+def update_my_listing(data, member_id):
+    """Change your listing: skills from the vocabulary, free tags, region, languages, availability,
+    rates, and which of these the public directory shows."""
+    member = members.member_for_party(db.session, member_id, current_user.id)
+    members.require_party_admin(db.session, member, current_user.id)
+    directory.update_listing(db.session, member, data)
+    db.session.commit()
+    _, name, kind, party = directory.get_member(db.session, member.network_id, member.id)
+    return directory.present(member, name, kind, party, True)
+
+
+@platform_blueprint.route("/network-memberships/<id:member_id>/leave", methods=["POST"])
+@platform_blueprint.response(200, schemas.NetworkMembershipOut)
+@document_errors(platform_blueprint, 401, 403, 404, 409, 415)
+@login_required
+def leave_network(member_id):
+    """Leave the network (the co-op's admins, or the consultant); past work stays readable."""
+    member = members.leave(db.session, member_id, current_user.id)
+    db.session.commit()
+    return _membership(member)
+
+
+@platform_blueprint.route("/offers", methods=["GET"])
+@platform_blueprint.arguments(schemas.OfferListQuery, location="query")
+@platform_blueprint.response(200, schemas.OfferListOut)
+@document_errors(platform_blueprint, 401, 422)
+@login_required
+def my_offers(query):
+    """Work offered to you or your co-ops, newest first."""
+    rows = referrals.offers_for(db.session, current_user.id, query["status"])
+    return {"offers": [presenting.offer(db.session, o, r, n) for o, r, n in rows]}
+
+
+@platform_blueprint.route("/offers/<id:offer_id>", methods=["GET"])
+@platform_blueprint.response(200, schemas.OfferOut)
+@document_errors(platform_blueprint, 401, 404)
+@login_required
+def get_offer(offer_id):
+    """One offer; the client's contact is shown once you accepted it."""
+    return _offer_out(referrals.visible_offer(db.session, offer_id, current_user.id))
+
+
+def _offer_out(found):
+    request_row = db.session.get(referrals.ClientRequest, found.request_id)
+    return presenting.offer(db.session, found, request_row, db.session.get(Tenant, request_row.network_id))
+
+
+@platform_blueprint.route("/offers/<id:offer_id>/accept", methods=["POST"])
+@platform_blueprint.response(200, schemas.OfferOut)
+@document_errors(platform_blueprint, 401, 404, 409, 415)
+@login_required
+def accept_offer(offer_id):
+    """Take the work (the offered consultant, or a member of the offered co-op) before the deadline."""
+    found = referrals.accept(db.session, offer_id, current_user.id)
+    db.session.commit()
+    return _offer_out(found)
+
+
+@platform_blueprint.route("/offers/<id:offer_id>/decline", methods=["POST"])
+@platform_blueprint.arguments(schemas.ReasonIn)
+@platform_blueprint.response(200, schemas.OfferOut)
+@document_errors(platform_blueprint, 401, 404, 409, 415, 422)
+@login_required
+def decline_offer(data, offer_id):
+    """Decline, with a reason; the coordinator offers it again or refers the client out."""
+    found = referrals.decline(db.session, offer_id, current_user.id, data["reason"])
+    db.session.commit()
+    return _offer_out(found)
+
+
+@platform_blueprint.route("/referrals/<id:request_id>/billed-hours", methods=["POST"])
+@platform_blueprint.arguments(schemas.BilledHoursIn)
+@platform_blueprint.response(201, schemas.FeeOut)
+@document_errors(platform_blueprint, 401, 404, 415, 422)
+@login_required
+def report_billed_hours(data, request_id):
+    """The placed provider reports hours billed to the client; the network's overhead share is owed on them."""
+    entry = fees.report_hours(db.session, request_id, current_user.id, data["hours"], data["worked_on"])
+    db.session.commit()
+    return presenting.fee(entry)
+
+
+from coopnet.network import subcontracts_api  # noqa: E402, F401  (its routes join this blueprint)

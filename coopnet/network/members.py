@@ -1,0 +1,215 @@
+"""Who belongs to a network: invitations (a co-op or a consultant), acceptance,
+leaving, and the coordinator roles.
+
+Who commits: the caller (view, command or job); these functions add, flush and return."""
+
+from sqlalchemy import select, update
+
+from coopnet.database import utcnow
+from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from coopnet.network import access
+from coopnet.network.models import COORDINATOR_LABELS, Coordinator, NetworkInvitation, NetworkMember, Offer
+from coopnet.platform.accounts import email_problem
+from coopnet.platform.addresses import normalise_email
+from coopnet.platform.models import Account, Membership, Tenant
+from coopnet.platform.tenants import add_member
+
+
+def invite(session, network, inviter_id: int, is_admin: bool, coop: str | None = None, email: str | None = None):
+    """The community coordinator invites a co-op (by its slug) or a consultant (by email)."""
+    access.require_coordinator(session, network.id, inviter_id, is_admin, "community")
+    if bool(coop) == bool(email):
+        raise ValidationFailed(
+            "Invite either a co-op or a person.", {"coop": "Give a co-op's address or an email, not both."}
+        )
+    if coop:
+        target = session.scalar(select(Tenant).where(Tenant.slug == coop, Tenant.status == "active"))
+        if target is None or target.kind != "coop":
+            raise ValidationFailed("There is no co-op at that address.", {"coop": f"No co-op called '{coop}'."})
+        if _current_member(session, network.id, coop_id=target.id) is not None:
+            raise Conflict(f"{target.name} is already a member of this network.", code="already_member")
+        found = NetworkInvitation(network_id=network.id, coop_id=target.id, invited_by=inviter_id)
+    else:
+        address = normalise_email(email)
+        if problem := email_problem(address):
+            raise ValidationFailed("That email address is not valid.", {"email": problem})
+        holder = session.scalar(select(Account.id).where(Account.email == address))
+        if holder is not None and _current_member(session, network.id, account_id=holder) is not None:
+            raise Conflict("That person is already a member of this network.", code="already_member")
+        found = NetworkInvitation(network_id=network.id, email=address, invited_by=inviter_id)
+    session.add(found)
+    session.flush()
+    return found
+
+
+def invitation_recipients(session, invitation: NetworkInvitation) -> list[str]:
+    """Who hears of an invitation: the invited co-op's admins, or the invited person."""
+    if invitation.email:
+        return [invitation.email]
+    return list(
+        session.scalars(
+            select(Account.email)
+            .join(Membership, Membership.account_id == Account.id)
+            .where(Membership.tenant_id == invitation.coop_id, Membership.role == "admin")
+            .order_by(Account.id)
+        )
+    )
+
+
+def _current_member(session, network_id, coop_id=None, account_id=None):
+    query = select(NetworkMember).where(NetworkMember.network_id == network_id, NetworkMember.left_at.is_(None))
+    if coop_id is not None:
+        return session.scalar(query.where(NetworkMember.coop_id == coop_id))
+    return session.scalar(query.where(NetworkMember.account_id == account_id))
+
+
+def visible_invitation(session, invitation_id: int, account: Account) -> NetworkInvitation:
+    """The invitation, if this account is its party: an admin or member of the invited
+    co-op, or the verified owner of the invited address. Anyone else: 404."""
+    found = session.get(NetworkInvitation, invitation_id)
+    if found is not None:
+        if found.email is not None:
+            if account.email_verified and normalise_email(account.email) == found.email:
+                return found
+        elif access.tenant_admin_of(session, found.coop_id, account.id) or session.scalar(
+            select(Membership.id).where(Membership.tenant_id == found.coop_id, Membership.account_id == account.id)
+        ):
+            return found
+    raise NotFound("No such network invitation.")
+
+
+def accept(session, invitation_id: int, account: Account) -> NetworkMember:
+    """The invited co-op's admin or the invited consultant joins the network."""
+    found = visible_invitation(session, invitation_id, account)
+    if found.coop_id is not None and not access.tenant_admin_of(session, found.coop_id, account.id):
+        raise Forbidden("Only the co-op's admins can accept this invitation.", code="role_required")
+    claimed = session.execute(
+        update(NetworkInvitation)
+        .where(NetworkInvitation.id == found.id, NetworkInvitation.status == "pending")
+        .values(status="accepted", accepted_at=utcnow(), accepted_by=account.id)
+        .returning(NetworkInvitation.id)
+    ).scalar()
+    if claimed is None:
+        raise Conflict("This invitation has already been accepted.", code="invitation_used")
+    party = {"coop_id": found.coop_id} if found.coop_id is not None else {"account_id": account.id}
+    query = select(NetworkMember).where(NetworkMember.network_id == found.network_id)
+    member = session.scalar(
+        query.where(NetworkMember.coop_id == found.coop_id)
+        if found.coop_id is not None
+        else query.where(NetworkMember.account_id == account.id)
+    )
+    if member is None:
+        member = NetworkMember(network_id=found.network_id, **party)
+        session.add(member)
+    else:
+        member.left_at = None
+    if found.coop_id is None:
+        # A consultant signs in to the network's own space as a member.
+        add_member(session, session.get(Tenant, found.network_id), account, "member")
+    session.flush()
+    return member
+
+
+def member_for_party(session, member_id: int, account_id: int) -> NetworkMember:
+    """A membership the account acts for (the consultant, or its co-op's admin or member); else 404."""
+    if not access.acts_for(session, account_id, member_id, roles=("admin", "member")):
+        raise NotFound("No such network membership.")
+    return session.get(NetworkMember, member_id)
+
+
+def require_party_admin(session, member: NetworkMember, account_id: int) -> None:
+    if member.coop_id is not None and not access.tenant_admin_of(session, member.coop_id, account_id):
+        raise Forbidden("Only the co-op's admins can change its network membership.", code="role_required")
+
+
+def leave(session, member_id: int, account_id: int) -> NetworkMember:
+    """The co-op's admin or the consultant leaves; open offers to it are withdrawn.
+    Past referrals and subcontracts stay readable to their parties."""
+    member = member_for_party(session, member_id, account_id)
+    require_party_admin(session, member, account_id)
+    if member.left_at is not None:
+        raise Conflict("Already left this network.", code="already_left")
+    member.left_at = utcnow()
+    session.execute(
+        update(Offer)
+        .where(Offer.member_id == member.id, Offer.status == "open")
+        .values(status="withdrawn", responded_at=utcnow(), reason="The member left the network.")
+    )
+    session.flush()
+    return member
+
+
+def my_memberships(session, account_id: int):
+    """(member, network, party name) for every network the account acts in."""
+    party_name = select(Tenant.name).where(Tenant.id == NetworkMember.coop_id).scalar_subquery()
+    network = Tenant.__table__.alias("network")
+    return session.execute(
+        select(NetworkMember, network.c.slug, network.c.name, party_name)
+        .join(network, network.c.id == NetworkMember.network_id)
+        .where(NetworkMember.id.in_(access.acting_members(account_id)))
+        .order_by(network.c.name, NetworkMember.id)
+    ).all()
+
+
+def pending_invitations_for_coop(session, coop_id: int):
+    network = Tenant.__table__.alias("network")
+    return session.execute(
+        select(NetworkInvitation, network.c.name)
+        .join(network, network.c.id == NetworkInvitation.network_id)
+        .where(NetworkInvitation.coop_id == coop_id, NetworkInvitation.status == "pending")
+        .order_by(NetworkInvitation.id)
+    ).all()
+
+
+def invitations(session, network_id: int) -> list[NetworkInvitation]:
+    return session.scalars(
+        select(NetworkInvitation).where(NetworkInvitation.network_id == network_id).order_by(NetworkInvitation.id)
+    ).all()
+
+
+def assign_coordinator(session, network, actor_id: int, is_admin: bool, account_id: int, role: str) -> Coordinator:
+    """Network admins give a person of the network one of the coordinator roles."""
+    if not is_admin:
+        raise Forbidden("Only the network's admins assign coordinator roles.", code="role_required")
+    if role not in COORDINATOR_LABELS:
+        raise ValidationFailed(
+            "Unknown coordinator role.", {"role": f"Choose one of: {', '.join(COORDINATOR_LABELS)}."}
+        )
+    if (
+        session.scalar(
+            select(Membership.id).where(Membership.tenant_id == network.id, Membership.account_id == account_id)
+        )
+        is None
+    ):
+        raise ValidationFailed("Not a person of this network.", {"account_id": "Invite them to the network first."})
+    found = session.scalar(
+        select(Coordinator).where(
+            Coordinator.network_id == network.id, Coordinator.account_id == account_id, Coordinator.role == role
+        )
+    )
+    if found is None:
+        found = Coordinator(network_id=network.id, account_id=account_id, role=role)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def remove_coordinator(session, network, is_admin: bool, coordinator_id: int) -> None:
+    if not is_admin:
+        raise Forbidden("Only the network's admins assign coordinator roles.", code="role_required")
+    found = session.scalar(
+        select(Coordinator).where(Coordinator.id == coordinator_id, Coordinator.network_id == network.id)
+    )
+    if found is None:
+        raise NotFound("No such coordinator role.")
+    session.delete(found)
+    session.flush()
+
+
+def coordinators(session, network_id: int):
+    return session.execute(
+        select(Coordinator, Account.name)
+        .join(Account, Account.id == Coordinator.account_id)
+        .where(Coordinator.network_id == network_id)
+        .order_by(Coordinator.role, Account.name)
+    ).all()

@@ -1,0 +1,195 @@
+"""Network pages: a network's public directory and request form, its coordinators'
+request board; a co-op's networks, offers and subcontracts."""
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from coopnet.errors import NotFound
+from coopnet.extensions import db
+from coopnet.forms import EmptyForm, committed, submit
+from coopnet.network import access, directory, members, presenting, referrals, subcontracts
+from coopnet.network.throttle import throttle_requests
+from coopnet.platform.context import has_role, public_tenant_route, tenant_blueprint
+
+blueprint = tenant_blueprint("network", __name__, template_folder="templates")
+
+
+class RequestForm(FlaskForm):
+    organisation = StringField("Organisation")
+    contact_name = StringField("Your name")
+    email = EmailField("Email")
+    need = TextAreaField("What do you need?")
+    skills = SelectMultipleField("Skills wanted", choices=list(directory.SKILLS))
+    ability_to_pay = StringField("What can you pay? (we work on a sliding scale)")
+    deadline = DateField("Deadline", validators=[Optional()])
+    urgency = StringField("Urgency", default="normal")
+    # Hidden from people by CSS; bots fill it in.
+    website = StringField("Leave this empty")
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField("Note")
+
+
+def _network_only():
+    if g.tenant is None or g.tenant.kind != "network":
+        # The error page must not name a co-op a visitor may not even know exists.
+        g.pop("tenant", None)
+        g.pop("membership", None)
+        raise NotFound("There is no network at this address.")
+
+
+@blueprint.route("/network", methods=["GET"])
+def home():
+    """A network's request board (coordinators) or a co-op's networks, offers and subcontracts."""
+    if g.tenant.kind == "network":
+        is_coordinator = bool(access.coordinator_roles(db.session, g.tenant.id, current_user.id, has_role("admin")))
+        found = referrals.listing(db.session, g.tenant.id) if is_coordinator else []
+        return render_template("network/board.html", requests=found, is_coordinator=is_coordinator)
+    return render_template(
+        "network/coop.html",
+        memberships=list(members.my_memberships(db.session, current_user.id)),
+        invitations=members.pending_invitations_for_coop(db.session, g.tenant.id),
+        offers=referrals.offers_for(db.session, current_user.id),
+        subcontracts=[
+            presenting.subcontract(db.session, s, False) for s in subcontracts.listing(db.session, g.tenant.id)
+        ],
+        form=EmptyForm(),
+    )
+
+
+@blueprint.route("/network/invitations/<id:invitation_id>/accept", methods=["POST"])
+def accept_invitation(invitation_id):
+    form = EmptyForm()
+    result = submit(form, committed(members.accept, db.session, invitation_id, current_user))
+    if result.ok:
+        flash("You joined the network.", "success")
+    else:
+        flash(" ".join(form.form_errors) or "That did not work.", "error")
+    return redirect(url_for("network.home"))
+
+
+@blueprint.route("/directory", methods=["GET"])
+@public_tenant_route
+def directory_page():
+    """The public directory: search by words, skill and region."""
+    _network_only()
+    q, skill, region = (request.args.get(k, "")[:100] for k in ("q", "skill", "region"))
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and len(page) < 6 else 1
+    found, total = directory.search(db.session, g.tenant.id, q, skill, region, page)
+    shown = [directory.present(m, name, kind, party, False) for m, name, kind, party in found]
+    return render_template(
+        "network/directory.html",
+        members=shown,
+        total=total,
+        page=page,
+        q=q,
+        skill=skill,
+        region=region,
+        skills=directory.SKILLS,
+        page_size=directory.PAGE_SIZE,
+    )
+
+
+@blueprint.route("/request-work", methods=["GET", "POST"])
+@public_tenant_route
+@throttle_requests
+def request_form():
+    """The public form a client asks the network for help with."""
+    _network_only()
+    form = RequestForm()
+
+    def send():
+        data = {field.name: field.data for field in form if field.name != "csrf_token"}
+        found = referrals.submit(db.session, g.tenant, data, request.remote_addr or "")
+        db.session.commit()
+        return found
+
+    result = submit(form, send)
+    if result.ok:
+        return render_template("network/request_sent.html", request_id=result.value.id), 201
+    return render_template("network/request_form.html", form=form), result.status
+
+
+@blueprint.route("/requests/<id:request_id>", methods=["GET"])
+def request_page(request_id):
+    _network_only()
+    found, sees_contact, mine = referrals.view_of(db.session, g.tenant, request_id, current_user.id, has_role("admin"))
+    shown = presenting.request(db.session, found, sees_contact, mine)
+    matches = []
+    if mine is None and found.status in ("triaged", "offered"):
+        matches = referrals.rank(db.session, g.tenant.id, found.id, found.skills, 10)
+    return render_template("network/request.html", request=shown, matches=matches, form=NoteForm())
+
+
+@blueprint.route("/requests/<id:request_id>/triage", methods=["POST"])
+def triage(request_id):
+    _network_only()
+    form = NoteForm()
+    args = (db.session, g.tenant, request_id, current_user.id, has_role("admin"))
+    result = submit(form, committed(referrals.triage, *args, form.note.data or ""))
+    flash("Passed on to the consultant group." if result.ok else " ".join(form.form_errors), "info")
+    return redirect(url_for("network.request_page", request_id=request_id))
+
+
+class OfferForm(FlaskForm):
+    to = StringField("Member")
+
+
+class ReferOutForm(FlaskForm):
+    referrals = TextAreaField("Outside referrals", description="One a line: name | contact | note")
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField("Reason")
+
+
+@blueprint.route("/requests/<id:request_id>/offer", methods=["POST"])
+def offer(request_id):
+    _network_only()
+    form = OfferForm()
+    kind, _, value = (form.to.data or "").partition(":")
+    to = {"coop": value} if kind == "coop" else {"account_id": int(value) if value.isdigit() else 0}
+    args = (db.session, g.tenant, request_id, current_user.id, has_role("admin"), to)
+    result = submit(form, committed(referrals.offer, *args))
+    flash("Offered." if result.ok else " ".join(form.form_errors) or "That did not work.", "info")
+    return redirect(url_for("network.request_page", request_id=request_id))
+
+
+@blueprint.route("/requests/<id:request_id>/refer-out", methods=["POST"])
+def refer_out(request_id):
+    _network_only()
+    form = ReferOutForm()
+    lines = [line.split("|") for line in (form.referrals.data or "").splitlines() if line.strip()]
+    given = [
+        {"name": p[0].strip(), "contact": (p[1] if len(p) > 1 else "").strip(), "note": "|".join(p[2:]).strip()}
+        for p in lines
+    ]
+    args = (db.session, g.tenant, request_id, current_user.id, has_role("admin"), given)
+    result = submit(form, committed(referrals.refer_out, *args))
+    flash("The client has been sent the referrals." if result.ok else " ".join(form.form_errors), "info")
+    return redirect(url_for("network.request_page", request_id=request_id))
+
+
+@blueprint.route("/network/offers/<id:offer_id>/accept", methods=["POST"])
+def accept_offer(offer_id):
+    """A co-op's member takes offered work from its Network page."""
+    return _answer(committed(referrals.accept, db.session, offer_id, current_user.id), "You took the work.")
+
+
+@blueprint.route("/network/offers/<id:offer_id>/decline", methods=["POST"])
+def decline_offer(offer_id):
+    form = ReasonForm()
+    reason = form.reason.data or ""
+    return _answer(committed(referrals.decline, db.session, offer_id, current_user.id, reason), "Declined.", form)
+
+
+def _answer(action, done, form=None):
+    form = form or ReasonForm()
+    result = submit(form, action)
+    flash(done if result.ok else " ".join(form.form_errors) or "That did not work.", "info")
+    return redirect(url_for("network.home"))
