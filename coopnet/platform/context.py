@@ -127,3 +127,17 @@ def tenant_role(minimum):
 def has_role(minimum):
     membership = getattr(g, "membership", None)
     return membership is not None and at_least(membership.role, minimum)
+
+
+def acts_as_officer() -> bool:
+    """An admin, or a current officer (coordinator, secretary, bookkeeper ...) of the co-op."""
+    # Officer terms are the membership capability's; imported here, not at the top, because
+    # every capability's views import this module.
+    from coopnet.tenants.membership.roles import is_officer
+
+    return has_role("admin") or is_officer(db.session, current_user.id)
+
+
+def require_officer():
+    if not acts_as_officer():
+        raise Forbidden("Only the co-op's officers and admins can do this.", code="officer_required")

@@ -6,22 +6,15 @@ from flask import Response, current_app, g
 from flask_login import current_user
 
 from coopnet.api import document_errors
-from coopnet.errors import Forbidden
 from coopnet.extensions import db
 from coopnet.links import external_url
-from coopnet.platform.context import has_role, tenant_role
+from coopnet.platform.context import require_officer, tenant_role
 from coopnet.tenants.membership import lifecycle, people, register_csv, roles
 from coopnet.tenants.membership import register_schemas as schemas
 from coopnet.tenants.membership.api import blueprint
 from coopnet.tenants.membership.presenting import person, policy_out
 
 ERRORS = (400, 401, 403, 404, 409, 415, 422)
-
-
-def require_officer():
-    """Admins and current officers (coordinator, secretary, bookkeeper ...) enter hours and payments."""
-    if not (has_role("admin") or roles.is_officer(db.session, current_user.id)):
-        raise Forbidden("Only the co-op's officers can do this.", code="officer_required")
 
 
 def welcome_link(token):

@@ -6,26 +6,16 @@ from flask import Response, g, request
 from flask_login import current_user
 
 from coopnet.api import document_errors
-from coopnet.errors import Forbidden, NotFound, ValidationFailed
+from coopnet.errors import NotFound, ValidationFailed
 from coopnet.extensions import db
 from coopnet.money import cents
-from coopnet.platform.context import has_role, tenant_api_blueprint, tenant_role
+from coopnet.platform.context import acts_as_officer, require_officer, tenant_api_blueprint, tenant_role
 from coopnet.tenants.governance.proposals import names
-from coopnet.tenants.membership.roles import is_officer
 from coopnet.tenants.pay import payroll, schemas, surplus, timesheets
 
 blueprint = tenant_api_blueprint("pay_api", __name__, "Time, pay runs, the year-end surplus and capital accounts")
 
 ERRORS = (400, 401, 403, 404, 409, 415, 422)
-
-
-def officer() -> bool:
-    return has_role("admin") or is_officer(db.session, current_user.id)
-
-
-def require_officer():
-    if not officer():
-        raise Forbidden("Only the co-op's officers and admins can do this.", code="officer_required")
 
 
 def _day(name, default):
@@ -44,7 +34,7 @@ def _day(name, default):
 @document_errors(blueprint, *ERRORS)
 def log_time(data):
     """Log time; ``account_id`` other than your own only for officers and admins (403)."""
-    entry = timesheets.log_time(db.session, g.tenant, current_user.id, officer(), data)
+    entry = timesheets.log_time(db.session, g.tenant, current_user.id, acts_as_officer(), data)
     db.session.commit()
     return entry
 

@@ -7,9 +7,8 @@ from flask_login import current_user
 
 from coopnet.extensions import db
 from coopnet.forms import committed, submit
-from coopnet.platform.context import tenant_blueprint
+from coopnet.platform.context import acts_as_officer, tenant_blueprint
 from coopnet.tenants.pay import charts, surplus, timesheets
-from coopnet.tenants.pay.api import officer
 from coopnet.tenants.pay.forms import TimeForm
 
 blueprint = tenant_blueprint("pay", __name__, template_folder="templates")
@@ -26,7 +25,9 @@ def timesheet():
         "billable": form.billable.data,
         "note": form.note.data or "",
     }
-    result = submit(form, committed(timesheets.log_time, db.session, g.tenant, current_user.id, officer(), values))
+    result = submit(
+        form, committed(timesheets.log_time, db.session, g.tenant, current_user.id, acts_as_officer(), values)
+    )
     if result.ok:
         flash(f"Logged {form.minutes.data} minutes on {values['worked_on']}.", "success")
         return redirect(url_for("pay.timesheet"))
