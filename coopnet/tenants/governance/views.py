@@ -59,7 +59,8 @@ def decisions():
         flash("Your proposal is open; members have been told.", "success")
         return redirect(url_for("governance.proposal_page", proposal_id=result.value.id))
     shown = presenting.many(db.session, g.tenant, proposals.listing(db.session), current_user.id)
-    page = render_template("governance/decisions.html", form=form, proposals=shown, rulebook=current)
+    actions = minutes.my_actions(db.session, current_user.id)
+    page = render_template("governance/decisions.html", form=form, proposals=shown, rulebook=current, actions=actions)
     return page, result.status
 
 

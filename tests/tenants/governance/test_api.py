@@ -316,6 +316,7 @@ def test_action_items_are_their_assignees(coop, client, as_):
         .status_code
         == 404
     )
+    assert "Book the room" in member.get("/c/design-action/decisions").get_data(as_text=True)  # on their page too
     assert (
         member.patch(f"/c/design-action/api/v1/actions/{actions[0]['id']}", json={"status": "done"}).status_code == 200
     )
