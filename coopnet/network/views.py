@@ -34,6 +34,13 @@ class NoteForm(FlaskForm):
     note = TextAreaField("Note")
 
 
+def coop_only():
+    if g.tenant is None or g.tenant.kind != "coop":
+        g.pop("tenant", None)
+        g.pop("membership", None)
+        raise NotFound("There is no such page here.")
+
+
 def _network_only():
     if g.tenant is None or g.tenant.kind != "network":
         # The error page must not name a co-op a visitor may not even know exists.
@@ -193,3 +200,6 @@ def _answer(action, done, form=None):
     result = submit(form, action)
     flash(done if result.ok else " ".join(form.form_errors) or "That did not work.", "info")
     return redirect(url_for("network.home"))
+
+
+from coopnet.network import subcontract_views  # noqa: E402, F401  (its pages join this blueprint)

@@ -209,3 +209,40 @@ def test_a_subcontract_may_come_from_a_referral_placed_with_the_contractor(clien
     assert [s["id"] for s in client.get("/c/web-collective/api/v1/subcontracts").get_json()["subcontracts"]] == [
         made.get_json()["id"]
     ]
+
+
+def test_the_subcontract_pages_follow_it_from_offer_to_approved_hours(client, act, three):
+    from tests.conftest import csrf_token
+
+    _, erik, _, web_admin, _, _, design_admin = three
+    act(erik.email)
+    token = csrf_token(client, "/c/quilted/subcontracts/new")
+    form = {**TERMS, "csrf_token": token, "hour_cap": "40"}
+    made = client.post("/c/quilted/subcontracts/new", data=form)
+    assert made.status_code == 302
+    path = made.headers["Location"]
+    sid = int(path.rstrip("/").rsplit("/", 1)[1])
+    bad = client.post("/c/quilted/subcontracts/new", data={**form, "rate": "-1"})
+    assert bad.status_code == 422 and "cannot be negative" in bad.get_data(as_text=True)
+    act(web_admin.email)
+    token = csrf_token(client, f"/c/web-collective/subcontracts/{sid}")
+    client.post(f"/c/web-collective/subcontracts/{sid}/accept", data={"csrf_token": token})
+    client.post(
+        f"/c/web-collective/subcontracts/{sid}/hours",
+        data={"csrf_token": token, "worked_on": "2026-02-02", "hours": "6", "note": "templates"},
+    )
+    over = client.post(
+        f"/c/web-collective/subcontracts/{sid}/hours",
+        data={"csrf_token": token, "worked_on": "2026-02-03", "hours": "35"},
+        follow_redirects=True,
+    )
+    assert "Give more than 0 and at most 24 hours" in over.get_data(as_text=True)
+    act(erik.email)
+    page = client.get(f"/c/quilted/subcontracts/{sid}").get_data(as_text=True)
+    assert "templates" in page and "Approve" in page
+    hours_id = client.get(f"/c/quilted/api/v1/subcontracts/{sid}").get_json()["hours"][0]["id"]
+    token = csrf_token(client, f"/c/quilted/subcontracts/{sid}")
+    client.post(f"/c/quilted/subcontracts/{sid}/hours/{hours_id}/approve", data={"csrf_token": token})
+    assert client.get(f"/c/quilted/api/v1/subcontracts/{sid}").get_json()["hours_approved"] == "6.00"
+    act(design_admin.email)
+    assert client.get(f"/c/design-action/subcontracts/{sid}").status_code == 404

@@ -1,0 +1,130 @@
+"""Subcontract pages for a co-op: offer one, and follow it (accept, hours, approve or query,
+invoice, paid). The same services as the JSON API; only the two co-ops see a subcontract."""
+
+from flask import flash, g, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from coopnet.extensions import db
+from coopnet.forms import EmptyForm, submit
+from coopnet.network import presenting, subcontracts
+from coopnet.network.views import blueprint, coop_only
+
+
+class SubcontractForm(FlaskForm):
+    to = StringField("Co-op (its address)")
+    scope = TextAreaField("Scope of the work")
+    client = StringField("Client (optional)")
+    rate = StringField("Hourly rate", description='For example "95.00"; leave empty for a fixed price')
+    fixed_price = StringField("Fixed price", description="Instead of an hourly rate")
+    hour_cap = StringField("Hour cap")
+    starts_on = DateField("Starts on", validators=[Optional()])
+    ends_on = DateField("Ends on", validators=[Optional()])
+
+
+class HoursForm(FlaskForm):
+    worked_on = DateField("Day worked", validators=[Optional()])
+    hours = StringField("Hours")
+    note = StringField("Note")
+
+
+class QueryForm(FlaskForm):
+    note = StringField("What is unclear?")
+
+
+def _role():
+    return g.membership.role
+
+
+@blueprint.route("/subcontracts/new", methods=["GET", "POST"])
+def offer_subcontract():
+    coop_only()
+    form = SubcontractForm()
+
+    def offer():
+        values = {f.name: f.data for f in form if f.name != "csrf_token"}
+        values["rate"], values["fixed_price"] = values["rate"] or None, values["fixed_price"] or None
+        found = subcontracts.offer(db.session, g.tenant, current_user.id, _role(), values)
+        db.session.commit()
+        return found
+
+    result = submit(form, offer)
+    if result.ok:
+        flash("Subcontract offered; the other co-op's admins can accept it.", "success")
+        return redirect(url_for("network.subcontract_page", subcontract_id=result.value.id))
+    return render_template("network/subcontract_new.html", form=form), result.status
+
+
+@blueprint.route("/subcontracts/<id:subcontract_id>", methods=["GET"])
+def subcontract_page(subcontract_id):
+    coop_only()
+    found = subcontracts.visible(db.session, g.tenant.id, subcontract_id)
+    return render_template(
+        "network/subcontract.html",
+        subcontract=presenting.subcontract(db.session, found),
+        we_deliver=found.subcontractor_id == g.tenant.id,
+        form=EmptyForm(),
+        hours_form=HoursForm(),
+        query_form=QueryForm(),
+    )
+
+
+def _act(subcontract_id, form, action, done):
+    coop_only()
+    result = submit(form, action)
+    if result.ok:
+        flash(done, "success")
+    else:
+        problems = [*form.form_errors, *(e for f in form for e in f.errors)]
+        flash(" ".join(problems) or "That did not work.", "error")
+    return redirect(url_for("network.subcontract_page", subcontract_id=subcontract_id))
+
+
+def _committed(fn, *args):
+    def run():
+        value = fn(*args)
+        db.session.commit()
+        return value
+
+    return run
+
+
+@blueprint.route("/subcontracts/<id:subcontract_id>/accept", methods=["POST"])
+def accept_subcontract(subcontract_id):
+    action = _committed(subcontracts.decide, db.session, g.tenant, subcontract_id, _role(), True)
+    return _act(subcontract_id, EmptyForm(), action, "Accepted.")
+
+
+@blueprint.route("/subcontracts/<id:subcontract_id>/hours", methods=["POST"])
+def log_hours(subcontract_id):
+    form = HoursForm()
+    args = (db.session, g.tenant, subcontract_id, current_user.id, _role())
+    action = _committed(subcontracts.log_hours, *args, form.worked_on.data, form.hours.data, form.note.data or "")
+    return _act(subcontract_id, form, action, "Hours logged in our timesheet and submitted.")
+
+
+@blueprint.route("/subcontracts/<id:subcontract_id>/hours/<id:hours_id>/approve", methods=["POST"])
+def approve_hours(subcontract_id, hours_id):
+    args = (db.session, g.tenant, subcontract_id, hours_id, current_user.id, _role(), True)
+    return _act(subcontract_id, EmptyForm(), _committed(subcontracts.decide_hours, *args), "Hours approved.")
+
+
+@blueprint.route("/subcontracts/<id:subcontract_id>/hours/<id:hours_id>/query", methods=["POST"])
+def query_hours(subcontract_id, hours_id):
+    form = QueryForm()
+    args = (db.session, g.tenant, subcontract_id, hours_id, current_user.id, _role(), False, form.note.data or "")
+    return _act(subcontract_id, form, _committed(subcontracts.decide_hours, *args), "Hours queried.")
+
+
+@blueprint.route("/subcontracts/<id:subcontract_id>/invoice", methods=["POST"])
+def invoice(subcontract_id):
+    action = _committed(subcontracts.invoice, db.session, g.tenant, subcontract_id, _role())
+    return _act(subcontract_id, EmptyForm(), action, "Invoiced.")
+
+
+@blueprint.route("/subcontracts/<id:subcontract_id>/paid", methods=["POST"])
+def mark_paid(subcontract_id):
+    action = _committed(subcontracts.mark_paid, db.session, g.tenant, subcontract_id, _role())
+    return _act(subcontract_id, EmptyForm(), action, "Marked paid.")
