@@ -18,11 +18,12 @@ def to_cents(value, field: str, problems: dict, allow_zero: bool = True) -> int 
     if amount < 0 or (amount == 0 and not allow_zero):
         problems[field] = "The amount cannot be negative." if amount < 0 else "The amount must be more than zero."
         return None
-    cents = int(amount * 100)
-    if cents >= MAX_CENTS:
+    # Compared before any arithmetic: "1e999999999" overflows a multiplication and int() of it
+    # would build a billion-digit number.
+    if amount >= Decimal(MAX_CENTS) / 100:
         problems[field] = "That amount is too large."
         return None
-    return cents
+    return int(amount * 100)
 
 
 def to_hours(value, field: str, problems: dict, most: Decimal = Decimal("1000")) -> Decimal | None:

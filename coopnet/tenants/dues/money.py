@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from coopnet.errors import ValidationFailed
+from coopnet.money import show
 
 _AMOUNT = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
 
@@ -28,10 +29,7 @@ def to_cents(value, field="amount") -> int:
 
 
 def decimal_string(cents: int | None) -> str | None:
-    if cents is None:
-        return None
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+    return None if cents is None else show(cents)
 
 
 def shown(cents: int, currency: str) -> str:

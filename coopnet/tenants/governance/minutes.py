@@ -219,15 +219,21 @@ def _decisions(session, items, problems):
     return checked
 
 
+def stance_counts(tally) -> dict[str, int]:
+    """The counts of a vote typed in, each stance a whole number (0 when left out)."""
+    counts = {stance: tally.get(stance, 0) for stance in STANCES} if isinstance(tally, dict) else None
+    if counts is None or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts.values()):
+        raise ValidationFailed("A tally counts each stance with a whole number.", {"tally": "Count each stance."})
+    return counts
+
+
 def meeting_vote(session, category: str, tally) -> str:
     """The outcome of a vote taken in a meeting, under the rulebook in force."""
     current = rulebook.require_current(session)
     if category not in current.categories:
         raise ValidationFailed(f"No category {category!r} in the rulebook.")
-    counts = {stance: tally.get(stance, 0) for stance in STANCES} if isinstance(tally, dict) else None
-    eligible = tally.get("eligible") if isinstance(tally, dict) else None
-    if counts is None or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts.values()):
-        raise ValidationFailed("A tally counts each stance with a whole number.")
+    counts = stance_counts(tally)
+    eligible = tally.get("eligible")
     if not isinstance(eligible, int) or isinstance(eligible, bool) or eligible < sum(counts.values()):
         raise ValidationFailed("Say how many could vote (eligible), at least as many as voted.")
     return decide(rulebook.rule_for(current, category), counts, eligible)
@@ -296,11 +302,7 @@ def approve(
         current = rulebook.require_current(session)
         rule = rulebook.rule_for(current, "day-to-day")
         eligible = proposals.eligible_count(session, tenant, rule)
-        counts = {stance: (tally or {}).get(stance, 0) for stance in STANCES} if isinstance(tally, dict) else None
-        if counts is None or not all(
-            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts.values()
-        ):
-            raise ValidationFailed("A tally counts each stance with a whole number.", {"tally": "Count each stance."})
+        counts = stance_counts(tally)
         if sum(counts.values()) > eligible:
             raise ValidationFailed(f"Only {eligible} members may vote.", {"tally": f"At most {eligible} votes."})
         if decide(rule, counts, eligible) != "passed":
