@@ -4,17 +4,17 @@ import os
 
 from flask import Flask, g, request, session
 
-from coopnet import capabilities, embedded
+from coopnet import capabilities, embedded, i18n
 from coopnet.api import Api, RowIdConverter
 from coopnet.cli import register_commands
 from coopnet.config import load_config
 from coopnet.database import install_engine_hooks
 from coopnet.errors import register_error_handlers
-from coopnet.extensions import csrf, db, limiter, login_manager
+from coopnet.extensions import babel, csrf, db, limiter, login_manager
 from coopnet.inputs import limit_json_body, refuse_nul_bytes, refuse_nul_in_path
 from coopnet.logs import configure_logging
 from coopnet.platform import api as platform_api
-from coopnet.platform import auth, jobs_api
+from coopnet.platform import auth, jobs_api, language
 from coopnet.platform import views as platform_views
 from coopnet.platform.accounts import password_hasher
 from coopnet.platform.context import has_role
@@ -80,6 +80,8 @@ def register_extensions(app):
     limiter.init_app(app)
     login_manager.init_app(app)
     auth.configure(login_manager)
+    babel.init_app(app, default_locale=i18n.DEFAULT_LOCALE, locale_selector=i18n.select_locale)
+    i18n.register(app)
     app.extensions["coopnet.hasher"] = password_hasher(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
     app.url_map.converters["id"] = RowIdConverter
     app.extensions["coopnet.api"] = api = Api(app)
@@ -90,7 +92,8 @@ def register_blueprints(app):
     """The platform's own blueprints, then each capability's pages and API."""
     api = app.extensions["coopnet.api"]
     app.register_blueprint(platform_views.blueprint)
-    api_blueprints = [platform_api.blueprint, jobs_api.blueprint]
+    app.register_blueprint(language.blueprint)
+    api_blueprints = [platform_api.blueprint, jobs_api.blueprint, language.api]
     for capability in capabilities.capabilities():
         pages = capability.attribute("views", "blueprint")
         if pages is not None:

@@ -1,5 +1,6 @@
 """Extension objects, created unbound; create_app binds them."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -12,3 +13,4 @@ db = SQLAlchemy(model_class=PlatformBase, session_options={"class_": TenantAware
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+babel = Babel()

@@ -37,6 +37,8 @@ class Account(UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Set when the owner followed a link mailed to ``email``; None until then.
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The language the person chose ('es'); None follows their co-op, then their browser.
+    locale: Mapped[str | None] = mapped_column(String(10))
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="account", cascade="all, delete-orphan")
 
@@ -75,6 +77,8 @@ class Tenant(TenantFacts, db.Model):
     status: Mapped[str] = mapped_column(String(20), default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The co-op's default language for people who chose none; None follows the browser.
+    locale: Mapped[str | None] = mapped_column(String(10))
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="tenant", cascade="all, delete-orphan", passive_deletes=True

@@ -4,13 +4,19 @@ A membership is a coarse access grant. A person's lifecycle in a co-op (candidat
 probation, member, leave, exit) and officer positions live in the tenant schema.
 """
 
+from flask_babel import lazy_gettext as _l
+
 # Highest first; a role may do what every role below it may.
 ROLES = ("admin", "member", "candidate")
 RANK = {role: len(ROLES) - i for i, role in enumerate(ROLES)}
-LABELS = {"admin": "Admin", "member": "Member", "candidate": "Candidate (probation)"}
+LABELS = {"admin": _l("Admin"), "member": _l("Member"), "candidate": _l("Candidate (probation)")}
 
 KINDS = ("coop", "network", "membership_org")
-KIND_LABELS = {"coop": "Worker co-op", "network": "Network (federation)", "membership_org": "Membership organisation"}
+KIND_LABELS = {
+    "coop": _l("Worker co-op"),
+    "network": _l("Network (federation)"),
+    "membership_org": _l("Membership organisation"),
+}
 
 
 def sql_in(column, values):

@@ -94,6 +94,8 @@ class TenantRef(TenantFacts):
     name: str
     kind: str
     status: str
+    locale: str | None = None
+    require_two_factor: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ class RoleRef:
     role: str
 
 
-TENANT_COLUMNS = (Tenant.id, Tenant.slug, Tenant.name, Tenant.kind, Tenant.status, Membership.role)
+TENANT_COLUMNS = (Tenant.id, Tenant.slug, Tenant.name, Tenant.kind, Tenant.status, Tenant.locale, Tenant.require_two_factor, Membership.role)
 
 
 def _refs(row):

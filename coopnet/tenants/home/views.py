@@ -1,18 +1,41 @@
-"""The dashboard page of a tenant."""
+"""The dashboard page of a tenant, and the co-op's default language."""
 
 from collections import Counter
 
-from flask import g, render_template
+from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from coopnet.extensions import db
+from coopnet.forms import committed, submit
 from coopnet.platform import tenants
-from coopnet.platform.context import tenant_blueprint
+from coopnet.platform.context import has_role, tenant_blueprint, tenant_role
+from coopnet.platform.language import set_tenant_locale
 from coopnet.platform.roles import LABELS, ROLES
+from coopnet.tenants.home.forms import CoopLanguageForm
 
 blueprint = tenant_blueprint("home", __name__, template_folder="templates")
 
 
+def _page(language_form, status=200):
+    counts = Counter(membership.role for _unused, membership in tenants.members_of(db.session, g.tenant))
+    return render_template(
+        "home/dashboard.html", counts=counts, roles=ROLES, labels=LABELS, language_form=language_form
+    ), status
+
+
 @blueprint.get("/")
 def dashboard():
-    counts = Counter(membership.role for _, membership in tenants.members_of(db.session, g.tenant))
-    return render_template("home/dashboard.html", counts=counts, roles=ROLES, labels=LABELS)
+    form = CoopLanguageForm(locale=g.tenant.locale or "") if has_role("admin") else None
+    return _page(form)
+
+
+@blueprint.post("/language")
+@tenant_role("admin")
+def language():
+    """The co-op's default language (admins)."""
+    form = CoopLanguageForm()
+    result = submit(form, committed(set_tenant_locale, db.session, g.tenant.id, form.locale.data))
+    if not result.ok:
+        return _page(form, result.status)
+    flash(_("The co-op's default language is saved."), "success")
+    return redirect(url_for("home.dashboard"))

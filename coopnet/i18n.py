@@ -1,0 +1,137 @@
+"""Languages: which locale a request or job speaks, and dates, numbers and money shown in it.
+
+The locale is the person's own choice (``accounts.locale``), else their co-op's
+default (``tenants.locale``), else the browser's ``Accept-Language``, else English.
+Strings are marked with flask_babel's ``gettext as _`` (``lazy_gettext as _l`` for
+module-level text such as form labels); catalogues live in ``coopnet/translations``
+(``babel.cfg`` says what is extracted; see the README for the commands)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel import Locale
+from babel import numbers as babel_numbers
+from flask import g, has_request_context, request
+from flask_babel import force_locale, format_date, format_datetime, get_locale
+from werkzeug.exceptions import HTTPException
+
+from coopnet.errors import ServiceError
+
+# Each language in its own words, as the language picker shows it.
+LANGUAGES = {"en": "English", "es": "Español", "ru": "Русский"}
+DEFAULT_LOCALE = "en"
+
+
+def supported(code) -> str | None:
+    """``code`` if it names a language we ship ('es', 'es-MX' -> 'es'), else None."""
+    if not code:
+        return None
+    language = str(code).replace("-", "_").split("_")[0].lower()
+    return language if language in LANGUAGES else None
+
+
+def select_locale() -> str | None:
+    """Flask-Babel's locale selector: person, then co-op, then browser, then English."""
+    person = supported(getattr(_loaded_user(), "locale", None))
+    if person:
+        return person
+    tenant = g.get("tenant")
+    coop = supported(getattr(tenant, "locale", None))
+    if coop:
+        return coop
+    if has_request_context():
+        return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LOCALE
+    return DEFAULT_LOCALE
+
+
+def _loaded_user():
+    """The request's account, or None. An error page for a refused token must not
+    load the account again (and raise again), so a loader's refusal means None."""
+    if not has_request_context():
+        return None
+    if "_login_user" in g:
+        user = g._login_user
+    else:
+        from flask_login import current_user
+
+        try:
+            user = current_user._get_current_object()
+        except (ServiceError, HTTPException):
+            return None
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def locale_for(account=None, tenant=None) -> str:
+    """The locale to write to someone outside a request (mail composed by a job)."""
+    return supported(getattr(account, "locale", None)) or supported(getattr(tenant, "locale", None)) or DEFAULT_LOCALE
+
+
+def speaking(account=None, tenant=None):
+    """``with speaking(account, tenant):`` composes text in that person's language."""
+    return force_locale(locale_for(account, tenant))
+
+
+def current_locale() -> Locale:
+    return get_locale() or Locale.parse(DEFAULT_LOCALE)
+
+
+def amount(cents: int | None) -> str:
+    """Integer cents as a number in the current locale, exactly: 123450 -> '1,234.50' / '1.234,50'."""
+    if cents is None:
+        return ""
+    return babel_numbers.format_decimal(
+        Decimal(int(cents)).scaleb(-2), format="#,##0.00", locale=current_locale(), decimal_quantization=False
+    )
+
+
+def money(cents: int | None, currency: str | None = None) -> str:
+    """Integer cents with their currency in the current locale: '$1,234.50', '1234,50 $'."""
+    if cents is None:
+        return ""
+    if not currency:
+        return amount(cents)
+    return babel_numbers.format_currency(
+        Decimal(int(cents)).scaleb(-2), currency.upper(), locale=current_locale(), currency_digits=False
+    )
+
+
+def number(value, digits: int | None = None) -> str:
+    """A plain number (hours, counts) in the current locale."""
+    if value is None:
+        return ""
+    pattern = "#,##0" if digits is None else "#,##0." + "0" * digits
+    if digits is not None and not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return babel_numbers.format_decimal(value, format=pattern, locale=current_locale())
+
+
+def hours(minutes: int | None) -> str:
+    """Minutes as hours with two decimals: 90 -> '1.50' ('1,50' in Spanish)."""
+    if minutes is None:
+        return ""
+    return number(Decimal(int(minutes)) / Decimal(60), 2)
+
+
+def day(value: date | datetime | None, format: str = "medium") -> str:
+    """A date in the current locale: 'Nov 25, 2026' in English, '25 nov 2026' in Spanish."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, format)
+
+
+def moment(value: datetime | None, format: str = "short") -> str:
+    """A date and time in the current locale (and the app's time zone, UTC)."""
+    if value is None:
+        return ""
+    return format_datetime(value, format)
+
+
+def register(app):
+    """Jinja filters and globals; called by create_app after Babel is bound."""
+    app.jinja_env.filters.update(money=money, amount=amount, hours=hours, day=day, moment=moment, number=number)
+
+    @app.context_processor
+    def language_globals():
+        return {"languages": LANGUAGES, "current_locale": current_locale}

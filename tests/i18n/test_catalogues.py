@@ -1,0 +1,68 @@
+"""The shipped catalogues: every message translated, none fuzzy, and the compiled
+.mo files (what an install reads) saying what their .po files say."""
+
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "coopnet" / "translations"
+
+
+def catalogue(locale):
+    with open(TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po", "rb") as f:
+        return read_po(f, locale=locale)
+
+
+def template():
+    with open(TRANSLATIONS / "messages.pot", "rb") as f:
+        return read_po(f)
+
+
+@pytest.mark.parametrize("locale", ["es", "ru"])
+def test_every_message_has_a_translation_that_is_not_fuzzy(locale):
+    untranslated, fuzzy = [], []
+    for message in catalogue(locale):
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(s and s.strip() for s in strings):
+            untranslated.append(message.id)
+        if message.fuzzy:
+            fuzzy.append(message.id)
+    assert untranslated == []
+    assert fuzzy == []
+
+
+@pytest.mark.parametrize("locale", ["en", "es", "ru"])
+def test_each_catalogue_holds_every_extracted_message(locale):
+    wanted = {m.id for m in template() if m.id}
+    held = {m.id for m in catalogue(locale) if m.id}
+    assert wanted - held == set(), "run pybabel update (see README, Languages)"
+
+
+@pytest.mark.parametrize("locale", ["es", "ru"])
+def test_the_compiled_catalogue_matches_its_po(locale):
+    with open(TRANSLATIONS / locale / "LC_MESSAGES" / "messages.mo", "rb") as f:
+        compiled = {m.id: m.string for m in read_mo(f) if m.id}
+    source = {m.id: m.string for m in catalogue(locale) if m.id}
+    assert compiled == source, "run pybabel compile -d coopnet/translations"
+
+
+@pytest.mark.parametrize("locale", ["es", "ru"])
+def test_placeholders_survive_translation(locale):
+    import re
+
+    named = re.compile(r"%\((\w+)\)[sd]")
+    wrong = []
+    for message in catalogue(locale):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(named.findall(ids[-1]))
+        for string in strings:
+            if set(named.findall(string)) - wanted or (wanted - {"num"}) - set(named.findall(string)):
+                wrong.append(message.id)
+    assert wrong == []
