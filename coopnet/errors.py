@@ -3,6 +3,8 @@
 import re
 
 from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 
@@ -52,8 +54,47 @@ HTTP_CODES = {
 }
 
 
+# What a person reads for an HTTP error that carries no message of its own (werkzeug's
+# defaults are English prose about "the server").
+STATUS_MESSAGES = {
+    400: _l("The request could not be understood."),
+    401: _l("Log in or send an API token."),
+    403: _l("You are not allowed to do this."),
+    404: _l("There is nothing at this address."),
+    405: _l("This address does not accept that method."),
+    409: _l("That conflicts with the current state; reload and try again."),
+    413: _l("The request is too large."),
+    415: _l("Send the request body as application/json."),
+    422: _l("Some fields are missing or invalid."),
+    429: _l("Too many requests. Wait a while and try again."),
+    500: _l("Something went wrong on our side."),
+    503: _l("The service is not available right now. Try again in a few minutes."),
+}
+
+# marshmallow's own messages for fields of the JSON API, so they reach a person in their language.
+SCHEMA_MESSAGES = {
+    "Missing data for required field.": _l("Missing data for required field."),
+    "Unknown field.": _l("Unknown field."),
+    "Field may not be null.": _l("Field may not be null."),
+    "Not a valid string.": _l("Not a valid string."),
+    "Not a valid integer.": _l("Not a valid integer."),
+    "Not a valid number.": _l("Not a valid number."),
+    "Not a valid boolean.": _l("Not a valid boolean."),
+    "Not a valid date.": _l("Not a valid date."),
+    "Not a valid datetime.": _l("Not a valid datetime."),
+    "Not a valid email address.": _l("Not a valid email address."),
+    "Not a valid list.": _l("Not a valid list."),
+    "Not a valid mapping type.": _l("Not a valid mapping type."),
+    "Invalid input type.": _l("Invalid input type."),
+    "Invalid value.": _l("Invalid value."),
+    "Not a valid UUID.": _l("Not a valid UUID."),
+    "Not a valid URL.": _l("Not a valid URL."),
+}
+
+
 def api_error(status, code, message, fields=None, headers=None):
-    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    fields = {name: str(SCHEMA_MESSAGES.get(text, text)) for name, text in (fields or {}).items()}
+    body = {"error": {"code": code, "message": str(message), "fields": fields}}
     response = jsonify(body)
     response.status_code = status
     for key, value in (headers or {}).items():
@@ -86,17 +127,24 @@ def http_exception_response(error):
     if status == 422 or (status == 400 and getattr(error, "data", None)):
         messages = (getattr(error, "data", None) or {}).get("messages") or {}
         if "json" in messages and messages["json"] == ["Invalid JSON body."]:
-            return api_error(400, "malformed_json", "The request body is not valid JSON.")
+            return api_error(400, "malformed_json", _("The request body is not valid JSON."))
         fields = {}
         for location in messages.values():
             fields.update(flatten_messages(location))
-        return api_error(422, "validation_failed", "Some fields are missing or invalid.", fields)
+        return api_error(422, "validation_failed", _("Some fields are missing or invalid."), fields)
     headers = {}
     limit = getattr(error, "limit", None)  # flask-limiter's RateLimitExceeded
     if status == 429 and limit is not None:
         headers["Retry-After"] = str(limit.limit.get_expiry())
-    description = error.description if isinstance(error.description, str) else HTTP_CODES.get(status, "error")
-    return api_error(status, HTTP_CODES.get(status, "error"), description, headers=headers)
+    return api_error(status, HTTP_CODES.get(status, "error"), describe(error), headers=headers)
+
+
+def describe(error):
+    """An HTTP error's message for a person: its own, or ours for its status."""
+    description = error.description
+    if not isinstance(description, str) or description == type(error).description:
+        return str(STATUS_MESSAGES.get(error.code or 500, STATUS_MESSAGES[400]))
+    return description
 
 
 def register_error_handlers(app):
@@ -111,23 +159,24 @@ def register_error_handlers(app):
         if is_api_request():
             return http_exception_response(error)
         if error.code == 400 and "CSRF" in (error.description or ""):
-            message = "This form has expired or did not come from this site. Reload the page and try again."
+            message = _("This form has expired or did not come from this site. Reload the page and try again.")
         else:
-            message = error.description
+            message = describe(error)
         return render_template("errors/error.html", status=error.code, message=message), error.code
 
     @app.errorhandler(Exception)
     def unexpected(error):
         if _schema_missing(error):
             _tell_to_migrate(app, error)
-            message = "coopnet is being set up and is not ready yet. Try again in a few minutes."
+            message = _("coopnet is being set up and is not ready yet. Try again in a few minutes.")
             if is_api_request():
                 return api_error(503, "not_migrated", message)
             return render_template("errors/error.html", status=503, message=message), 503
         app.logger.exception("unhandled error")
+        message = _("Something went wrong on our side.")
         if is_api_request():
-            return api_error(500, "internal_error", "Something went wrong on our side.")
-        return render_template("errors/error.html", status=500, message="Something went wrong on our side."), 500
+            return api_error(500, "internal_error", message)
+        return render_template("errors/error.html", status=500, message=message), 500
 
 
 _told_to_migrate = False

@@ -6,16 +6,16 @@ Strings are marked with flask_babel's ``gettext as _`` (``lazy_gettext as _l`` f
 module-level text such as form labels); catalogues live in ``coopnet/translations``
 (``babel.cfg`` says what is extracted; see the README for the commands)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from babel import Locale
+from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import g, has_request_context, request
-from flask_babel import force_locale, format_date, format_datetime, get_locale
-from werkzeug.exceptions import HTTPException
+from flask_babel import force_locale, get_locale
 
-from coopnet.errors import ServiceError
+from coopnet.platform.roles import LABELS
 
 # Each language in its own words, as the language picker shows it.
 LANGUAGES = {"en": "English", "es": "Español", "ru": "Русский"}
@@ -45,19 +45,12 @@ def select_locale() -> str | None:
 
 
 def _loaded_user():
-    """The request's account, or None. An error page for a refused token must not
-    load the account again (and raise again), so a loader's refusal means None."""
+    """The request's account if the request has loaded it already, else None. The
+    selector never loads it itself: an error page (a refused token, a malformed path)
+    must not run the loader again."""
     if not has_request_context():
         return None
-    if "_login_user" in g:
-        user = g._login_user
-    else:
-        from flask_login import current_user
-
-        try:
-            user = current_user._get_current_object()
-        except (ServiceError, HTTPException):
-            return None
+    user = g.get("_login_user")
     return user if getattr(user, "is_authenticated", False) else None
 
 
@@ -72,6 +65,9 @@ def speaking(account=None, tenant=None):
 
 
 def current_locale() -> Locale:
+    """The request's or job's locale; English outside any app context (a plain CLI call).
+    Formatting below passes it to Babel explicitly rather than through flask_babel's
+    format_* helpers, which need an app context."""
     return get_locale() or Locale.parse(DEFAULT_LOCALE)
 
 
@@ -117,15 +113,15 @@ def day(value: date | datetime | None, format: str = "medium") -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.date()
-    return format_date(value, format)
+        value = value.astimezone(timezone.utc).date() if value.tzinfo else value.date()
+    return babel_dates.format_date(value, format, locale=current_locale())
 
 
 def moment(value: datetime | None, format: str = "short") -> str:
-    """A date and time in the current locale (and the app's time zone, UTC)."""
+    """A date and time in the current locale, in UTC (the app's time zone)."""
     if value is None:
         return ""
-    return format_datetime(value, format)
+    return babel_dates.format_datetime(value, format, tzinfo=timezone.utc, locale=current_locale())
 
 
 def register(app):
@@ -134,4 +130,4 @@ def register(app):
 
     @app.context_processor
     def language_globals():
-        return {"languages": LANGUAGES, "current_locale": current_locale}
+        return {"languages": LANGUAGES, "current_locale": current_locale, "role_labels": LABELS}

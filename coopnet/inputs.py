@@ -4,6 +4,7 @@ large to read, JSON nested too deeply to parse."""
 import json
 
 from flask import abort, current_app, request
+from flask_babel import gettext as _
 
 from coopnet.errors import ServiceError, ValidationFailed
 
@@ -15,7 +16,7 @@ MAX_JSON_DEPTH = 64
 def refuse_nul_in_path(endpoint, values):
     """url_value_preprocessor (runs before the tenant is looked up): no URL holds a NUL."""
     if NUL in request.path:
-        abort(404, "There is nothing at this address.")
+        abort(404, _("There is nothing at this address."))
 
 
 def limit_json_body():
@@ -24,13 +25,13 @@ def limit_json_body():
         return
     limit = current_app.config["MAX_JSON_LENGTH"]
     if request.content_length is not None and request.content_length > limit:
-        abort(413, f"A JSON body may be at most {limit // 1024} KB.")
+        abort(413, _("A JSON body may be at most %(size)s KB.", size=limit // 1024))
     request.max_content_length = limit  # a body sent without a length stops there too
 
 
 def _first_nul(value, path="", depth=0):
     if depth > MAX_JSON_DEPTH:
-        abort(400, f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
+        abort(400, _("The JSON body is nested more than %(depth)s levels deep.", depth=MAX_JSON_DEPTH))
     if isinstance(value, str):
         return path or "_body" if NUL in value else None
     if isinstance(value, dict):
@@ -64,14 +65,14 @@ def refuse_nul_bytes():
         try:
             body = json.loads(data) if data else None
         except RecursionError:
-            abort(400, f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
+            abort(400, _("The JSON body is nested more than %(depth)s levels deep.", depth=MAX_JSON_DEPTH))
         except ValueError:
             # Not JSON, or a number of more than 4,300 digits (Python refuses to parse it):
             # the same answer either way, before any parser further on fails harder.
-            raise MalformedJson("The request body is not valid JSON.") from None
+            raise MalformedJson(_("The request body is not valid JSON.")) from None
         found = _first_nul(body)
         fields = [found] if found is not None else []
     if fields:
         raise ValidationFailed(
-            "Text may not contain NUL characters.", {fields[0]: "This may not contain NUL characters."}
+            _("Text may not contain NUL characters."), {fields[0]: _("This may not contain NUL characters.")}
         )

@@ -3,6 +3,8 @@
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from coopnet import capabilities
@@ -51,7 +53,8 @@ def _pull_tenant(endpoint, values):
         return
     if tenant.is_suspended:
         raise Forbidden(
-            f"{tenant.name} is suspended. Its members can contact the platform operator.", code="tenant_suspended"
+            _("%(name)s is suspended. Its members can contact the platform operator.", name=tenant.name),
+            code="tenant_suspended",
         )
     g.tenant, g.membership = tenant, membership
     bind_tenant(db.session, tenant.slug)
@@ -64,9 +67,9 @@ def _answer_stranger(endpoint, slug):
         return
     if not current_user.is_authenticated:
         if is_api_request():
-            abort(401, "Log in or send an API token.")
+            abort(401, _("Log in or send an API token."))
         abort(redirect(url_for("platform.login", next=request.full_path.rstrip("?"))))
-    raise NotFound(f"There is no co-op at '{slug}'.")
+    raise NotFound(_("There is no co-op at '%(slug)s'.", slug=slug))
 
 
 def _push_slug(endpoint, values):
@@ -89,12 +92,12 @@ def _check_membership():
         return None
     if not current_user.is_authenticated:
         if is_api_request():
-            abort(401, "Log in or send an API token.")
+            abort(401, _("Log in or send an API token."))
         return redirect(url_for("platform.login", next=request.full_path.rstrip("?")))
     if g.membership is None:
         # A member of another co-op learns nothing, not even that this one exists.
         slug = g.pop("tenant").slug
-        raise NotFound(f"There is no co-op at '{slug}'.")
+        raise NotFound(_("There is no co-op at '%(slug)s'.", slug=slug))
     return None
 
 
@@ -102,12 +105,19 @@ def _check_kind():
     """A capability the tenant's kind does not show answers 404 (a network has no dues page)."""
     capability = capabilities.capability_of_blueprint(request.blueprint)
     if capability is not None and not capability.shown_for(g.tenant.kind):
-        raise NotFound("This page is not part of this kind of space.")
+        raise NotFound(_("This page is not part of this kind of space."))
+
+
+ROLE_REQUIRED = {
+    "admin": _l("Only the co-op's admins can do this."),
+    "member": _l("Only the co-op's members can do this."),
+    "candidate": _l("Only the co-op's members and candidates can do this."),
+}
 
 
 def require_role(minimum):
     if not has_role(minimum):
-        raise Forbidden(f"Only a co-op {minimum} can do this.", code="role_required")
+        raise Forbidden(str(ROLE_REQUIRED[minimum]), code="role_required")
 
 
 def tenant_role(minimum):
@@ -140,4 +150,4 @@ def acts_as_officer() -> bool:
 
 def require_officer():
     if not acts_as_officer():
-        raise Forbidden("Only the co-op's officers and admins can do this.", code="officer_required")
+        raise Forbidden(_("Only the co-op's officers and admins can do this."), code="officer_required")

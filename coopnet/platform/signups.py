@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from coopnet.database import utcnow
@@ -39,7 +40,7 @@ def request_signup(
     problems = tenant_problems(name, slug, kind)
     problems.update(account_problems(founder_name, email, password, "founder."))
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     check_slug_free(session, slug)
     password_hash = hasher.hash(password)
     holder = address_holder(session, email)
@@ -47,16 +48,23 @@ def request_signup(
         compose_platform(
             session,
             email,
-            "Someone tried to sign up on coopnet with your address",
-            "Someone, perhaps you, asked to sign a co-op up on coopnet with this address.\n\n"
+            _("Someone tried to sign up on coopnet with your address"),
+            _("Someone, perhaps you, asked to sign a co-op up on coopnet with this address.")
+            + "\n\n"
             + (
-                "There is already a coopnet account for it, so nothing was created. If it was you, "
-                f"log in and found the co-op from your account:\n{login_link}\n"
+                _(
+                    "There is already a coopnet account for it, so nothing was created. If it was you, "
+                    "log in and found the co-op from your account:\n%(link)s",
+                    link=login_link,
+                )
                 if holder.email == email
-                else "It looks like the address of another coopnet account, so it cannot be used. "
-                "Nothing was created.\n"
+                else _(
+                    "It looks like the address of another coopnet account, so it cannot be used. Nothing was created."
+                )
             )
-            + "\nIf it was not you, there is nothing to do.\n",
+            + "\n\n"
+            + _("If it was not you, there is nothing to do.")
+            + "\n",
         )
         return
     token = secrets.token_urlsafe(32)
@@ -77,10 +85,13 @@ def request_signup(
     compose_platform(
         session,
         email,
-        "Confirm your address to create your co-op on coopnet",
-        f"Someone, perhaps you, asked to sign the co-op {name} up on coopnet with this address.\n\n"
-        f"To create it, follow this link within 24 hours:\n{make_link(token)}\n\n"
-        "If it was not you, ignore this mail: nothing is created without it.\n",
+        _("Confirm your address to create your co-op on coopnet"),
+        _("Someone, perhaps you, asked to sign the co-op %(name)s up on coopnet with this address.", name=name)
+        + "\n\n"
+        + _("To create it, follow this link within 24 hours:\n%(link)s", link=make_link(token))
+        + "\n\n"
+        + _("If it was not you, ignore this mail: nothing is created without it.")
+        + "\n",
     )
     session.flush()
 
@@ -103,13 +114,16 @@ def confirm_signup(session, token: str):
         ).scalar()
     if request_id is None:
         raise NotFound(
-            "This sign-up link is not valid, was used, or has expired. Sign up again.", code="signup_link_invalid"
+            _("This sign-up link is not valid, was used, or has expired. Sign up again."), code="signup_link_invalid"
         )
     pending = session.scalar(select(SignupRequest).where(SignupRequest.id == request_id))
     if address_holder(session, pending.email) is not None:
         session.rollback()
         raise Conflict(
-            f"{pending.email} got an account in the meantime. Log in and found the co-op from your account.",
+            _(
+                "%(email)s got an account in the meantime. Log in and found the co-op from your account.",
+                email=pending.email,
+            ),
             code="email_taken",
         )
     account = Account(

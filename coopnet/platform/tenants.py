@@ -8,12 +8,14 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from psycopg import errors as pg_errors
 from sqlalchemy import and_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
+from coopnet.i18n import day
 from coopnet.platform.accounts import account_problems, create_account, name_problem
 from coopnet.platform.models import Account, Membership, ReleasedSlug, Tenant, TenantFacts
 from coopnet.platform.provisioning import drop_schema, provision_schema
@@ -73,15 +75,15 @@ RESERVED_SLUGS = frozenset(
 
 def slug_problem(slug):
     if not slug:
-        return "Choose an address for your co-op."
+        return _("Choose an address for your co-op.")
     if len(slug) < 3 or len(slug) > 40:
-        return "The address has 3 to 40 characters."
+        return _("The address has 3 to 40 characters.")
     if not SLUG_RE.fullmatch(slug):
-        return "Use lower-case letters, digits and '-' only, not starting or ending with '-'."
+        return _("Use lower-case letters, digits and '-' only, not starting or ending with '-'.")
     if "--" in slug:
-        return "Use single dashes between words."
+        return _("Use single dashes between words.")
     if slug in RESERVED_SLUGS:
-        return f"'{slug}' is reserved; choose another address."
+        return _("'%(slug)s' is reserved; choose another address.", slug=slug)
     return None
 
 
@@ -95,7 +97,6 @@ class TenantRef(TenantFacts):
     kind: str
     status: str
     locale: str | None = None
-    require_two_factor: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class RoleRef:
     role: str
 
 
-TENANT_COLUMNS = (Tenant.id, Tenant.slug, Tenant.name, Tenant.kind, Tenant.status, Tenant.locale, Tenant.require_two_factor, Membership.role)
+TENANT_COLUMNS = (Tenant.id, Tenant.slug, Tenant.name, Tenant.kind, Tenant.status, Tenant.locale, Membership.role)
 
 
 def _refs(row):
@@ -148,19 +149,19 @@ def get_tenant(session, slug):
 def require_tenant(session, slug):
     tenant = get_tenant(session, slug)
     if tenant is None:
-        raise NotFound(f"No co-op at '{slug}'.")
+        raise NotFound(_("No co-op at '%(slug)s'.", slug=slug))
     return tenant
 
 
 def kind_problem(kind):
     if kind not in KINDS:
-        return "Choose one of: " + ", ".join(f"{k} ({KIND_LABELS[k]})" for k in KINDS) + "."
+        return _("Choose one of: %(kinds)s.", kinds=", ".join(f"{k} ({KIND_LABELS[k]})" for k in KINDS))
     return None
 
 
 def tenant_problems(name, slug, kind):
     problems = {
-        "name": name_problem(name, "your co-op's name"),
+        "name": name_problem(name, _("your co-op's name")),
         "slug": slug_problem(slug),
         "kind": kind_problem(kind),
     }
@@ -174,14 +175,22 @@ def check_slug_free(session, slug, now=None):
     """A slug is free when no co-op has it and no co-op gave it up in the last 30 days."""
     if get_tenant(session, slug) is not None:
         raise Conflict(
-            "That address is taken.", {"slug": f"'{slug}' is taken; choose another address."}, code="slug_taken"
+            _("That address is taken."),
+            {"slug": _("'%(slug)s' is taken; choose another address.", slug=slug)},
+            code="slug_taken",
         )
     released = session.get(ReleasedSlug, slug)
     if released is not None and released.released_at > (now or utcnow()) - SLUG_QUARANTINE:
-        free_from = (released.released_at + SLUG_QUARANTINE).date().isoformat()
+        free_from = day(released.released_at + SLUG_QUARANTINE)
         raise Conflict(
-            "That address is taken.",
-            {"slug": f"'{slug}' belonged to a co-op that was deleted; it can be used again from {free_from}."},
+            _("That address is taken."),
+            {
+                "slug": _(
+                    "'%(slug)s' belonged to a co-op that was deleted; it can be used again from %(date)s.",
+                    slug=slug,
+                    date=free_from,
+                )
+            },
             code="slug_taken",
         )
 
@@ -201,7 +210,7 @@ def signup(session, hasher, name, slug, founder=None, founder_account=None, kind
             account_problems(founder.get("name"), founder.get("email"), founder.get("password"), "founder.")
         )
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     check_slug_free(session, slug)
     try:
         account = founder_account or create_account(
@@ -227,7 +236,9 @@ def signup(session, hasher, name, slug, founder=None, founder_account=None, kind
         session.rollback()
         if isinstance(getattr(exc, "orig", None), (pg_errors.UniqueViolation, pg_errors.DuplicateSchema)):
             raise Conflict(
-                "That address or email was taken a moment ago.", {"slug": f"'{slug}' is taken."}, code="slug_taken"
+                _("That address or email was taken a moment ago."),
+                {"slug": _("'%(slug)s' is taken.", slug=slug)},
+                code="slug_taken",
             ) from exc
         raise
     except Exception:
@@ -264,7 +275,7 @@ def membership_of(session, tenant, account):
 
 def add_member(session, tenant, account, role):
     if problem := role_problem(role):
-        raise ValidationFailed("Unknown role.", {"role": problem})
+        raise ValidationFailed(_("Unknown role."), {"role": problem})
     membership = membership_of(session, tenant, account)
     if membership is None:
         membership = Membership(tenant_id=tenant.id, account_id=account.id, role=role)
