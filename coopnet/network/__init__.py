@@ -1,6 +1,8 @@
 """Between tenants: networks of co-ops and consultants, the skills directory, client
 referrals routed by coordinators, the overhead fee ledger, and subcontracts between co-ops."""
 
+from flask_babel import lazy_gettext as _l
+
 from coopnet.capabilities import Capability, NavEntry
 from coopnet.network.jobs import sweep_offers
 from coopnet.worker.schedule import Every
@@ -11,6 +13,6 @@ capability = Capability(
     # A network's own space shows its requests and directory; a co-op's shows its
     # networks, offers and subcontracts. Each view says which kind it serves.
     kinds=("coop", "network"),
-    nav=(NavEntry("Network", "network.home"),),
+    nav=(NavEntry(_l("Network"), "network.home"),),
     schedules=(Every(sweep_offers, seconds=5 * 60),),
 )

@@ -1,5 +1,7 @@
 """How a co-op decides: its rulebook, proposals and positions, meetings, and minutes as a legal record."""
 
+from flask_babel import lazy_gettext as _l
+
 from coopnet.capabilities import Capability, NavEntry
 from coopnet.tenants.governance.jobs import sweep
 from coopnet.worker.schedule import Every
@@ -8,9 +10,9 @@ capability = Capability(
     name="governance",
     package=__name__,
     nav=(
-        NavEntry("Decisions", "governance.decisions"),
-        NavEntry("Meetings", "governance.meetings"),
-        NavEntry("Rulebook", "governance.rulebook_page"),
+        NavEntry(_l("Decisions"), "governance.decisions"),
+        NavEntry(_l("Meetings"), "governance.meetings"),
+        NavEntry(_l("Rulebook"), "governance.rulebook_page"),
     ),
     schedules=(Every(sweep, seconds=5 * 60),),
 )
