@@ -16,6 +16,7 @@ from flask import g, has_request_context, request
 from flask_babel import force_locale, get_locale
 
 from coopnet.platform.roles import LABELS
+from coopnet.terms import term
 
 # Each language in its own words, as the language picker shows it.
 LANGUAGES = {"en": "English", "es": "Español", "ru": "Русский"}
@@ -112,6 +113,11 @@ def day(value: date | datetime | None, format: str = "medium") -> str:
     """A date in the current locale: 'Nov 25, 2026' in English, '25 nov 2026' in Spanish."""
     if value is None:
         return ""
+    if isinstance(value, str):  # an ISO date as a form or JSON carried it
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, datetime):
         value = value.astimezone(timezone.utc).date() if value.tzinfo else value.date()
     return babel_dates.format_date(value, format, locale=current_locale())
@@ -126,7 +132,9 @@ def moment(value: datetime | None, format: str = "short") -> str:
 
 def register(app):
     """Jinja filters and globals; called by create_app after Babel is bound."""
-    app.jinja_env.filters.update(money=money, amount=amount, hours=hours, day=day, moment=moment, number=number)
+    app.jinja_env.filters.update(
+        money=money, amount=amount, hours=hours, day=day, moment=moment, number=number, term=term
+    )
 
     @app.context_processor
     def language_globals():

@@ -3,6 +3,7 @@
 from datetime import timezone
 
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.extensions import db
@@ -18,6 +19,7 @@ from coopnet.tenants.governance.forms import (
     ProposalForm,
 )
 from coopnet.tenants.governance.rules import STANCES, rule_from_dict
+from coopnet.terms import term
 
 blueprint = tenant_blueprint("governance", __name__, template_folder="templates")
 
@@ -26,7 +28,7 @@ FORM_FIELDS = {"rulebook_change.categories": "category"}
 
 def _problems(form):
     """A failed one-button form's errors, for a flash on the page it returns to."""
-    return " ".join([*form.form_errors, *(e for f in form for e in f.errors)]) or "That did not work; try again."
+    return " ".join([*form.form_errors, *(e for f in form for e in f.errors)]) or _("That did not work; try again.")
 
 
 def _utc(value):
@@ -56,7 +58,7 @@ def decisions():
 
     result = submit(form, open_it, FORM_FIELDS)
     if result.ok:
-        flash("Your proposal is open; members have been told.", "success")
+        flash(_("Your proposal is open; members have been told."), "success")
         return redirect(url_for("governance.proposal_page", proposal_id=result.value.id))
     shown = presenting.many(db.session, g.tenant, proposals.listing(db.session), current_user.id)
     actions = minutes.my_actions(db.session, current_user.id)
@@ -98,7 +100,7 @@ def take_position(proposal_id):
         ),
     )
     if result.ok:
-        flash(f"Your position is recorded: {form.stance.data.replace('_', ' ')}.", "success")
+        flash(_("Your position is recorded: %(stance)s.", stance=term(form.stance.data)), "success")
     else:
         flash(_problems(form), "error")
     return redirect(url_for("governance.proposal_page", proposal_id=proposal_id))
@@ -110,7 +112,7 @@ def close_early(proposal_id):
     result = submit(
         form, committed(proposals.close_early, db.session, g.tenant, proposal_id, current_user.id, has_role("admin"))
     )
-    flash("Closed." if result.ok else _problems(form), "success" if result.ok else "error")
+    flash(_("Closed.") if result.ok else _problems(form), "success" if result.ok else "error")
     return redirect(url_for("governance.proposal_page", proposal_id=proposal_id))
 
 
@@ -118,7 +120,7 @@ def close_early(proposal_id):
 def withdraw(proposal_id):
     form = EmptyForm()
     result = submit(form, committed(proposals.withdraw, db.session, proposal_id, current_user.id))
-    flash("Withdrawn." if result.ok else _problems(form), "info" if result.ok else "error")
+    flash(_("Withdrawn.") if result.ok else _problems(form), "info" if result.ok else "error")
     return redirect(url_for("governance.proposal_page", proposal_id=proposal_id))
 
 
@@ -129,7 +131,7 @@ def rulebook_page():
         require_role("admin")
     result = submit(form, committed(rulebook.adopt_preset, db.session, form.preset.data, current_user.id))
     if result.ok:
-        flash("The rulebook is adopted. From now on it changes through rulebook proposals.", "success")
+        flash(_("The rulebook is adopted. From now on it changes through rulebook proposals."), "success")
         return redirect(url_for("governance.rulebook_page"))
     versions = [presenting.rulebook(v) for v in rulebook.history(db.session)]
     return render_template("governance/rulebook.html", form=form, versions=versions), result.status
@@ -154,7 +156,7 @@ def meetings():
         ),
     )
     if result.ok:
-        flash("Meeting scheduled.", "success")
+        flash(_("Meeting scheduled."), "success")
         return redirect(url_for("governance.meetings"))
     page = render_template(
         "governance/meetings.html",
@@ -195,7 +197,7 @@ def minutes_page(minutes_id):
         form, committed(minutes.approve, db.session, g.tenant, minutes_id, proposal_id=form.proposal_id.data)
     )
     if result.ok:
-        flash("The minutes are approved and now part of the co-op's legal record.", "success")
+        flash(_("The minutes are approved and now part of the co-op's legal record."), "success")
         return redirect(url_for("governance.minutes_page", minutes_id=minutes_id))
     names = minutes.people_named(db.session, g.tenant, found)
     page = render_template("governance/minutes.html", minutes=found, names=names, form=form)
@@ -233,8 +235,10 @@ def calendar_key():
     key = exports.issue_calendar_key(db.session, current_user.id)
     db.session.commit()
     flash(
-        f"Subscribe your calendar app to {url_for('governance.calendar', key=key, _external=True)} "
-        "(keep it secret; making a new one stops the old).",
+        _(
+            "Subscribe your calendar app to %(url)s (keep it secret; making a new one stops the old).",
+            url=url_for("governance.calendar", key=key, _external=True),
+        ),
         "success",
     )
     return redirect(url_for("governance.meetings"))

@@ -2,7 +2,9 @@
 
 from html import escape
 
-from coopnet.money import show
+from flask_babel import gettext
+
+from coopnet.i18n import amount, day
 
 
 def balance_svg(entries, width=600, height=160) -> str:
@@ -20,11 +22,12 @@ def balance_svg(entries, width=600, height=160) -> str:
     ]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
     labels = "".join(
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3"><title>{escape(day.isoformat())}: {show(b)}</title></circle>'
-        for (x, y), (day, b) in zip(coords, points, strict=True)
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3"><title>{escape(day(on))}: {escape(amount(b))}</title></circle>'
+        for (x, y), (on, b) in zip(coords, points, strict=True)
     )
     return (
-        f'<svg role="img" aria-label="Capital account balance over time" viewBox="0 0 {width} {height}" '
+        f'<svg role="img" aria-label="{escape(gettext("Capital account balance over time"))}" '
+        f'viewBox="0 0 {width} {height}" '
         f'width="100%" class="chart"><polyline fill="none" stroke="currentColor" stroke-width="2" points="{path}"/>'
         f"{labels}</svg>"
     )

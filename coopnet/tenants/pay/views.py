@@ -3,10 +3,12 @@
 from datetime import date, timedelta
 
 from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.extensions import db
 from coopnet.forms import committed, submit
+from coopnet.i18n import day
 from coopnet.platform.context import acts_as_officer, tenant_blueprint
 from coopnet.tenants.pay import charts, surplus, timesheets
 from coopnet.tenants.pay.forms import TimeForm
@@ -29,7 +31,10 @@ def timesheet():
         form, committed(timesheets.log_time, db.session, g.tenant, current_user.id, acts_as_officer(), values)
     )
     if result.ok:
-        flash(f"Logged {form.minutes.data} minutes on {values['worked_on']}.", "success")
+        flash(
+            _("Logged %(minutes)s minutes on %(day)s.", minutes=form.minutes.data, day=day(values["worked_on"])),
+            "success",
+        )
         return redirect(url_for("pay.timesheet"))
     today = date.today()
     monday = today - timedelta(days=today.weekday())

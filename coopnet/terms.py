@@ -1,0 +1,61 @@
+"""The words for values the database keeps in English (a stance, an outcome, a status),
+as a person reads them in their language: ``{{ value | term }}`` in templates."""
+
+from flask_babel import lazy_gettext as _l
+
+TERMS = {
+    # governance: stances, methods, outcomes, statuses, categories, how a proposal closed
+    "agree": _l("agree"),
+    "abstain": _l("abstain"),
+    "stand_aside": _l("stand aside"),
+    "disagree": _l("disagree"),
+    "block": _l("block"),
+    "consensus": _l("consensus"),
+    "formal_consensus": _l("formal consensus"),
+    "majority": _l("majority"),
+    "supermajority": _l("supermajority"),
+    "passed": _l("passed"),
+    "failed": _l("failed"),
+    "blocked": _l("blocked"),
+    "no_quorum": _l("no quorum"),
+    "open": _l("open"),
+    "closed": _l("closed"),
+    "withdrawn": _l("withdrawn"),
+    "draft": _l("draft"),
+    "approved": _l("approved"),
+    "done": _l("done"),
+    "day-to-day": _l("day-to-day"),
+    "spending": _l("spending"),
+    "admission": _l("admission"),
+    "hiring": _l("hiring"),
+    "pay": _l("pay"),
+    "rulebook": _l("rulebook"),
+    "schedule": _l("on time"),
+    "sweep": _l("on time"),
+    "early": _l("early, everyone has spoken"),
+    "author": _l("by its author"),
+    "cast": _l("votes cast"),
+    "eligible": _l("everyone eligible"),
+    "weekly": _l("weekly"),
+    "monthly": _l("monthly"),
+    # mail in an outbox
+    "queued": _l("queued"),
+    "sent": _l("sent"),
+    "held": _l("held"),
+    # roles and membership
+    "admin": _l("admin"),
+    "member": _l("member"),
+    "candidate": _l("candidate"),
+    "pending": _l("pending"),
+    "accepted": _l("accepted"),
+    "expired": _l("expired"),
+    "revoked": _l("revoked"),
+}
+
+
+def term(value) -> str:
+    """The word for ``value`` in the current language; an unknown value as it is, '_' as spaces."""
+    if value is None:
+        return ""
+    found = TERMS.get(str(value))
+    return str(found) if found is not None else str(value).replace("_", " ")
