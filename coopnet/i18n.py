@@ -92,6 +92,16 @@ def money(cents: int | None, currency: str | None = None) -> str:
     )
 
 
+def decimal_money(value, currency: str | None = None) -> str:
+    """An amount already in units ("1234.50", a Decimal) with its currency, in the current locale."""
+    if value is None or value == "":
+        return ""
+    amount_ = Decimal(str(value))
+    if not currency:
+        return babel_numbers.format_decimal(amount_, format="#,##0.00", locale=current_locale())
+    return babel_numbers.format_currency(amount_, currency.upper(), locale=current_locale(), currency_digits=False)
+
+
 def number(value, digits: int | None = None) -> str:
     """A plain number (hours, counts) in the current locale."""
     if value is None:
@@ -133,7 +143,14 @@ def moment(value: datetime | None, format: str = "short") -> str:
 def register(app):
     """Jinja filters and globals; called by create_app after Babel is bound."""
     app.jinja_env.filters.update(
-        money=money, amount=amount, hours=hours, day=day, moment=moment, number=number, term=term
+        money=money,
+        decimal_money=decimal_money,
+        amount=amount,
+        hours=hours,
+        day=day,
+        moment=moment,
+        number=number,
+        term=term,
     )
 
     @app.context_processor

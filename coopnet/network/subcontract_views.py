@@ -2,6 +2,8 @@
 invoice, paid). The same services as the JSON API; only the two co-ops see a subcontract."""
 
 from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
@@ -14,24 +16,24 @@ from coopnet.network.views import blueprint, coop_only
 
 
 class SubcontractForm(FlaskForm):
-    to = StringField("Co-op (its address)")
-    scope = TextAreaField("Scope of the work")
-    client = StringField("Client (optional)")
-    rate = StringField("Hourly rate", description='For example "95.00"; leave empty for a fixed price')
-    fixed_price = StringField("Fixed price", description="Instead of an hourly rate")
-    hour_cap = StringField("Hour cap")
-    starts_on = DateField("Starts on", validators=[Optional()])
-    ends_on = DateField("Ends on", validators=[Optional()])
+    to = StringField(_l("Co-op (its address)"))
+    scope = TextAreaField(_l("Scope of the work"))
+    client = StringField(_l("Client (optional)"))
+    rate = StringField(_l("Hourly rate"), description=_l('For example "95.00"; leave empty for a fixed price'))
+    fixed_price = StringField(_l("Fixed price"), description=_l("Instead of an hourly rate"))
+    hour_cap = StringField(_l("Hour cap"))
+    starts_on = DateField(_l("Starts on"), validators=[Optional()])
+    ends_on = DateField(_l("Ends on"), validators=[Optional()])
 
 
 class HoursForm(FlaskForm):
-    worked_on = DateField("Day worked", validators=[Optional()])
-    hours = StringField("Hours")
-    note = StringField("Note")
+    worked_on = DateField(_l("Day worked"), validators=[Optional()])
+    hours = StringField(_l("Hours"))
+    note = StringField(_l("Note"))
 
 
 class QueryForm(FlaskForm):
-    note = StringField("What is unclear?")
+    note = StringField(_l("What is unclear?"))
 
 
 def _role():
@@ -52,7 +54,7 @@ def offer_subcontract():
 
     result = submit(form, offer)
     if result.ok:
-        flash("Subcontract offered; the other co-op's admins can accept it.", "success")
+        flash(_("Subcontract offered; the other co-op's admins can accept it."), "success")
         return redirect(url_for("network.subcontract_page", subcontract_id=result.value.id))
     return render_template("network/subcontract_new.html", form=form), result.status
 
@@ -78,7 +80,7 @@ def _act(subcontract_id, form, action, done):
         flash(done, "success")
     else:
         problems = [*form.form_errors, *(e for f in form for e in f.errors)]
-        flash(" ".join(problems) or "That did not work.", "error")
+        flash(" ".join(problems) or _("That did not work."), "error")
     return redirect(url_for("network.subcontract_page", subcontract_id=subcontract_id))
 
 
@@ -94,7 +96,7 @@ def _committed(fn, *args):
 @blueprint.route("/subcontracts/<id:subcontract_id>/accept", methods=["POST"])
 def accept_subcontract(subcontract_id):
     action = _committed(subcontracts.decide, db.session, g.tenant, subcontract_id, _role(), True)
-    return _act(subcontract_id, EmptyForm(), action, "Accepted.")
+    return _act(subcontract_id, EmptyForm(), action, _("Accepted."))
 
 
 @blueprint.route("/subcontracts/<id:subcontract_id>/hours", methods=["POST"])
@@ -102,29 +104,29 @@ def log_hours(subcontract_id):
     form = HoursForm()
     args = (db.session, g.tenant, subcontract_id, current_user.id, _role())
     action = _committed(subcontracts.log_hours, *args, form.worked_on.data, form.hours.data, form.note.data or "")
-    return _act(subcontract_id, form, action, "Hours logged in our timesheet and submitted.")
+    return _act(subcontract_id, form, action, _("Hours logged in our timesheet and submitted."))
 
 
 @blueprint.route("/subcontracts/<id:subcontract_id>/hours/<id:hours_id>/approve", methods=["POST"])
 def approve_hours(subcontract_id, hours_id):
     args = (db.session, g.tenant, subcontract_id, hours_id, current_user.id, _role(), True)
-    return _act(subcontract_id, EmptyForm(), _committed(subcontracts.decide_hours, *args), "Hours approved.")
+    return _act(subcontract_id, EmptyForm(), _committed(subcontracts.decide_hours, *args), _("Hours approved."))
 
 
 @blueprint.route("/subcontracts/<id:subcontract_id>/hours/<id:hours_id>/query", methods=["POST"])
 def query_hours(subcontract_id, hours_id):
     form = QueryForm()
     args = (db.session, g.tenant, subcontract_id, hours_id, current_user.id, _role(), False, form.note.data or "")
-    return _act(subcontract_id, form, _committed(subcontracts.decide_hours, *args), "Hours queried.")
+    return _act(subcontract_id, form, _committed(subcontracts.decide_hours, *args), _("Hours queried."))
 
 
 @blueprint.route("/subcontracts/<id:subcontract_id>/invoice", methods=["POST"])
 def invoice(subcontract_id):
     action = _committed(subcontracts.invoice, db.session, g.tenant, subcontract_id, _role())
-    return _act(subcontract_id, EmptyForm(), action, "Invoiced.")
+    return _act(subcontract_id, EmptyForm(), action, _("Invoiced."))
 
 
 @blueprint.route("/subcontracts/<id:subcontract_id>/paid", methods=["POST"])
 def mark_paid(subcontract_id):
     action = _committed(subcontracts.mark_paid, db.session, g.tenant, subcontract_id, _role())
-    return _act(subcontract_id, EmptyForm(), action, "Marked paid.")
+    return _act(subcontract_id, EmptyForm(), action, _("Marked paid."))

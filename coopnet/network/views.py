@@ -2,6 +2,8 @@
 request board; a co-op's networks, offers and subcontracts."""
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectMultipleField, StringField, TextAreaField
@@ -18,20 +20,20 @@ blueprint = tenant_blueprint("network", __name__, template_folder="templates")
 
 
 class RequestForm(FlaskForm):
-    organisation = StringField("Organisation")
-    contact_name = StringField("Your name")
-    email = EmailField("Email")
-    need = TextAreaField("What do you need?")
-    skills = SelectMultipleField("Skills wanted", choices=list(directory.SKILLS))
-    ability_to_pay = StringField("What can you pay? (we work on a sliding scale)")
-    deadline = DateField("Deadline", validators=[Optional()])
-    urgency = StringField("Urgency", default="normal")
+    organisation = StringField(_l("Organisation"))
+    contact_name = StringField(_l("Your name"))
+    email = EmailField(_l("Email"))
+    need = TextAreaField(_l("What do you need?"))
+    skills = SelectMultipleField(_l("Skills wanted"), choices=list(directory.SKILLS))
+    ability_to_pay = StringField(_l("What can you pay? (we work on a sliding scale)"))
+    deadline = DateField(_l("Deadline"), validators=[Optional()])
+    urgency = StringField(_l("Urgency"), default="normal")
     # Hidden from people by CSS; bots fill it in.
-    website = StringField("Leave this empty")
+    website = StringField(_l("Leave this empty"))
 
 
 class NoteForm(FlaskForm):
-    note = TextAreaField("Note")
+    note = TextAreaField(_l("Note"))
 
 
 def coop_only():
@@ -73,9 +75,9 @@ def accept_invitation(invitation_id):
     form = EmptyForm()
     result = submit(form, committed(members.accept, db.session, invitation_id, current_user))
     if result.ok:
-        flash("You joined the network.", "success")
+        flash(_("You joined the network."), "success")
     else:
-        flash(" ".join(form.form_errors) or "That did not work.", "error")
+        flash(" ".join(form.form_errors) or _("That did not work."), "error")
     return redirect(url_for("network.home"))
 
 
@@ -139,31 +141,31 @@ def triage(request_id):
     form = NoteForm()
     args = (db.session, g.tenant, request_id, current_user.id, has_role("admin"))
     result = submit(form, committed(referrals.triage, *args, form.note.data or ""))
-    flash("Passed on to the consultant group." if result.ok else " ".join(form.form_errors), "info")
+    flash(_("Passed on to the consultant group.") if result.ok else " ".join(form.form_errors), "info")
     return redirect(url_for("network.request_page", request_id=request_id))
 
 
 class OfferForm(FlaskForm):
-    to = StringField("Member")
+    to = StringField(_l("Member"))
 
 
 class ReferOutForm(FlaskForm):
-    referrals = TextAreaField("Outside referrals", description="One a line: name | contact | note")
+    referrals = TextAreaField(_l("Outside referrals"), description=_l("One a line: name | contact | note"))
 
 
 class ReasonForm(FlaskForm):
-    reason = StringField("Reason")
+    reason = StringField(_l("Reason"))
 
 
 @blueprint.route("/requests/<id:request_id>/offer", methods=["POST"])
 def offer(request_id):
     _network_only()
     form = OfferForm()
-    kind, _, value = (form.to.data or "").partition(":")
+    kind, _sep, value = (form.to.data or "").partition(":")
     to = {"coop": value} if kind == "coop" else {"account_id": int(value) if value.isdigit() else 0}
     args = (db.session, g.tenant, request_id, current_user.id, has_role("admin"), to)
     result = submit(form, committed(referrals.offer, *args))
-    flash("Offered." if result.ok else " ".join(form.form_errors) or "That did not work.", "info")
+    flash(_("Offered.") if result.ok else " ".join(form.form_errors) or _("That did not work."), "info")
     return redirect(url_for("network.request_page", request_id=request_id))
 
 
@@ -178,27 +180,27 @@ def refer_out(request_id):
     ]
     args = (db.session, g.tenant, request_id, current_user.id, has_role("admin"), given)
     result = submit(form, committed(referrals.refer_out, *args))
-    flash("The client has been sent the referrals." if result.ok else " ".join(form.form_errors), "info")
+    flash(_("The client has been sent the referrals.") if result.ok else " ".join(form.form_errors), "info")
     return redirect(url_for("network.request_page", request_id=request_id))
 
 
 @blueprint.route("/network/offers/<id:offer_id>/accept", methods=["POST"])
 def accept_offer(offer_id):
     """A co-op's member takes offered work from its Network page."""
-    return _answer(committed(referrals.accept, db.session, offer_id, current_user.id), "You took the work.")
+    return _answer(committed(referrals.accept, db.session, offer_id, current_user.id), _("You took the work."))
 
 
 @blueprint.route("/network/offers/<id:offer_id>/decline", methods=["POST"])
 def decline_offer(offer_id):
     form = ReasonForm()
     reason = form.reason.data or ""
-    return _answer(committed(referrals.decline, db.session, offer_id, current_user.id, reason), "Declined.", form)
+    return _answer(committed(referrals.decline, db.session, offer_id, current_user.id, reason), _("Declined."), form)
 
 
 def _answer(action, done, form=None):
     form = form or ReasonForm()
     result = submit(form, action)
-    flash(done if result.ok else " ".join(form.form_errors) or "That did not work.", "info")
+    flash(done if result.ok else " ".join(form.form_errors) or _("That did not work."), "info")
     return redirect(url_for("network.home"))
 
 

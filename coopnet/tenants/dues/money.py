@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from coopnet.errors import ValidationFailed
+from coopnet.i18n import money
 from coopnet.money import show
 
 _AMOUNT = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
@@ -33,9 +34,8 @@ def decimal_string(cents: int | None) -> str | None:
 
 
 def shown(cents: int, currency: str) -> str:
-    symbol = {"usd": "$", "eur": "€", "gbp": "£", "cad": "CA$", "mxn": "MX$"}.get(currency.lower())
-    amount = f"{cents // 100:,}.{cents % 100:02d}"
-    return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"
+    """Cents with their currency, as a person reads them in the current language."""
+    return money(cents, currency)
 
 
 def monthly_share(annual: int) -> int:

@@ -1,44 +1,78 @@
-"""Dues mail to members, held in the organisation's outbox and delivered after commit."""
+"""Dues mail to members, held in the organisation's outbox and delivered after commit.
 
+Written in the organisation's language (its default, else English): a member may
+have no account here to say otherwise."""
+
+from flask_babel import gettext as _
+
+from coopnet.i18n import day, money, speaking
 from coopnet.tenants.dues import links
-from coopnet.tenants.dues.money import shown
 from coopnet.tenants.outbox.mail import compose
+from coopnet.terms import term
 
 
 def renewal_reminder(session, tenant, member, make_pay_link=None):
     link = (make_pay_link or links.pay_link)(tenant, member.id)
-    compose(
-        session,
-        tenant,
-        member.email,
-        f"{tenant.name}: dues renew on {member.renews_on.isoformat()}",
-        f"Hello {member.name},\n\nYour {member.plan} dues of {shown(member.amount, member.currency)} to "
-        f"{tenant.name} renew on {member.renews_on.isoformat()}.\nPay or check your card here: {link}\n",
-    )
+    with speaking(tenant=tenant):
+        subject = _("%(organisation)s: dues renew on %(day)s", organisation=tenant.name, day=day(member.renews_on))
+        body = (
+            _("Hello %(name)s,", name=member.name)
+            + "\n\n"
+            + _(
+                "Your %(plan)s dues of %(amount)s to %(organisation)s renew on %(day)s.",
+                plan=term(member.plan),
+                amount=money(member.amount, member.currency),
+                organisation=tenant.name,
+                day=day(member.renews_on),
+            )
+            + "\n"
+            + _("Pay or check your card here: %(link)s", link=link)
+            + "\n"
+        )
+    compose(session, tenant, member.email, subject, body)
 
 
 def payment_failed(session, tenant, member, reason, make_pay_link=None):
     link = (make_pay_link or links.pay_link)(tenant, member.id)
-    ends = f" until {member.grace_ends.isoformat()}" if member.grace_ends else ""
-    compose(
-        session,
-        tenant,
-        member.email,
-        f"{tenant.name}: your dues payment did not go through",
-        f"Hello {member.name},\n\nYour payment of {shown(member.amount, member.currency)} to {tenant.name} "
-        f"failed{f' ({reason})' if reason else ''}. You remain a member in good faith{ends}; we will try again.\n"
-        f"Update your card or pay here: {link}\n",
-    )
+    with speaking(tenant=tenant):
+        subject = _("%(organisation)s: your dues payment did not go through", organisation=tenant.name)
+        failed = _(
+            "Your payment of %(amount)s to %(organisation)s failed.",
+            amount=money(member.amount, member.currency),
+            organisation=tenant.name,
+        )
+        if reason:
+            failed += f" ({reason})"
+        good_faith = (
+            _("You remain a member in good faith until %(day)s; we will try again.", day=day(member.grace_ends))
+            if member.grace_ends
+            else _("You remain a member in good faith; we will try again.")
+        )
+        body = (
+            _("Hello %(name)s,", name=member.name)
+            + f"\n\n{failed} {good_faith}\n"
+            + _("Update your card or pay here: %(link)s", link=link)
+            + "\n"
+        )
+    compose(session, tenant, member.email, subject, body)
 
 
 def receipt(session, tenant, member, payment, make_receipt_link=None):
     link = (make_receipt_link or links.receipt_link)(tenant, payment.id)
-    compose(
-        session,
-        tenant,
-        member.email,
-        f"{tenant.name}: receipt for your dues",
-        f"Hello {member.name},\n\nThank you: {shown(payment.amount, payment.currency)} received "
-        f"({payment.method}) for {payment.period_start.isoformat()} to {payment.period_end.isoformat()}.\n"
-        f"Your receipt (PDF): {link}\n",
-    )
+    with speaking(tenant=tenant):
+        subject = _("%(organisation)s: receipt for your dues", organisation=tenant.name)
+        body = (
+            _("Hello %(name)s,", name=member.name)
+            + "\n\n"
+            + _(
+                "Thank you: %(amount)s received (%(method)s) for %(start)s to %(end)s.",
+                amount=money(payment.amount, payment.currency),
+                method=term(payment.method),
+                start=day(payment.period_start),
+                end=day(payment.period_end),
+            )
+            + "\n"
+            + _("Your receipt (PDF): %(link)s", link=link)
+            + "\n"
+        )
+    compose(session, tenant, member.email, subject, body)

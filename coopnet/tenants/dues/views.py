@@ -2,6 +2,7 @@
 receipts, CSV export, the member's pay link, the Stripe webhook, and the support queue."""
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.database import utcnow
@@ -13,15 +14,9 @@ from coopnet.tenants.dues import jobs, links, register, reports, support, webhoo
 from coopnet.tenants.dues import settings as dues_settings
 from coopnet.tenants.dues.forms import AnswerForm, PaymentForm, TicketForm
 from coopnet.tenants.dues.models import DuesPayment
-from coopnet.tenants.dues.money import shown
 from coopnet.worker.queues import enqueue_after_commit
 
 blueprint = tenant_blueprint("dues", __name__, template_folder="templates")
-
-
-@blueprint.app_template_filter("money")
-def money_filter(cents, currency="usd"):
-    return shown(cents, currency)
 
 
 @blueprint.route("/dues")
@@ -60,7 +55,7 @@ def member_page(member_id):
         committed(register.record_payment, db.session, g.tenant, member.id, values, current_user.id, utcnow().date()),
     )
     if result.ok:
-        flash("Payment recorded; a receipt is on its way.", "success")
+        flash(_("Payment recorded; a receipt is on its way."), "success")
         return redirect(url_for("dues.member_page", member_id=member.id))
     return (
         render_template(
@@ -178,7 +173,7 @@ def support_queue():
         ),
     )
     if result.ok:
-        flash("Your ticket is in the queue.", "success")
+        flash(_("Your ticket is in the queue."), "success")
         return redirect(url_for("dues.ticket_page", ticket_id=result.value.id))
     return render_template("dues/support.html", tickets=support.tickets(db.session), form=form), result.status
 
