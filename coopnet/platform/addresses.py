@@ -15,6 +15,8 @@ def normalise_email(email: str | None) -> str:
 
 def mixes_scripts(email: str) -> bool:
     """True when the local part or a domain label mixes alphabets (Latin with Cyrillic, ...)."""
+    if email.isascii():  # Latin letters only (digits and punctuation belong to every script)
+        return False
     local, _, domain = email.partition("@")
     return any(confusables.is_mixed_script(part) for part in [local, *domain.split(".")] if part)
 

@@ -19,6 +19,8 @@ SAMPLE_VALUES = {
     "account_id": "1",
     "statement_id": "1",
     "shift_id": "1",
+    "term_id": "1",
+    "swap_id": "1",
     # dues (member_id is shared with network)
     "payment_id": "1",
     "ticket_id": "1",

@@ -4,12 +4,13 @@ from sqlalchemy import select
 
 from coopnet.tenants.governance import proposals
 from coopnet.tenants.governance.models import Position
-from coopnet.tenants.governance.rules import CATEGORIES, rule_to_dict
+from coopnet.tenants.governance.rules import CATEGORIES, rule_from_dict, rule_to_dict
 
 
 def _ordered(categories: dict) -> list[dict]:
+    """Each rule with every field, defaults included (a rulebook stored before a field existed)."""
     keys = [k for k in CATEGORIES if k in categories] + sorted(set(categories) - set(CATEGORIES))
-    return [{"key": key, **categories[key]} for key in keys]
+    return [{"key": key, **rule_to_dict(rule_from_dict(categories[key]))} for key in keys]
 
 
 def preset(p) -> dict:

@@ -27,8 +27,11 @@ class ProposalClosed(ServiceError):
 
 
 def _eligible(tenant, rule: Rule):
-    """The account ids who may take a position under ``rule``, as a subquery: members
-    and admins, and candidates where the rule lets them vote."""
+    """The account ids who may take a position under ``rule``, as a subquery. Membership
+    answers from its register when it is present (``hooks.voters``); otherwise by access
+    role: members and admins, and candidates where the rule lets them vote."""
+    if (asked := hooks.eligible(tenant, rule)) is not None:
+        return asked
     roles = ("admin", "member", "candidate") if rule.candidates_vote else ("admin", "member")
     return select(Membership.account_id).where(Membership.tenant_id == tenant.id, Membership.role.in_(roles))
 

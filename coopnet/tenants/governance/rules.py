@@ -41,6 +41,7 @@ class Rule:
     block_needs_reason: bool = False
     stand_aside_limit: int | None = None  # consensus: more stand-asides than this fail it
     candidates_vote: bool = False
+    leave_votes: bool = True  # members on leave keep their vote unless the rulebook says not
 
     def check(self):
         """Raise RuleProblem for a rule no tally could be counted under."""
@@ -147,6 +148,7 @@ def rule_from_dict(data: Mapping) -> Rule:
                 else None
             ),
             candidates_vote=_flag(data.get("candidates_vote", False), "candidates_vote"),
+            leave_votes=_flag(data.get("leave_votes", True), "leave_votes"),
         )
     except (TypeError, KeyError) as exc:
         raise RuleProblem("_schema", "A rule has a method and well-formed values.") from exc

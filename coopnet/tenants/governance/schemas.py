@@ -18,6 +18,7 @@ class RuleOut(Schema):
     block_needs_reason = fields.Boolean()
     stand_aside_limit = fields.Integer(allow_none=True)
     candidates_vote = fields.Boolean()
+    leave_votes = fields.Boolean(metadata={"description": "members on leave may vote (register status 'leave')"})
 
 
 class PresetOut(Schema):

@@ -1,12 +1,18 @@
-"""Who belongs to a tenant: members, invitations and the join page."""
+"""Who belongs to a tenant: members, invitations, the register and its lifecycle."""
 
 from coopnet.capabilities import Capability, NavEntry
+from coopnet.tenants.membership import exits, voting  # noqa: F401  (they answer governance's hooks)
 from coopnet.tenants.membership.jobs import check_probation
 from coopnet.worker.schedule import Every
 
 capability = Capability(
     name="membership",
     package=__name__,
-    nav=(NavEntry("Members", "membership.members"), NavEntry("Register", "membership.register_page")),
+    nav=(
+        NavEntry("Members", "membership.members"),
+        NavEntry("Register", "membership.register_page"),
+        NavEntry("Officers", "membership.officers_page"),
+        NavEntry("Rota", "membership.rota_page"),
+    ),
     schedules=(Every(check_probation, cron="15 3 * * *"),),
 )

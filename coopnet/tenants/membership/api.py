@@ -87,4 +87,4 @@ def accept_invitation(data):
     return {"role": result.role, "tenant": tenant_info(g.tenant, result.role)}
 
 
-from coopnet.tenants.membership import register_api  # noqa: E402, F401  (its routes join this blueprint)
+from coopnet.tenants.membership import register_api, roles_api  # noqa: E402, F401  (their routes join this blueprint)

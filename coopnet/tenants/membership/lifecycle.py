@@ -1,26 +1,28 @@
-"""A person's lifecycle in the co-op: the register, statuses, probation, buy-in and admission.
-
-Admission and exit are the co-op's decisions: when a candidate meets the whole
-probation policy an admission proposal opens (once per candidacy), and when it
-passes the candidate becomes a member that day.
+"""A person's place in the co-op: the register, dated statuses (each change audited) and
+the probation policy. Probation and admission are in ``probation``, exits in ``exits``.
 
 Who commits: the caller (view, command or job) that owns the unit of work;
 these functions add, flush and return.
 """
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from coopnet.database import utcnow
-from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.money import cents
 from coopnet.platform.models import Account, Membership
-from coopnet.tenants.governance import hooks, rulebook
-from coopnet.tenants.governance import services as governance
-from coopnet.tenants.membership.models import BuyInPayment, HoursEntry, MemberRecord, MembershipPolicy, StatusChange
-from coopnet.tenants.outbox.mail import compose
+from coopnet.tenants.governance import rulebook
+from coopnet.tenants.membership.models import (
+    BuyInPayment,
+    MemberExit,
+    MemberRecord,
+    MembershipPolicy,
+    OfficerTerm,
+    StatusChange,
+)
 
 STATUSES = ("applicant", "candidate", "member", "leave", "withdrawn", "expelled")
 CLASSES = ("member", "trainee")
@@ -35,9 +37,11 @@ TRANSITIONS = {
 }
 # The coarse access grant each status gives on the shared membership row (admins keep theirs).
 ACCESS = {"applicant": "candidate", "candidate": "candidate", "member": "member", "leave": "member"}
+EXIT_STATUSES = ("withdrawn", "expelled")
+# A rulebook may give exits a category of their own; then only a passed proposal in it
+# moves someone out (recording one by hand is refused).
+OWN_EXIT_CATEGORY = {"withdrawn": "withdrawal", "expelled": "expulsion"}
 CENTS = Decimal("0.01")
-SYSTEM_AUTHOR = 0  # proposals the co-op's own rules open (no member can withdraw them)
-MAX_HOURS_A_DAY = Decimal(24)
 
 
 # --- values as people type them --------------------------------------------------
@@ -178,7 +182,7 @@ def enrol(
             reason=reason or "entered in the register",
         )
     )
-    _grant_access(session, tenant, account.id, status)
+    grant_access(session, tenant, account.id, status)
     session.flush()
     return entry
 
@@ -211,6 +215,8 @@ def change_status(
         raise ValidationFailed(
             "A change cannot come before the current status began.", {"on": f"On or after {entry.since.isoformat()}."}
         )
+    if to_status in EXIT_STATUSES:
+        _check_exit_allowed(session, account_id, to_status, proposal_id)
     session.add(
         StatusChange(
             account_id=account_id,
@@ -225,12 +231,55 @@ def change_status(
     entry.status, entry.since = to_status, on
     if to_status == "candidate":
         entry.candidate_since, entry.admission_proposal_id = on, None
-    _grant_access(session, tenant, account_id, to_status)
+    grant_access(session, tenant, account_id, to_status)
+    if to_status in EXIT_STATUSES:
+        _record_exit(session, account_id, to_status, on, by, reason, proposal_id)
     session.flush()
     return entry
 
 
-def _grant_access(session, tenant, account_id, status):
+def _check_exit_allowed(session, account_id, to_status, proposal_id):
+    """Leaving by hand is for co-ops whose rulebook gives exits no category of their own
+    (a decision taken at a meeting, recorded with its reason); otherwise the vote decides."""
+    if proposal_id is not None:
+        return
+    current = rulebook.current(session)
+    if current is not None and OWN_EXIT_CATEGORY[to_status] in current.categories:
+        raise Conflict(
+            f"This co-op's rulebook decides {OWN_EXIT_CATEGORY[to_status]} by a vote: propose it instead.",
+            code="decision_required",
+        )
+    pending = session.scalar(
+        select(MemberExit.proposal_id).where(MemberExit.account_id == account_id, MemberExit.state == "proposed")
+    )
+    if pending is not None:
+        raise Conflict(f"Proposal {pending} on this person's exit is open; its outcome decides.", code="exit_open")
+
+
+def _record_exit(session, account_id, to_status, on, by, reason, proposal_id):
+    """What the co-op owes back, as it stood on the day they left: the buy-in paid in
+    (net of anything already refunded). The exit a passed proposal decided is completed."""
+    found = None
+    if proposal_id is not None:
+        found = session.scalar(select(MemberExit).where(MemberExit.proposal_id == proposal_id).with_for_update())
+    if found is None:
+        found = MemberExit(account_id=account_id, to_status=to_status, reason=reason or "", requested_by=by)
+        session.add(found)
+    found.state, found.exited_on, found.owed = "done", on, exit_owed(session, account_id)
+    # Someone who leaves holds no office from that day: current terms end, later ones go.
+    session.execute(
+        update(OfficerTerm)
+        .where(
+            OfficerTerm.account_id == account_id,
+            OfficerTerm.starts_on <= on,
+            or_(OfficerTerm.ends_on.is_(None), OfficerTerm.ends_on > on),
+        )
+        .values(ends_on=on)
+    )
+    session.execute(delete(OfficerTerm).where(OfficerTerm.account_id == account_id, OfficerTerm.starts_on > on))
+
+
+def grant_access(session, tenant, account_id, status):
     """Keep the shared access row in step: candidates and members may log in to the
     co-op; a person who left has no access. Admins still here keep their admin grant."""
     membership = session.scalar(
@@ -251,211 +300,21 @@ def history(session, account_id: int) -> list[StatusChange]:
     return session.scalars(query.order_by(StatusChange.effective_on, StatusChange.id)).all()
 
 
-# --- hours, buy-in, probation --------------------------------------------------------
-
-
-def hours_worked(session, account_id: int, start: date, end: date) -> Decimal:
-    """Hours worked by one person between two dates (inclusive): the one place that
-    answers it, so time tracking can become the source without touching the rest."""
-    total = session.scalar(
-        select(func.coalesce(func.sum(HoursEntry.hours), 0)).where(
-            HoursEntry.account_id == account_id, HoursEntry.worked_on >= start, HoursEntry.worked_on <= end
-        )
-    )
-    return Decimal(total).quantize(CENTS)
-
-
-def _not_about_oneself(account_id, by):
-    if account_id == by:
-        raise Forbidden("Another officer records your own hours and payments.", code="own_record")
-
-
 def is_member(session, tenant, account_id: int) -> bool:
     """Does this person have access to the co-op (the shared grant)?"""
     query = select(Membership.id).where(Membership.tenant_id == tenant.id, Membership.account_id == account_id)
     return session.scalar(query) is not None
 
 
-def add_hours(session, tenant, account_id: int, worked_on, hours, by: int) -> HoursEntry:
-    _not_about_oneself(account_id, by)
-    record(session, account_id, lock=True)  # one entry at a time per person: the 24-hour check holds
-    worked_on = a_date(worked_on, "worked_on", not_after=date.today())
-    try:
-        amount = money(hours, "hours", allow_float=True)
-    except ValidationFailed:
-        raise ValidationFailed(
-            "Hours are a number such as 7.5.", {"hours": "Hours are a number such as 7.5."}
-        ) from None
-    if amount == 0 or amount > MAX_HOURS_A_DAY:
-        raise ValidationFailed(
-            "A day has at most 24 hours.", {"hours": "More than 0 and at most 24 hours for one day."}
-        )
-    already = hours_worked(session, account_id, worked_on, worked_on)
-    if already + amount > MAX_HOURS_A_DAY:
-        raise ValidationFailed(
-            "A day has at most 24 hours.",
-            {"hours": f"{already} hours are already recorded on {worked_on.isoformat()}."},
-        )
-    entry = HoursEntry(account_id=account_id, worked_on=worked_on, hours=amount, entered_by=by)
-    session.add(entry)
-    session.flush()
-    consider_admission(session, tenant, account_id)
-    return entry
-
-
-def pay_buy_in(session, tenant, account_id: int, amount, paid_on, by: int, note: str = "") -> BuyInPayment:
-    _not_about_oneself(account_id, by)
-    entry = record(session, account_id, lock=True)
-    amount = money(amount, "amount")
-    if amount == 0:
-        raise ValidationFailed("A payment is more than zero.", {"amount": "A payment is more than zero."})
-    due = buy_in_due(session, entry)
-    if amount > due:
-        raise ValidationFailed("That is more than is owed.", {"amount": f"Only {due} is still owed."})
-    payment = BuyInPayment(
-        account_id=account_id,
-        amount=amount,
-        paid_on=a_date(paid_on, "paid_on", date.today()),
-        recorded_by=by,
-        note=(note or "")[:300],
-    )
-    session.add(payment)
-    session.flush()
-    consider_admission(session, tenant, account_id)
-    return payment
-
-
 def buy_in_paid(session, account_id: int) -> Decimal:
+    """The buy-in paid in, net of refunds (recorded as negative payments)."""
     paid = session.scalar(
         select(func.coalesce(func.sum(BuyInPayment.amount), 0)).where(BuyInPayment.account_id == account_id)
     )
     return Decimal(paid).quantize(CENTS)
 
 
-def buy_in_due(session, entry: MemberRecord) -> Decimal:
-    return max(policy(session).buy_in - buy_in_paid(session, entry.account_id), Decimal("0.00"))
-
-
-def instalment(session) -> Decimal:
-    """One instalment of the buy-in: the last one takes the remainder, so they sum exactly."""
-    rules = policy(session)
-    return (rules.buy_in / rules.buy_in_instalments).quantize(CENTS, rounding="ROUND_DOWN")
-
-
-def months_between(start: date, end: date) -> int:
-    months = (end.year - start.year) * 12 + end.month - start.month
-    return months - (1 if end.day < start.day else 0)
-
-
-def probation(session, entry: MemberRecord, today: date | None = None) -> dict:
-    """How far a candidate has come: months and hours served, buy-in, whether the policy is met."""
-    today = today or date.today()
-    rules = policy(session)
-    start = entry.candidate_since or entry.since
-    months = max(months_between(start, today), 0)
-    hours = hours_worked(session, entry.account_id, start, today)
-    paid, due = buy_in_paid(session, entry.account_id), buy_in_due(session, entry)
-    checks = []
-    if rules.probation_months is not None:
-        checks.append(months >= rules.probation_months)
-    if rules.probation_hours is not None:
-        checks.append(hours >= rules.probation_hours)
-    served = (all(checks) if rules.require == "both" else any(checks)) if checks else True
-    return {
-        "months_served": months,
-        "months_required": rules.probation_months,
-        "hours_served": hours,
-        "hours_required": rules.probation_hours,
-        "buy_in_paid": paid,
-        "buy_in_due": due,
-        "met": entry.status == "candidate" and served and due == 0,
-        "admission_proposal": entry.admission_proposal_id,
-    }
-
-
-def consider_admission(session, tenant, account_id: int, today: date | None = None) -> int | None:
-    """Open the admission proposal when a candidate meets the whole policy: once per
-    candidacy (a conditional update claims it). Returns the proposal id, if opened now."""
-    entry = record(session, account_id)
-    if entry.status != "candidate" or entry.admission_proposal_id is not None:
-        return None
-    if not probation(session, entry, today)["met"]:
-        return None
-    current = rulebook.current(session)
-    if current is None or "admission" not in current.categories:
-        return None
-    person = session.get(Account, account_id)
-    window = rulebook.rule_for(current, "admission").window_days
-    proposal = governance.open_proposal(
-        session,
-        tenant,
-        SYSTEM_AUTHOR,
-        "admission",
-        f"Admit {person.name} as a member",
-        f"{person.name} has completed probation under the co-op's policy.",
-        utcnow() + timedelta(days=window),
-    )
-    claimed = session.execute(
-        update(MemberRecord)
-        .where(MemberRecord.account_id == account_id, MemberRecord.admission_proposal_id.is_(None))
-        .values(admission_proposal_id=proposal.id)
-        .returning(MemberRecord.account_id)
-    ).scalar()
-    if claimed is None:  # another check opened it a moment ago
-        raise Conflict("An admission proposal is already open for this candidacy.", code="admission_open")
-    return proposal.id
-
-
-@hooks.after_close
-def admit_when_passed(session, tenant, proposal):
-    """A passed admission proposal makes the candidate a member that day; a failed one
-    leaves them a candidate (their next candidacy may open a new one)."""
-    if proposal.category != "admission":
-        return
-    entry = session.scalar(select(MemberRecord).where(MemberRecord.admission_proposal_id == proposal.id))
-    if entry is None or entry.status != "candidate":
-        return
-    if proposal.outcome == "passed":
-        change_status(
-            session,
-            tenant,
-            entry.account_id,
-            "member",
-            date.today(),
-            None,
-            f"admitted by proposal {proposal.id}",
-            proposal_id=proposal.id,
-        )
-    else:
-        # They stay a candidate; the officers decide what comes next (a new candidacy
-        # from a later date opens a new vote when the policy is met again).
-        person = session.get(Account, entry.account_id)
-        admins = session.execute(
-            select(Account.name, Account.email)
-            .join(Membership, Membership.account_id == Account.id)
-            .where(Membership.tenant_id == tenant.id, Membership.role == "admin")
-        ).all()
-        for name, email in admins:
-            compose(
-                session,
-                tenant,
-                to=email,
-                subject=f"[{tenant.name}] Admission not agreed: {person.name}",
-                body=f"Hello {name},\n\nThe vote to admit {person.name} ended {proposal.outcome.replace('_', ' ')}. "
-                f"{person.name} stays a candidate; the register shows their probation.\n",
-            )
-
-
 def exit_owed(session, account_id: int) -> Decimal:
-    """What the co-op owes back at exit: the buy-in paid in (the capital account later)."""
-    return buy_in_paid(session, account_id)
-
-
-def refund_at_exit(session, account_id: int, by: int, on: date) -> BuyInPayment | None:
-    owed = exit_owed(session, account_id)
-    if owed <= 0:
-        return None
-    refund = BuyInPayment(account_id=account_id, amount=-owed, paid_on=on, recorded_by=by, note="refunded at exit")
-    session.add(refund)
-    session.flush()
-    return refund
+    """What the co-op owes a person who leaves: the buy-in they paid in and have not had
+    back. (Retained surplus in a capital account is the pay capability's to settle.)"""
+    return max(buy_in_paid(session, account_id), Decimal("0.00"))

@@ -1,10 +1,24 @@
 """Membership tables in the co-op's own schema: invitations, and each person's lifecycle
-(status history, probation hours, buy-in, officer terms, accountability, duty rota)."""
+(status history, probation hours, buy-in, exits, officer terms, accountability, duty rota
+and its swaps)."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, Identity, Integer, Numeric, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coopnet.database import TenantModel, utcnow
@@ -155,3 +169,53 @@ class DutyShift(TenantModel):
     ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     account_id: Mapped[int] = mapped_column(BigInteger, index=True)
     swapped_from: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ShiftSwap(TenantModel):
+    """A member asks another to trade shifts; the shifts change hands only when the
+    other accepts (nobody hands a shift to someone else alone)."""
+
+    __tablename__ = "shift_swaps"
+    __table_args__ = (
+        CheckConstraint("state IN ('asked', 'accepted', 'declined', 'withdrawn', 'lapsed')", name="state"),
+        Index(
+            "uq_shift_swaps_open_pair",
+            "shift_id",
+            "with_shift_id",
+            unique=True,
+            postgresql_where=text("state = 'asked'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    shift_id: Mapped[int] = mapped_column(BigInteger)  # the asker's shift
+    with_shift_id: Mapped[int] = mapped_column(BigInteger)  # the shift they would take instead
+    asked_by: Mapped[int] = mapped_column(BigInteger)
+    asked_of: Mapped[int] = mapped_column(BigInteger, index=True)
+    state: Mapped[str] = mapped_column(String(20), default="asked")
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MemberExit(TenantModel):
+    """A person leaving (withdrawal or expulsion): the co-op's decision on it, and what
+    the co-op owed them back when they left (the buy-in paid in; refunds are negative
+    buy-in payments)."""
+
+    __tablename__ = "member_exits"
+    __table_args__ = (
+        CheckConstraint("to_status IN ('withdrawn', 'expelled')", name="to_status"),
+        CheckConstraint("state IN ('proposed', 'done', 'not_agreed')", name="state"),
+        Index("uq_member_exits_one_open", "account_id", unique=True, postgresql_where=text("state = 'proposed'")),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    to_status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    requested_by: Mapped[int | None] = mapped_column(BigInteger)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    proposal_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)  # None: recorded, not voted here
+    state: Mapped[str] = mapped_column(String(20), default="proposed")
+    exited_on: Mapped[date | None] = mapped_column(Date)
+    owed: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # owed back on the day they left

@@ -2,7 +2,7 @@
 
 from coopnet.errors import NotFound
 from coopnet.platform.models import Account
-from coopnet.tenants.membership import lifecycle
+from coopnet.tenants.membership import exits, lifecycle, probation
 
 
 def person(session, account_id: int) -> dict:
@@ -17,9 +17,28 @@ def person(session, account_id: int) -> dict:
         "status": entry.status,
         "member_class": entry.member_class,
         "since": entry.since,
-        "probation": lifecycle.probation(session, entry),
+        "probation": probation.probation(session, entry),
         "history": lifecycle.history(session, account_id),
+        "exit": exits.settlement(session, account_id),
     }
+
+
+def register(session) -> list[dict]:
+    """Everyone in the register with their probation progress (a few queries in all)."""
+    rows = lifecycle.register(session)
+    progress = probation.progress_of_all(session, [entry for entry, _account in rows])
+    return [
+        {
+            "account_id": account.id,
+            "name": account.name,
+            "email": account.email,
+            "status": entry.status,
+            "member_class": entry.member_class,
+            "since": entry.since,
+            "probation": progress[entry.account_id],
+        }
+        for entry, account in rows
+    ]
 
 
 def policy_out(session) -> dict:
@@ -30,7 +49,7 @@ def policy_out(session) -> dict:
         "require": rules.require,
         "buy_in": rules.buy_in,
         "buy_in_instalments": rules.buy_in_instalments,
-        "instalment": lifecycle.instalment(session),
+        "instalment": probation.instalment(session),
         "entrance_fee": rules.entrance_fee,
         "currency": rules.currency,
     }

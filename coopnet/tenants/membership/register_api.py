@@ -1,4 +1,4 @@
-"""The register in the JSON API: policy, people, status, hours, buy-in, officers, statements, rota.
+"""The register in the JSON API: policy, people, status, hours, buy-in, exits.
 
 Its routes join the membership API blueprint (imported at the end of api.py)."""
 
@@ -7,18 +7,14 @@ from flask_login import current_user
 
 from coopnet.api import document_errors
 from coopnet.extensions import db
-from coopnet.links import external_url
 from coopnet.platform.context import require_officer, tenant_role
-from coopnet.tenants.membership import lifecycle, people, register_csv, roles
+from coopnet.tenants.membership import exits, lifecycle, people, presenting, probation, register_csv
 from coopnet.tenants.membership import register_schemas as schemas
 from coopnet.tenants.membership.api import blueprint
+from coopnet.tenants.membership.links import welcome_link
 from coopnet.tenants.membership.presenting import person, policy_out
 
 ERRORS = (400, 401, 403, 404, 409, 415, 422)
-
-
-def welcome_link(token):
-    return external_url("membership.welcome", token=token)
 
 
 @blueprint.route("/membership-policy", methods=["GET"])
@@ -92,6 +88,14 @@ def export_members():
     return Response(register_csv.export(db.session), mimetype="text/csv")
 
 
+@blueprint.route("/register", methods=["GET"])
+@blueprint.response(200, schemas.RegisterOut)
+@document_errors(blueprint, 401, 404)
+def get_register():
+    """Everyone in the register: status, since when, class and probation progress."""
+    return {"people": presenting.register(db.session)}
+
+
 @blueprint.route("/members/<id:account_id>", methods=["GET"])
 @blueprint.response(200, schemas.PersonOut)
 @document_errors(blueprint, 401, 404)
@@ -122,7 +126,7 @@ def change_status(data, account_id):
 def add_hours(data, account_id):
     """Hours a candidate worked on a day (officers). Meeting the policy opens the admission proposal."""
     require_officer()
-    entry = lifecycle.add_hours(db.session, g.tenant, account_id, data["worked_on"], data["hours"], current_user.id)
+    entry = probation.add_hours(db.session, g.tenant, account_id, data["worked_on"], data["hours"], current_user.id)
     db.session.commit()
     return entry
 
@@ -134,90 +138,53 @@ def add_hours(data, account_id):
 def pay_buy_in(data, account_id):
     """A buy-in instalment paid (officers); never more than is owed."""
     require_officer()
-    payment = lifecycle.pay_buy_in(
+    payment = probation.pay_buy_in(
         db.session, g.tenant, account_id, data["amount"], data["paid_on"], current_user.id, data["note"]
     )
     db.session.commit()
     return payment
 
 
-@blueprint.route("/officers", methods=["GET"])
-@blueprint.response(200, schemas.TermListOut)
+@blueprint.route("/members/<id:account_id>/hours", methods=["GET"])
+@blueprint.response(200, schemas.HoursListOut)
 @document_errors(blueprint, 401, 404)
-def list_officers():
-    """Who holds each officer role now and when each term ends, and every term."""
-    return {"current": roles.officers(db.session), "terms": roles.terms(db.session)}
+def list_hours(account_id):
+    """The hours entered for a person, latest first."""
+    lifecycle.record(db.session, account_id)
+    return {"hours": probation.hours_entries(db.session, account_id)}
 
 
-@blueprint.route("/officers", methods=["POST"])
-@blueprint.arguments(schemas.TermIn)
-@blueprint.response(201, schemas.TermOut)
-@document_errors(blueprint, *ERRORS)
-@tenant_role("admin")
-def appoint(data):
-    """Start a term in a role; it may not overlap the current holder's (409)."""
-    term = roles.appoint(db.session, data["role"], data["account_id"], data["starts_on"], data["ends_on"])
-    db.session.commit()
-    return term
-
-
-@blueprint.route("/accountability", methods=["GET"])
-@blueprint.response(200, schemas.StatementListOut)
+@blueprint.route("/members/<id:account_id>/payments", methods=["GET"])
+@blueprint.response(200, schemas.PaymentListOut)
 @document_errors(blueprint, 401, 404)
-def list_statements():
-    """Every accountability statement, newest first; all members read them."""
-    return {"statements": roles.statements(db.session)}
+def list_payments(account_id):
+    """A person's buy-in payments, and refunds at exit (negative)."""
+    lifecycle.record(db.session, account_id)
+    return {"payments": probation.payments(db.session, account_id)}
 
 
-@blueprint.route("/accountability", methods=["POST"])
-@blueprint.arguments(schemas.StatementIn)
-@blueprint.response(201, schemas.StatementOut)
+@blueprint.route("/members/<id:account_id>/exit", methods=["POST"])
+@blueprint.arguments(schemas.ExitIn)
+@blueprint.response(201, schemas.ExitOut)
 @document_errors(blueprint, *ERRORS)
-def file_statement(data):
-    """File a statement about any member, yourself included; it can never be edited."""
-    statement = roles.file_statement(db.session, current_user.id, data["subject_id"], data["kind"], data["body"])
+def propose_exit(data, account_id):
+    """Propose a withdrawal (yourself, or anyone as an admin) or an expulsion (members): a
+    proposal opens in the rulebook's own category for it when there is one; when it passes
+    the person leaves that day and what the co-op owes back is recorded."""
+    proposed = exits.propose_exit(
+        db.session, g.tenant, account_id, data["status"], data["reason"], current_user.id, g.membership.role
+    )
     db.session.commit()
-    return statement
+    return proposed
 
 
-@blueprint.route("/accountability/<id:statement_id>/response", methods=["POST"])
-@blueprint.arguments(schemas.ResponseIn)
-@blueprint.response(200, schemas.StatementOut)
+@blueprint.route("/members/<id:account_id>/refund", methods=["POST"])
+@blueprint.arguments(schemas.RefundIn)
+@blueprint.response(201, schemas.PaymentOut)
 @document_errors(blueprint, *ERRORS)
-def respond(data, statement_id):
-    """The subject's one response."""
-    statement = roles.respond(db.session, statement_id, current_user.id, data["response"])
+def refund(data, account_id):
+    """Pay back what the co-op owes someone who left, all at once or in part (officers)."""
+    require_officer()
+    payment = exits.refund_at_exit(db.session, account_id, current_user.id, data["paid_on"], data["amount"])
     db.session.commit()
-    return statement
-
-
-@blueprint.route("/rota", methods=["GET"])
-@blueprint.response(200, schemas.RotaOut)
-@document_errors(blueprint, 401, 404)
-def get_rota():
-    """Shifts from now on."""
-    return {"shifts": roles.rota(db.session)}
-
-
-@blueprint.route("/rota", methods=["POST"])
-@blueprint.arguments(schemas.RotaIn)
-@blueprint.response(201, schemas.RotaOut)
-@document_errors(blueprint, *ERRORS)
-@tenant_role("admin")
-def generate_rota(data):
-    """Deal shifts fairly over the members taking part (admins)."""
-    shifts = roles.generate_rota(db.session, data["participants"], data["starts_at"], data["days"], data["shift_hours"])
-    db.session.commit()
-    return {"shifts": shifts}
-
-
-@blueprint.route("/rota/<id:shift_id>/swap", methods=["POST"])
-@blueprint.arguments(schemas.SwapIn)
-@blueprint.response(200, schemas.RotaOut)
-@document_errors(blueprint, *ERRORS)
-@tenant_role("admin")
-def swap_shift(data, shift_id):
-    """Swap two members' shifts (admins, when both have agreed)."""
-    swapped = roles.swap(db.session, shift_id, data["with_shift_id"])
-    db.session.commit()
-    return {"shifts": list(swapped)}
+    return payment

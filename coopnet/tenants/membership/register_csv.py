@@ -10,9 +10,14 @@ import csv
 import io
 from datetime import date
 
+from sqlalchemy import BigInteger, String, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
+
 from coopnet.errors import ValidationFailed
-from coopnet.platform.accounts import email_problem, find_account, name_problem, normalise_email
-from coopnet.tenants.membership.lifecycle import CLASSES, STATUSES, a_date, is_member, register
+from coopnet.platform.accounts import email_problem, name_problem, normalise_email
+from coopnet.platform.addresses import skeleton
+from coopnet.platform.models import Account, Membership
+from coopnet.tenants.membership.lifecycle import CLASSES, STATUSES, a_date, register
 from coopnet.tenants.membership.models import MemberRecord
 
 COLUMNS = ("email", "name", "status", "since", "class")
@@ -68,16 +73,58 @@ def _parse(text):
     return rows, problems
 
 
+def check(session, tenant, text: str) -> tuple[list[dict], dict[int, str], dict[str, int]]:
+    """(rows, problems by line, account id by email for rows that name an existing
+    account), writing nothing. Three queries for the whole file, whatever its length."""
+    rows, problems = parse(text)
+    lookalike = {}  # the same letters from another alphabet hold an address too
+    for line, row in enumerate(rows, start=2):
+        email = row["email"].lower()
+        if line not in problems and not email.isascii():
+            lookalike[email] = skeleton(email).lower()
+    emails = {row["email"].lower() for line, row in enumerate(rows, start=2) if line not in problems}
+    holders = _holders(session, emails | set(lookalike.values()))
+    ids = bindparam("ids", list(holders.values()), type_=ARRAY(BigInteger))
+    registered = set(session.scalars(select(MemberRecord.account_id).where(MemberRecord.account_id == any_(ids))))
+    members = set(
+        session.scalars(
+            select(Membership.account_id).where(Membership.tenant_id == tenant.id, Membership.account_id == any_(ids))
+        )
+    )
+    existing = {}
+    for line, row in enumerate(rows, start=2):
+        email = row["email"].lower()
+        holder = holders.get(email) or holders.get(lookalike.get(email))
+        if line in problems or holder is None:
+            continue
+        if holder in registered:
+            problems[line] = "already in the register"
+        elif holder not in members:
+            problems[line] = "has a coopnet account: invite them instead"
+        else:
+            existing[email] = holder
+    return rows, problems, existing
+
+
+def _holders(session, emails: set[str]) -> dict[str, int]:
+    """Account id by lower-cased address, for every address given: one query, one array."""
+    wanted = bindparam("emails", sorted(emails), type_=ARRAY(String))
+    rows = session.execute(
+        select(func.lower(Account.email), Account.id).where(func.lower(Account.email) == any_(wanted))
+    )
+    return dict(rows.all())
+
+
+def preview_rows(session, tenant, text: str) -> tuple[list[dict], dict[int, str]]:
+    """Every row and every problem by line, for the preview page."""
+    rows, problems, _existing = check(session, tenant, text)
+    return rows, dict(sorted(problems.items()))
+
+
 def preview(session, tenant, text: str) -> dict:
     """What an import would do, line by line, writing nothing."""
-    rows, problems = parse(text)
-    for line, row in enumerate(rows, start=2):
-        account = find_account(session, row["email"]) if line not in problems else None
-        if account is not None and session.get(MemberRecord, account.id) is not None:
-            problems[line] = "already in the register"
-        elif account is not None and not is_member(session, tenant, account.id):
-            problems[line] = "has a coopnet account: invite them instead"
-    return {"rows": len(rows), "problems": {str(line): reason for line, reason in sorted(problems.items())}}
+    rows, problems = preview_rows(session, tenant, text)
+    return {"rows": len(rows), "problems": {str(line): reason for line, reason in problems.items()}}
 
 
 def export(session) -> str:

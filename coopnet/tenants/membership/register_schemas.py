@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields
 
-from coopnet.tenants.membership.lifecycle import CLASSES, STATUSES
+from coopnet.tenants.membership.lifecycle import CLASSES, EXIT_STATUSES, STATUSES
 
 MONEY = {"type": "string", "example": "5000.00", "description": "a decimal amount in the co-op's currency"}
 
@@ -10,8 +10,8 @@ MONEY = {"type": "string", "example": "5000.00", "description": "a decimal amoun
 class Money(fields.Decimal):
     """Amounts travel as decimal strings ("1234.50"), never floats."""
 
-    def __init__(self, **kwargs):
-        super().__init__(places=2, as_string=True, metadata=MONEY, **kwargs)
+    def __init__(self, metadata=None, **kwargs):
+        super().__init__(places=2, as_string=True, metadata={**MONEY, **(metadata or {})}, **kwargs)
 
 
 class PolicyIn(Schema):
@@ -64,6 +64,15 @@ class ChangeOut(Schema):
     recorded_at = fields.DateTime()
 
 
+class SettlementOut(Schema):
+    status = fields.String(metadata={"enum": list(EXIT_STATUSES)})
+    exited_on = fields.Date()
+    proposal_id = fields.Integer(allow_none=True, metadata={"description": "the proposal that decided it"})
+    reason = fields.String()
+    owed_at_exit = Money(metadata={"description": "buy-in the co-op owed back on the day they left"})
+    still_owed = Money()
+
+
 class PersonOut(Schema):
     account_id = fields.Integer()
     name = fields.String()
@@ -73,6 +82,44 @@ class PersonOut(Schema):
     since = fields.Date()
     probation = fields.Nested(ProbationOut)
     history = fields.List(fields.Nested(ChangeOut))
+    exit = fields.Nested(SettlementOut, allow_none=True, metadata={"description": "null until they leave"})
+
+
+class RegisterEntryOut(Schema):
+    account_id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+    status = fields.String(metadata={"enum": list(STATUSES)})
+    member_class = fields.String(data_key="class", metadata={"enum": list(CLASSES)})
+    since = fields.Date()
+    probation = fields.Nested(ProbationOut)
+
+
+class RegisterOut(Schema):
+    people = fields.List(fields.Nested(RegisterEntryOut))
+
+
+class ExitIn(Schema):
+    status = fields.String(required=True, metadata={"enum": list(EXIT_STATUSES)})
+    reason = fields.String(required=True)
+
+
+class ExitOut(Schema):
+    id = fields.Integer()
+    account_id = fields.Integer()
+    status = fields.String(attribute="to_status", metadata={"enum": list(EXIT_STATUSES)})
+    reason = fields.String()
+    proposal_id = fields.Integer(allow_none=True)
+    state = fields.String(metadata={"enum": ["proposed", "done", "not_agreed"]})
+    exited_on = fields.Date(allow_none=True)
+    owed = Money(allow_none=True)
+
+
+class RefundIn(Schema):
+    amount = fields.Raw(
+        load_default=None, allow_none=True, metadata={**MONEY, "description": "all that is owed if left out"}
+    )
+    paid_on = fields.String(load_default=None, allow_none=True, metadata={"format": "date"})
 
 
 class StatusIn(Schema):
@@ -93,6 +140,10 @@ class HoursOut(Schema):
     hours = fields.Decimal(as_string=True)
 
 
+class HoursListOut(Schema):
+    hours = fields.List(fields.Nested(HoursOut))
+
+
 class PaymentIn(Schema):
     amount = fields.Raw(required=True, metadata=MONEY)
     paid_on = fields.String(required=True, metadata={"format": "date"})
@@ -102,9 +153,13 @@ class PaymentIn(Schema):
 class PaymentOut(Schema):
     id = fields.Integer()
     account_id = fields.Integer()
-    amount = Money()
+    amount = Money(metadata={"description": "negative: refunded at exit"})
     paid_on = fields.Date()
     note = fields.String()
+
+
+class PaymentListOut(Schema):
+    payments = fields.List(fields.Nested(PaymentOut))
 
 
 class ImportIn(Schema):
@@ -131,6 +186,10 @@ class TermOut(Schema):
     account_id = fields.Integer()
     starts_on = fields.Date()
     ends_on = fields.Date(allow_none=True)
+
+
+class EndTermIn(Schema):
+    ends_on = fields.String(required=True, metadata={"format": "date"})
 
 
 class TermListOut(Schema):
@@ -186,3 +245,18 @@ class RotaOut(Schema):
 
 class SwapIn(Schema):
     with_shift_id = fields.Integer(required=True)
+
+
+class SwapRequestOut(Schema):
+    id = fields.Integer()
+    shift_id = fields.Integer(metadata={"description": "the asker's shift"})
+    with_shift_id = fields.Integer(metadata={"description": "the shift the asker would take"})
+    asked_by = fields.Integer()
+    asked_of = fields.Integer()
+    state = fields.String(metadata={"enum": ["asked", "accepted", "declined", "withdrawn", "lapsed"]})
+    asked_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+
+
+class SwapRequestListOut(Schema):
+    swap_requests = fields.List(fields.Nested(SwapRequestOut))

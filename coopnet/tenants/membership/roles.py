@@ -1,17 +1,17 @@
-"""Officer terms, the duty rota and accountability statements.
+"""Officer terms and accountability statements.
 
 Who commits: the caller (view, command or job) that owns the unit of work;
 these functions add, flush and return.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from sqlalchemy import or_, select
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.tenants.membership.lifecycle import a_date, record
-from coopnet.tenants.membership.models import AccountabilityStatement, DutyShift, OfficerTerm
+from coopnet.tenants.membership.models import AccountabilityStatement, OfficerTerm
 
 OFFICER_ROLES = ("coordinator", "secretary", "bookkeeper", "new-client coordinator", "webmaster", "records keeper")
 STATEMENT_KINDS = ("missed deadline", "unfulfilled commitment", "costly error", "other")
@@ -60,12 +60,20 @@ def appoint(session, role: str, account_id: int, starts_on, ends_on=None) -> Off
 
 
 def end_term(session, term_id: int, ends_on) -> OfficerTerm:
-    term = session.get(OfficerTerm, term_id)
+    """End a term (early, or an open-ended one); a term is never lengthened here, so
+    ending one never makes it overlap the next holder's."""
+    term = session.scalar(select(OfficerTerm).where(OfficerTerm.id == term_id).with_for_update())
     if term is None:
         raise NotFound("No such officer term.")
     ends_on = a_date(ends_on, "ends_on")
     if ends_on < term.starts_on:
-        raise ValidationFailed("A term ends after it starts.", {"ends_on": "A term ends after it starts."})
+        raise ValidationFailed("A term ends after it starts.", {"ends_on": "A term ends on or after its first day."})
+    if term.ends_on is not None and ends_on > term.ends_on:
+        raise Conflict(
+            f"This term already ends on {term.ends_on.isoformat()}; appoint a new term to go on.",
+            {"ends_on": f"On or before {term.ends_on.isoformat()}."},
+            code="term_extended",
+        )
     term.ends_on = ends_on
     session.flush()
     return term
@@ -129,87 +137,3 @@ def respond(session, statement_id: int, account_id: int, response: str) -> Accou
 
 def statements(session) -> list[AccountabilityStatement]:
     return session.scalars(select(AccountabilityStatement).order_by(AccountabilityStatement.id.desc())).all()
-
-
-# --- the duty rota -------------------------------------------------------------------
-
-
-def generate_rota(session, participants: list[int], starts: datetime, days: int, shift_hours: int) -> list[DutyShift]:
-    """Shifts over ``days`` from ``starts``, dealt round-robin starting with whoever has
-    had the fewest shifts so far, so over a year everyone carries the same load (give or take one)."""
-    problems = {}
-    if not participants or len(set(participants)) != len(participants):
-        problems["participants"] = "List each person taking part once."
-    if starts is None or starts.tzinfo is None:
-        problems["starts_at"] = "Give the first shift's start with its offset."
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 366:
-        problems["days"] = "From 1 to 366 days."
-    if (
-        isinstance(shift_hours, bool)
-        or not isinstance(shift_hours, int)
-        or shift_hours not in (1, 2, 3, 4, 6, 8, 12, 24)
-    ):
-        problems["shift_hours"] = "Shifts of 1, 2, 3, 4, 6, 8, 12 or 24 hours."
-    if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
-    for account_id in participants:
-        record(session, account_id)
-    end = starts + timedelta(days=days)
-    clash = session.scalar(select(DutyShift.id).where(DutyShift.starts_at < end, DutyShift.ends_at > starts))
-    if clash is not None:
-        raise Conflict("Shifts already cover part of that period.", code="rota_overlaps")
-    load = dict.fromkeys(participants, 0)
-    for account_id in session.scalars(select(DutyShift.account_id).where(DutyShift.account_id.in_(participants))):
-        load[account_id] += 1
-    order = sorted(participants, key=lambda a: (load[a], participants.index(a)))
-    shifts, at, index = [], starts, 0
-    while at < end:
-        shift = DutyShift(starts_at=at, ends_at=at + timedelta(hours=shift_hours), account_id=order[index % len(order)])
-        shifts.append(shift)
-        at, index = shift.ends_at, index + 1
-    session.add_all(shifts)
-    session.flush()
-    return shifts
-
-
-def swap(session, shift_id: int, with_shift_id: int) -> tuple[DutyShift, DutyShift]:
-    """Two members trade shifts. Only the coordinator (an admin) records a swap, once both
-    have agreed: nobody can hand their shift to someone else alone."""
-    mine = session.scalar(select(DutyShift).where(DutyShift.id == shift_id).with_for_update())
-    theirs = session.scalar(select(DutyShift).where(DutyShift.id == with_shift_id).with_for_update())
-    if mine is None or theirs is None:
-        raise NotFound("No such shift.")
-    if mine.account_id == theirs.account_id:
-        raise Conflict("Both shifts are the same person's.", code="same_holder")
-    if mine.starts_at < utcnow() or theirs.starts_at < utcnow():
-        raise Conflict("Shifts that have started cannot be swapped.", code="shift_started")
-    first, second = mine.account_id, theirs.account_id
-    mine.account_id, theirs.account_id = second, first
-    mine.swapped_from, theirs.swapped_from = first, second
-    session.flush()
-    return mine, theirs
-
-
-def rota(session, since: datetime | None = None, account_id: int | None = None) -> list[DutyShift]:
-    query = select(DutyShift).where(DutyShift.ends_at >= (since or utcnow()))
-    if account_id is not None:
-        query = query.where(DutyShift.account_id == account_id)
-    return session.scalars(query.order_by(DutyShift.starts_at).limit(1000)).all()
-
-
-def rota_ics(shifts: list[DutyShift], tenant_name: str, tenant_slug: str) -> bytes:
-    from icalendar import Calendar, Event
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//coopnet//rota//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{tenant_name} support rota")
-    for shift in shifts:
-        event = Event()
-        event.add("uid", f"shift-{shift.id}@{tenant_slug}.coopnet")
-        event.add("summary", f"On support duty ({tenant_name})")
-        event.add("dtstart", shift.starts_at)
-        event.add("dtend", shift.ends_at)
-        event.add("dtstamp", utcnow())
-        calendar.add_component(event)
-    return calendar.to_ical()

@@ -11,7 +11,7 @@ from coopnet.platform.context import has_role, public_tenant_route, require_role
 from coopnet.platform.sessions import start_session
 from coopnet.platform.throttle import throttle_invitations
 from coopnet.tenants.governance import exports
-from coopnet.tenants.membership import lifecycle, people, roles, services
+from coopnet.tenants.membership import people, rota, services
 from coopnet.tenants.membership.forms import InviteForm, JoinForm, WelcomeForm
 from coopnet.tenants.membership.links import join_link
 
@@ -134,20 +134,6 @@ def welcome(token):
     return render_template("membership/welcome.html", form=form, account=account), result.status
 
 
-@blueprint.route("/register", methods=["GET"])
-def register_page():
-    entries = [
-        (entry, account, lifecycle.probation(db.session, entry)) for entry, account in lifecycle.register(db.session)
-    ]
-    return render_template(
-        "membership/register.html",
-        entries=entries,
-        policy=lifecycle.policy(db.session),
-        officers=roles.officers(db.session),
-        statements=roles.statements(db.session),
-    )
-
-
 @blueprint.get("/rota.ics")
 @public_tenant_route
 def rota_feed():
@@ -157,5 +143,8 @@ def rota_feed():
     if account_id is None or not exports.still_member(db.session, g.tenant, account_id):
         g.pop("tenant")
         abort(404)
-    shifts = roles.rota(db.session, account_id=account_id)
-    return Response(roles.rota_ics(shifts, g.tenant.name, g.tenant.slug), mimetype="text/calendar")
+    shifts = rota.rota(db.session, account_id=account_id)
+    return Response(rota.rota_ics(shifts, g.tenant.name, g.tenant.slug), mimetype="text/calendar")
+
+
+from coopnet.tenants.membership import register_views, roles_views  # noqa: E402, F401  (their routes join this blueprint)

@@ -6,55 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import run_jobs
-
-
-def months_ago(months, days=0):
-    today = date.today()
-    year, month = divmod(today.month - 1 - months, 12)
-    return date(today.year + year, month + 1, min(today.day, 28)) - timedelta(days=days)
-
-
-@pytest.fixture
-def quilted(client, login, make_tenant, make_account, add_member):
-    """Quilted: an admin (Erik), two members, the Quilted rulebook and its probation policy."""
-    tenant, admin = make_tenant("quilted", name="Quilted")
-    members = [make_account(name=n) for n in ("Colin Sagan", "Alex Hage")]
-    login(admin.email)
-    assert client.post("/c/quilted/api/v1/rulebook/adopt", json={"preset": "quilted"}).status_code == 201
-    for account in members:
-        add_member(tenant, account, "member")
-    for who, since in ((admin, "2011-01-01"), (members[0], "2012-03-01"), (members[1], "2015-06-01")):
-        response = client.post(
-            "/c/quilted/api/v1/members", json={"email": who.email, "name": who.name, "status": "member", "since": since}
-        )
-        assert response.status_code == 201, response.get_json()
-    policy = client.put(
-        "/c/quilted/api/v1/membership-policy",
-        json={
-            "probation_months": 6,
-            "probation_hours": 520,
-            "require": "both",
-            "buy_in": "5000.00",
-            "buy_in_instalments": 10,
-            "entrance_fee": "0.00",
-        },
-    )
-    assert policy.status_code == 200, policy.get_json()
-    return tenant, admin, members
-
-
-def add_candidate(client, slug="quilted", since=None, email="kyle@quilted.example"):
-    response = client.post(
-        f"/c/{slug}/api/v1/members",
-        json={
-            "email": email,
-            "name": "Kyle Wagener",
-            "status": "candidate",
-            "since": (since or months_ago(7)).isoformat(),
-        },
-    )
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["account_id"]
+from tests.tenants.membership.conftest import add_candidate, months_ago
 
 
 def test_the_policy_round_trips_as_decimal_strings(quilted, client):

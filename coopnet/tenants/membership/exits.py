@@ -1,0 +1,205 @@
+"""Leaving the co-op: withdrawal and expulsion proposed as the co-op's decisions, and
+what the co-op owes back when someone leaves.
+
+A proposed exit opens a proposal in the rulebook's own category for it when there is
+one (``expulsion``, ``withdrawal``), else in the category that decides who belongs
+(Design Action decides hiring and firing together). When it passes the person leaves
+that day and what the co-op owes them (the buy-in they paid in) is recorded; an
+officer then records the refund.
+
+Who commits: the caller (view, command or job) that owns the unit of work;
+these functions add, flush and return.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from coopnet.database import utcnow
+from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from coopnet.platform.models import Account
+from coopnet.tenants.governance import hooks, rulebook
+from coopnet.tenants.governance import services as governance
+from coopnet.tenants.membership.lifecycle import (
+    EXIT_STATUSES,
+    OWN_EXIT_CATEGORY,
+    TRANSITIONS,
+    a_date,
+    change_status,
+    exit_owed,
+    money,
+    record,
+)
+from coopnet.tenants.membership.models import BuyInPayment, MemberExit
+from coopnet.tenants.membership.probation import SYSTEM_AUTHOR, admins
+from coopnet.tenants.outbox.mail import compose
+
+# Where each kind of exit is decided, first category the rulebook has.
+CATEGORIES = {
+    "expelled": (OWN_EXIT_CATEGORY["expelled"], "hiring", "admission"),
+    "withdrawn": (OWN_EXIT_CATEGORY["withdrawn"], "admission"),
+}
+WORDS = {"withdrawn": "withdrawal", "expelled": "expulsion"}
+MAX_REASON = 2000
+
+
+def category_for(current, to_status: str) -> str | None:
+    return next((key for key in CATEGORIES[to_status] if key in current.categories), None)
+
+
+def propose_exit(session, tenant, account_id: int, to_status: str, reason: str, by: int, by_role: str) -> MemberExit:
+    """Put a person's withdrawal or expulsion to the co-op (``by_role``: the proposer's
+    access role). Anyone may propose their own withdrawal and admins anyone's; members
+    and admins propose an expulsion. One open at a time for a person."""
+    reason = (reason or "").strip()
+    problems = {}
+    if to_status not in EXIT_STATUSES:
+        problems["status"] = "Propose a withdrawal or an expulsion."
+    if not reason or len(reason) > MAX_REASON:
+        problems["reason"] = f"Say why, in at most {MAX_REASON:,} characters."
+    if problems:
+        raise ValidationFailed("Some fields are missing or invalid.", problems)
+    if to_status == "withdrawn" and account_id != by and by_role != "admin":
+        raise Forbidden("Only the person themselves or an admin proposes a withdrawal.", code="role_required")
+    if to_status == "expelled" and by_role not in ("member", "admin"):
+        raise Forbidden("Members propose an expulsion.", code="role_required")
+    entry = record(session, account_id, lock=True)  # one proposal at a time per person
+    if to_status not in TRANSITIONS[entry.status]:
+        raise Conflict(
+            f"A person cannot go from {entry.status} to {to_status}.",
+            {"status": f"Not allowed from {entry.status}."},
+            code="status_not_allowed",
+        )
+    pending = session.scalar(
+        select(MemberExit).where(MemberExit.account_id == account_id, MemberExit.state == "proposed")
+    )
+    if pending is not None:
+        raise Conflict(f"Proposal {pending.proposal_id} on this person's exit is already open.", code="exit_open")
+    current = rulebook.require_current(session)
+    category = category_for(current, to_status)
+    if category is None:
+        raise Conflict(
+            f"The rulebook has no category that decides {WORDS[to_status]}; add one by a rulebook proposal.",
+            code="no_category",
+        )
+    person, proposer = session.get(Account, account_id), session.get(Account, by)
+    window = rulebook.rule_for(current, category).window_days
+    proposal = governance.open_proposal(
+        session,
+        tenant,
+        SYSTEM_AUTHOR,  # decided by the vote: nobody withdraws it halfway
+        category,
+        f"{'Withdrawal' if to_status == 'withdrawn' else 'Expulsion'} of {person.name}",
+        f"{proposer.name} proposes the {WORDS[to_status]} of {person.name}:\n\n{reason}\n\n"
+        f"If it passes, {person.name} leaves that day and the co-op owes back {exit_owed(session, account_id)} "
+        "of buy-in paid in.",
+        utcnow() + timedelta(days=window),
+    )
+    proposed = MemberExit(
+        account_id=account_id,
+        to_status=to_status,
+        reason=reason,
+        requested_by=by,
+        proposal_id=proposal.id,
+        state="proposed",
+    )
+    session.add(proposed)
+    session.flush()
+    return proposed
+
+
+@hooks.after_close
+def leave_when_passed(session, tenant, proposal):
+    """A passed exit proposal moves the person out that day (recording what is owed);
+    otherwise they stay, and the admins hear of it."""
+    proposed = session.scalar(
+        select(MemberExit).where(MemberExit.proposal_id == proposal.id, MemberExit.state == "proposed")
+    )
+    if proposed is None:
+        return
+    entry = record(session, proposed.account_id)
+    if proposal.outcome == "passed" and proposed.to_status in TRANSITIONS[entry.status]:
+        change_status(
+            session,
+            tenant,
+            proposed.account_id,
+            proposed.to_status,
+            max(date.today(), entry.since),
+            None,
+            f"{WORDS[proposed.to_status]} agreed by proposal {proposal.id}: {proposed.reason}",
+            proposal_id=proposal.id,
+        )
+        return
+    proposed.state = "not_agreed"
+    session.flush()
+    person = session.get(Account, proposed.account_id)
+    for name, email in admins(session, tenant):
+        compose(
+            session,
+            tenant,
+            to=email,
+            subject=f"[{tenant.name}] {WORDS[proposed.to_status].capitalize()} not agreed: {person.name}",
+            body=f"Hello {name},\n\nThe vote on the {WORDS[proposed.to_status]} of {person.name} ended "
+            f"{proposal.outcome.replace('_', ' ')}. {person.name} stays {entry.status}.\n",
+        )
+
+
+def exits_of(session, account_id: int) -> list[MemberExit]:
+    query = select(MemberExit).where(MemberExit.account_id == account_id)
+    return session.scalars(query.order_by(MemberExit.id)).all()
+
+
+def refund_at_exit(session, account_id: int, by: int, on, amount=None) -> BuyInPayment:
+    """An officer records paying back what the co-op owes someone who left (all of it,
+    or an instalment of it); recorded as a negative buy-in payment."""
+    if account_id == by:
+        raise Forbidden("Another officer records your own refund.", code="own_record")
+    entry = record(session, account_id, lock=True)
+    if entry.status not in EXIT_STATUSES:
+        raise Conflict("Refunds are for people who have left the co-op.", code="not_left")
+    owed = exit_owed(session, account_id)
+    on = a_date(on or date.today(), "paid_on", not_after=date.today())
+    amount = owed if amount in (None, "") else money(amount, "amount")
+    if owed <= 0:
+        raise Conflict("The co-op owes this person nothing more.", code="nothing_owed")
+    if amount <= 0 or amount > owed:
+        raise ValidationFailed("That is not what is owed.", {"amount": f"More than 0 and at most {owed}."})
+    if on < entry.since:
+        raise ValidationFailed("A refund comes after the exit.", {"paid_on": f"On or after {entry.since}."})
+    refund = BuyInPayment(account_id=account_id, amount=-amount, paid_on=on, recorded_by=by, note="refunded at exit")
+    session.add(refund)
+    session.flush()
+    return refund
+
+
+def settlement(session, account_id: int) -> dict | None:
+    """The last exit and where its refund stands, or None for someone who has not left."""
+    done = session.scalar(
+        select(MemberExit)
+        .where(MemberExit.account_id == account_id, MemberExit.state == "done")
+        .order_by(MemberExit.id.desc())
+        .limit(1)
+    )
+    if done is None:
+        return None
+    still = exit_owed(session, account_id) if record(session, account_id).status in EXIT_STATUSES else Decimal(0)
+    return {
+        "status": done.to_status,
+        "exited_on": done.exited_on,
+        "proposal_id": done.proposal_id,
+        "reason": done.reason,
+        "owed_at_exit": done.owed,
+        "still_owed": still,
+    }
+
+
+def open_exit(session, account_id: int) -> MemberExit | None:
+    return session.scalar(select(MemberExit).where(MemberExit.account_id == account_id, MemberExit.state == "proposed"))
+
+
+def get_exit(session, exit_id: int) -> MemberExit:
+    found = session.get(MemberExit, exit_id)
+    if found is None:
+        raise NotFound("No such exit.")
+    return found

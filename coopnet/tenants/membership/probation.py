@@ -1,0 +1,337 @@
+"""Probation and admission: hours worked, buy-in instalments, progress against the
+co-op's policy, and the admission vote opened once a candidate meets all of it.
+
+When a candidate meets the whole policy an admission proposal opens (once per
+candidacy); when it passes the candidate becomes a member that day.
+
+Who commits: the caller (view, command or job) that owns the unit of work;
+these functions add, flush and return.
+"""
+
+import calendar
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import and_, func, or_, select, true, update
+
+from coopnet.database import utcnow
+from coopnet.errors import Conflict, Forbidden, ValidationFailed
+from coopnet.platform.models import Account, Membership
+from coopnet.tenants.governance import hooks, rulebook
+from coopnet.tenants.governance import services as governance
+from coopnet.tenants.membership.lifecycle import (
+    CENTS,
+    a_date,
+    buy_in_paid,
+    change_status,
+    money,
+    policy,
+    record,
+)
+from coopnet.tenants.membership.models import BuyInPayment, HoursEntry, MemberRecord
+from coopnet.tenants.outbox.mail import compose
+
+SYSTEM_AUTHOR = 0  # proposals the co-op's own rules open (no member can withdraw them)
+MAX_HOURS_A_DAY = Decimal(24)
+ZERO = Decimal("0.00")
+
+
+# --- hours -----------------------------------------------------------------------------
+
+
+def hours_worked(session, account_id: int, start: date, end: date) -> Decimal:
+    """Hours worked by one person between two dates (inclusive): the one place that
+    answers it, so time tracking can become the source without touching the rest
+    (``hours_by_person`` answers the same for everyone at once)."""
+    return hours_by_person(session, start, end, [account_id]).get(account_id, ZERO)
+
+
+def hours_by_person(session, start, end, account_ids=None) -> dict[int, Decimal]:
+    """Hours worked between two dates, by person; ``start`` may be a column (each
+    person's own candidacy start)."""
+    query = select(HoursEntry.account_id, func.sum(HoursEntry.hours)).where(
+        HoursEntry.worked_on >= start, HoursEntry.worked_on <= end
+    )
+    if account_ids is not None:
+        query = query.where(HoursEntry.account_id.in_(account_ids))
+    rows = session.execute(query.group_by(HoursEntry.account_id))
+    return {account_id: Decimal(total).quantize(CENTS) for account_id, total in rows}
+
+
+def _not_about_oneself(account_id, by):
+    if account_id == by:
+        raise Forbidden("Another officer records your own hours and payments.", code="own_record")
+
+
+def add_hours(session, tenant, account_id: int, worked_on, hours, by: int) -> HoursEntry:
+    _not_about_oneself(account_id, by)
+    record(session, account_id, lock=True)  # one entry at a time per person: the 24-hour check holds
+    worked_on = a_date(worked_on, "worked_on", not_after=date.today())
+    try:
+        amount = money(hours, "hours", allow_float=True)
+    except ValidationFailed:
+        raise ValidationFailed(
+            "Hours are a number such as 7.5.", {"hours": "Hours are a number such as 7.5."}
+        ) from None
+    if amount == 0 or amount > MAX_HOURS_A_DAY:
+        raise ValidationFailed(
+            "A day has at most 24 hours.", {"hours": "More than 0 and at most 24 hours for one day."}
+        )
+    already = hours_worked(session, account_id, worked_on, worked_on)
+    if already + amount > MAX_HOURS_A_DAY:
+        raise ValidationFailed(
+            "A day has at most 24 hours.",
+            {"hours": f"{already} hours are already recorded on {worked_on.isoformat()}."},
+        )
+    entry = HoursEntry(account_id=account_id, worked_on=worked_on, hours=amount, entered_by=by)
+    session.add(entry)
+    session.flush()
+    consider_admission(session, tenant, account_id)
+    return entry
+
+
+def hours_entries(session, account_id: int, limit: int = 200) -> list[HoursEntry]:
+    query = select(HoursEntry).where(HoursEntry.account_id == account_id)
+    return session.scalars(query.order_by(HoursEntry.worked_on.desc(), HoursEntry.id.desc()).limit(limit)).all()
+
+
+# --- buy-in ----------------------------------------------------------------------------
+
+
+def pay_buy_in(session, tenant, account_id: int, amount, paid_on, by: int, note: str = "") -> BuyInPayment:
+    _not_about_oneself(account_id, by)
+    entry = record(session, account_id, lock=True)
+    amount = money(amount, "amount")
+    if amount == 0:
+        raise ValidationFailed("A payment is more than zero.", {"amount": "A payment is more than zero."})
+    due = buy_in_due(session, entry)
+    if amount > due:
+        raise ValidationFailed("That is more than is owed.", {"amount": f"Only {due} is still owed."})
+    payment = BuyInPayment(
+        account_id=account_id,
+        amount=amount,
+        paid_on=a_date(paid_on, "paid_on", date.today()),
+        recorded_by=by,
+        note=(note or "")[:300],
+    )
+    session.add(payment)
+    session.flush()
+    consider_admission(session, tenant, account_id)
+    return payment
+
+
+def buy_in_due(session, entry: MemberRecord) -> Decimal:
+    return max(policy(session).buy_in - buy_in_paid(session, entry.account_id), ZERO)
+
+
+def payments(session, account_id: int) -> list[BuyInPayment]:
+    query = select(BuyInPayment).where(BuyInPayment.account_id == account_id)
+    return session.scalars(query.order_by(BuyInPayment.paid_on, BuyInPayment.id)).all()
+
+
+def instalment(session) -> Decimal:
+    """One instalment of the buy-in: the last one takes the remainder, so they sum exactly."""
+    rules = policy(session)
+    return (rules.buy_in / rules.buy_in_instalments).quantize(CENTS, rounding="ROUND_DOWN")
+
+
+# --- progress against the policy ------------------------------------------------------
+
+
+def months_between(start: date, end: date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - (1 if end.day < start.day else 0)
+
+
+def months_before(day: date, months: int) -> date:
+    """The latest start from which ``months`` whole months have passed by ``day``:
+    ``months_between(start, day) >= months`` exactly when ``start <= months_before(day, months)``."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _met(rules, months: int, hours: Decimal, due: Decimal) -> bool:
+    checks = []
+    if rules.probation_months is not None:
+        checks.append(months >= rules.probation_months)
+    if rules.probation_hours is not None:
+        checks.append(hours >= rules.probation_hours)
+    served = (all(checks) if rules.require == "both" else any(checks)) if checks else True
+    return served and due == 0
+
+
+def _progress(rules, entry, months, hours, paid, today) -> dict:
+    due = max(rules.buy_in - paid, ZERO)
+    return {
+        "months_served": months,
+        "months_required": rules.probation_months,
+        "hours_served": hours,
+        "hours_required": rules.probation_hours,
+        "buy_in_paid": paid,
+        "buy_in_due": due,
+        "met": entry.status == "candidate" and _met(rules, months, hours, due),
+        "admission_proposal": entry.admission_proposal_id,
+    }
+
+
+def probation(session, entry: MemberRecord, today: date | None = None) -> dict:
+    """How far a candidate has come: months and hours served, buy-in, whether the policy is met."""
+    today = today or date.today()
+    start = entry.candidate_since or entry.since
+    months = max(months_between(start, today), 0)
+    hours = hours_worked(session, entry.account_id, start, today)
+    return _progress(policy(session), entry, months, hours, buy_in_paid(session, entry.account_id), today)
+
+
+def progress_of_all(session, entries: list[MemberRecord], today: date | None = None) -> dict[int, dict]:
+    """``probation`` for many people in three queries (the register page)."""
+    today = today or date.today()
+    rules = policy(session)
+    ids = [entry.account_id for entry in entries]
+    if not ids:
+        return {}
+    start = func.coalesce(MemberRecord.candidate_since, MemberRecord.since)
+    hours = dict(
+        session.execute(
+            select(HoursEntry.account_id, func.sum(HoursEntry.hours))
+            .join(MemberRecord, MemberRecord.account_id == HoursEntry.account_id)
+            .where(HoursEntry.account_id.in_(ids), HoursEntry.worked_on >= start, HoursEntry.worked_on <= today)
+            .group_by(HoursEntry.account_id)
+        ).all()
+    )
+    paid = dict(
+        session.execute(
+            select(BuyInPayment.account_id, func.sum(BuyInPayment.amount))
+            .where(BuyInPayment.account_id.in_(ids))
+            .group_by(BuyInPayment.account_id)
+        ).all()
+    )
+    return {
+        entry.account_id: _progress(
+            rules,
+            entry,
+            max(months_between(entry.candidate_since or entry.since, today), 0),
+            Decimal(hours.get(entry.account_id, 0)).quantize(CENTS),
+            Decimal(paid.get(entry.account_id, 0)).quantize(CENTS),
+            today,
+        )
+        for entry in entries
+    }
+
+
+def ready_for_admission(session, today: date | None = None) -> list[int]:
+    """Candidates with no admission vote yet who meet the whole policy today: one query
+    over every candidate (the daily check), the same test as ``probation``'s "met"."""
+    today = today or date.today()
+    rules = policy(session)
+    start = func.coalesce(MemberRecord.candidate_since, MemberRecord.since)
+    hours = (
+        select(HoursEntry.account_id, func.sum(HoursEntry.hours).label("hours"))
+        .join(MemberRecord, MemberRecord.account_id == HoursEntry.account_id)
+        .where(MemberRecord.status == "candidate", HoursEntry.worked_on >= start, HoursEntry.worked_on <= today)
+        .group_by(HoursEntry.account_id)
+        .subquery()
+    )
+    paid = (
+        select(BuyInPayment.account_id, func.sum(BuyInPayment.amount).label("paid"))
+        .group_by(BuyInPayment.account_id)
+        .subquery()
+    )
+    checks = []
+    if rules.probation_months is not None:
+        checks.append(start <= months_before(today, rules.probation_months))
+    if rules.probation_hours is not None:
+        checks.append(func.coalesce(hours.c.hours, 0) >= rules.probation_hours)
+    served = (and_(*checks) if rules.require == "both" else or_(*checks)) if checks else true()
+    query = (
+        select(MemberRecord.account_id)
+        .outerjoin(hours, hours.c.account_id == MemberRecord.account_id)
+        .outerjoin(paid, paid.c.account_id == MemberRecord.account_id)
+        .where(
+            MemberRecord.status == "candidate",
+            MemberRecord.admission_proposal_id.is_(None),
+            start <= today,
+            served,
+            func.coalesce(paid.c.paid, 0) >= rules.buy_in,
+        )
+    )
+    return list(session.scalars(query.order_by(MemberRecord.account_id)))
+
+
+# --- admission -------------------------------------------------------------------------
+
+
+def consider_admission(session, tenant, account_id: int, today: date | None = None) -> int | None:
+    """Open the admission proposal when a candidate meets the whole policy: once per
+    candidacy (a conditional update claims it). Returns the proposal id, if opened now."""
+    entry = record(session, account_id)
+    if entry.status != "candidate" or entry.admission_proposal_id is not None:
+        return None
+    if not probation(session, entry, today)["met"]:
+        return None
+    current = rulebook.current(session)
+    if current is None or "admission" not in current.categories:
+        return None
+    person = session.get(Account, account_id)
+    window = rulebook.rule_for(current, "admission").window_days
+    proposal = governance.open_proposal(
+        session,
+        tenant,
+        SYSTEM_AUTHOR,
+        "admission",
+        f"Admit {person.name} as a member",
+        f"{person.name} has completed probation under the co-op's policy.",
+        utcnow() + timedelta(days=window),
+    )
+    claimed = session.execute(
+        update(MemberRecord)
+        .where(MemberRecord.account_id == account_id, MemberRecord.admission_proposal_id.is_(None))
+        .values(admission_proposal_id=proposal.id)
+        .returning(MemberRecord.account_id)
+    ).scalar()
+    if claimed is None:  # another check opened it a moment ago
+        raise Conflict("An admission proposal is already open for this candidacy.", code="admission_open")
+    return proposal.id
+
+
+def admins(session, tenant) -> list[tuple[str, str]]:
+    return session.execute(
+        select(Account.name, Account.email)
+        .join(Membership, Membership.account_id == Account.id)
+        .where(Membership.tenant_id == tenant.id, Membership.role == "admin")
+    ).all()
+
+
+@hooks.after_close
+def admit_when_passed(session, tenant, proposal):
+    """A passed admission proposal makes the candidate a member that day; a failed one
+    leaves them a candidate (their next candidacy may open a new one)."""
+    if proposal.category != "admission":
+        return
+    entry = session.scalar(select(MemberRecord).where(MemberRecord.admission_proposal_id == proposal.id))
+    if entry is None or entry.status != "candidate":
+        return
+    if proposal.outcome == "passed":
+        change_status(
+            session,
+            tenant,
+            entry.account_id,
+            "member",
+            date.today(),
+            None,
+            f"admitted by proposal {proposal.id}",
+            proposal_id=proposal.id,
+        )
+    else:
+        # They stay a candidate; the officers decide what comes next (a new candidacy
+        # from a later date opens a new vote when the policy is met again).
+        person = session.get(Account, entry.account_id)
+        for name, email in admins(session, tenant):
+            compose(
+                session,
+                tenant,
+                to=email,
+                subject=f"[{tenant.name}] Admission not agreed: {person.name}",
+                body=f"Hello {name},\n\nThe vote to admit {person.name} ended {proposal.outcome.replace('_', ' ')}. "
+                f"{person.name} stays a candidate; the register shows their probation.\n",
+            )
