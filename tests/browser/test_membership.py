@@ -123,3 +123,65 @@ def test_a_member_of_another_coop_is_refused(page, look, found_coop, log_in):
     page.goto("/c/web-collective/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Web Collective")
     look()
+
+
+def test_import_a_register_preview_every_problem_then_confirm(page, look, found_coop, log_in, tmp_path):
+    """Quilted moves off its spreadsheet: the first file has problems and nothing is written;
+    the corrected file is previewed, confirmed, and the register shows everyone since when."""
+    log_in(found_coop("quilted-register", name="Quilted"))
+    page.goto("/c/quilted-register/register")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Member register")
+    expect(page.get_by_role("main")).to_contain_text("Nobody is in the register yet.")
+    look()
+    page.get_by_role("link", name="Import a register (CSV)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import a register from CSV")
+    look()
+
+    bad = tmp_path / "quilted-with-mistakes.csv"
+    bad.write_text(
+        "email,name,status,since,class\n"
+        "colin@quilted.example,Colin Sagan,member,2013-09-01,member\n"
+        "not an address,Alex Hage,candidate,2026-01-05,member\n"
+        "kyle@quilted.example,Kyle Wagener,wizard,2999-01-01,member\n"
+    )
+    page.get_by_label("Register file (CSV)").set_input_files(bad)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import preview")
+    problems = page.get_by_role("alert")
+    expect(problems).to_contain_text("2 rows have problems; nothing will be imported")
+    expect(problems.get_by_role("listitem")).to_have_count(2)
+    expect(problems).to_contain_text("Line 3:")
+    expect(problems).to_contain_text("Line 4:")
+    expect(page.get_by_role("button", name=re.compile("Import"))).to_have_count(0)
+    rows = page.get_by_role("table")
+    expect(rows.get_by_role("row", name=re.compile("colin@quilted.example"))).to_be_visible()
+    look()
+
+    page.get_by_role("link", name="Upload a corrected file").click()
+    look()
+    good = tmp_path / "quilted.csv"
+    good.write_text(
+        "email,name,status,since,class\n"
+        "colin@quilted.example,Colin Sagan,member,2013-09-01,member\n"
+        "alex@quilted.example,Alex Hage,candidate,2026-01-05,member\n"
+        "gulf@quilted.example,Gulf area trainee,member,2019-09-01,trainee\n"
+    )
+    page.get_by_label("Register file (CSV)").set_input_files(good)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("status").filter(has_text="3 people will be added")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    look()
+    page.get_by_role("button", name="Import 3 people").click()
+    expect(page.get_by_role("status").filter(has_text="3 people are in the register now.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Member register")
+    register = page.get_by_role("table")
+    expect(register.get_by_role("row", name=re.compile("Colin Sagan"))).to_contain_text("Member")
+    expect(register.get_by_role("row", name=re.compile("Alex Hage"))).to_contain_text("Candidate (on probation)")
+    expect(register.get_by_role("row", name=re.compile("Gulf area trainee"))).to_contain_text("Trainee")
+    expect(register.get_by_role("row", name=re.compile("Total"))).to_contain_text("3")
+    look()
+
+    page.get_by_role("link", name="Alex Hage").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alex Hage")
+    expect(page.get_by_role("table").first).to_contain_text("imported from the register file")
+    look()

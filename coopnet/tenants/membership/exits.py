@@ -14,10 +14,12 @@ these functions add, flush and return.
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from coopnet.i18n import speaking
 from coopnet.platform.models import Account
 from coopnet.tenants.governance import hooks, rulebook
 from coopnet.tenants.governance import services as governance
@@ -34,14 +36,18 @@ from coopnet.tenants.membership.lifecycle import (
 from coopnet.tenants.membership.models import BuyInPayment, MemberExit
 from coopnet.tenants.membership.probation import SYSTEM_AUTHOR, admins
 from coopnet.tenants.outbox.mail import compose
+from coopnet.terms import term
 
 # Where each kind of exit is decided, first category the rulebook has.
 CATEGORIES = {
     "expelled": (OWN_EXIT_CATEGORY["expelled"], "hiring", "admission"),
     "withdrawn": (OWN_EXIT_CATEGORY["withdrawn"], "admission"),
 }
-WORDS = {"withdrawn": "withdrawal", "expelled": "expulsion"}
 MAX_REASON = 2000
+
+
+def _word(to_status: str) -> str:
+    return _("withdrawal") if to_status == "withdrawn" else _("expulsion")
 
 
 def category_for(current, to_status: str) -> str | None:
@@ -55,45 +61,63 @@ def propose_exit(session, tenant, account_id: int, to_status: str, reason: str, 
     reason = (reason or "").strip()
     problems = {}
     if to_status not in EXIT_STATUSES:
-        problems["status"] = "Propose a withdrawal or an expulsion."
+        problems["status"] = _("Propose a withdrawal or an expulsion.")
     if not reason or len(reason) > MAX_REASON:
-        problems["reason"] = f"Say why, in at most {MAX_REASON:,} characters."
+        problems["reason"] = _("Say why, in at most %(count)s characters.", count=f"{MAX_REASON:,}")
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     if to_status == "withdrawn" and account_id != by and by_role != "admin":
-        raise Forbidden("Only the person themselves or an admin proposes a withdrawal.", code="role_required")
+        raise Forbidden(_("Only the person themselves or an admin proposes a withdrawal."), code="role_required")
     if to_status == "expelled" and by_role not in ("member", "admin"):
-        raise Forbidden("Members propose an expulsion.", code="role_required")
+        raise Forbidden(_("Members propose an expulsion."), code="role_required")
     entry = record(session, account_id, lock=True)  # one proposal at a time per person
     if to_status not in TRANSITIONS[entry.status]:
         raise Conflict(
-            f"A person cannot go from {entry.status} to {to_status}.",
-            {"status": f"Not allowed from {entry.status}."},
+            _("A person cannot go from %(now)s to %(then)s.", now=entry.status, then=to_status),
+            {"status": _("Not allowed from %(now)s.", now=entry.status)},
             code="status_not_allowed",
         )
     pending = session.scalar(
         select(MemberExit).where(MemberExit.account_id == account_id, MemberExit.state == "proposed")
     )
     if pending is not None:
-        raise Conflict(f"Proposal {pending.proposal_id} on this person's exit is already open.", code="exit_open")
+        raise Conflict(
+            _("Proposal %(id)s on this person's exit is already open.", id=pending.proposal_id), code="exit_open"
+        )
     current = rulebook.require_current(session)
     category = category_for(current, to_status)
     if category is None:
         raise Conflict(
-            f"The rulebook has no category that decides {WORDS[to_status]}; add one by a rulebook proposal.",
+            _(
+                "The rulebook has no category that decides %(what)s; add one by a rulebook proposal.",
+                what=_word(to_status),
+            ),
             code="no_category",
         )
     person, proposer = session.get(Account, account_id), session.get(Account, by)
     window = rulebook.rule_for(current, category).window_days
+    with speaking(tenant=tenant):  # the proposal is the co-op's record, in its language
+        title = (
+            _("Withdrawal of %(name)s", name=person.name)
+            if to_status == "withdrawn"
+            else _("Expulsion of %(name)s", name=person.name)
+        )
+        body = _(
+            "%(proposer)s proposes the %(what)s of %(name)s:\n\n%(reason)s\n\nIf it passes, %(name)s leaves "
+            "that day and the co-op owes back %(owed)s of buy-in paid in.",
+            proposer=proposer.name,
+            what=_word(to_status),
+            name=person.name,
+            reason=reason,
+            owed=exit_owed(session, account_id),
+        )
     proposal = governance.open_proposal(
         session,
         tenant,
         SYSTEM_AUTHOR,  # decided by the vote: nobody withdraws it halfway
         category,
-        f"{'Withdrawal' if to_status == 'withdrawn' else 'Expulsion'} of {person.name}",
-        f"{proposer.name} proposes the {WORDS[to_status]} of {person.name}:\n\n{reason}\n\n"
-        f"If it passes, {person.name} leaves that day and the co-op owes back {exit_owed(session, account_id)} "
-        "of buy-in paid in.",
+        title,
+        body,
         utcnow() + timedelta(days=window),
     )
     proposed = MemberExit(
@@ -120,6 +144,13 @@ def leave_when_passed(session, tenant, proposal):
         return
     entry = record(session, proposed.account_id)
     if proposal.outcome == "passed" and proposed.to_status in TRANSITIONS[entry.status]:
+        with speaking(tenant=tenant):
+            why = _(
+                "%(what)s agreed by proposal %(id)s: %(reason)s",
+                what=_word(proposed.to_status),
+                id=proposal.id,
+                reason=proposed.reason,
+            )
         change_status(
             session,
             tenant,
@@ -127,22 +158,32 @@ def leave_when_passed(session, tenant, proposal):
             proposed.to_status,
             max(date.today(), entry.since),
             None,
-            f"{WORDS[proposed.to_status]} agreed by proposal {proposal.id}: {proposed.reason}",
+            why,
             proposal_id=proposal.id,
         )
         return
     proposed.state = "not_agreed"
     session.flush()
     person = session.get(Account, proposed.account_id)
-    for name, email in admins(session, tenant):
-        compose(
-            session,
-            tenant,
-            to=email,
-            subject=f"[{tenant.name}] {WORDS[proposed.to_status].capitalize()} not agreed: {person.name}",
-            body=f"Hello {name},\n\nThe vote on the {WORDS[proposed.to_status]} of {person.name} ended "
-            f"{proposal.outcome.replace('_', ' ')}. {person.name} stays {entry.status}.\n",
-        )
+    with speaking(tenant=tenant):
+        what = _word(proposed.to_status)
+        for name, email in admins(session, tenant):
+            compose(
+                session,
+                tenant,
+                to=email,
+                subject=_(
+                    "[%(coop)s] Not agreed: the %(what)s of %(name)s", coop=tenant.name, what=what, name=person.name
+                ),
+                body=_(
+                    "Hello %(admin)s,\n\nThe vote on the %(what)s of %(name)s ended %(outcome)s. %(name)s stays "
+                    "in the register as before.\n",
+                    admin=name,
+                    what=what,
+                    name=person.name,
+                    outcome=term(proposal.outcome),
+                ),
+            )
 
 
 def exits_of(session, account_id: int) -> list[MemberExit]:
@@ -154,19 +195,23 @@ def refund_at_exit(session, account_id: int, by: int, on, amount=None) -> BuyInP
     """An officer records paying back what the co-op owes someone who left (all of it,
     or an instalment of it); recorded as a negative buy-in payment."""
     if account_id == by:
-        raise Forbidden("Another officer records your own refund.", code="own_record")
+        raise Forbidden(_("Another officer records your own refund."), code="own_record")
     entry = record(session, account_id, lock=True)
     if entry.status not in EXIT_STATUSES:
-        raise Conflict("Refunds are for people who have left the co-op.", code="not_left")
+        raise Conflict(_("Refunds are for people who have left the co-op."), code="not_left")
     owed = exit_owed(session, account_id)
     on = a_date(on or date.today(), "paid_on", not_after=date.today())
     amount = owed if amount in (None, "") else money(amount, "amount")
     if owed <= 0:
-        raise Conflict("The co-op owes this person nothing more.", code="nothing_owed")
+        raise Conflict(_("The co-op owes this person nothing more."), code="nothing_owed")
     if amount <= 0 or amount > owed:
-        raise ValidationFailed("That is not what is owed.", {"amount": f"More than 0 and at most {owed}."})
+        raise ValidationFailed(
+            _("That is not what is owed."), {"amount": _("More than 0 and at most %(owed)s.", owed=owed)}
+        )
     if on < entry.since:
-        raise ValidationFailed("A refund comes after the exit.", {"paid_on": f"On or after {entry.since}."})
+        raise ValidationFailed(
+            _("A refund comes after the exit."), {"paid_on": _("On or after %(day)s.", day=entry.since.isoformat())}
+        )
     refund = BuyInPayment(account_id=account_id, amount=-amount, paid_on=on, recorded_by=by, note="refunded at exit")
     session.add(refund)
     session.flush()
@@ -201,5 +246,5 @@ def open_exit(session, account_id: int) -> MemberExit | None:
 def get_exit(session, exit_id: int) -> MemberExit:
     found = session.get(MemberExit, exit_id)
     if found is None:
-        raise NotFound("No such exit.")
+        raise NotFound(_("No such exit."))
     return found

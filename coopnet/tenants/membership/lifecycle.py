@@ -8,6 +8,7 @@ these functions add, flush and return.
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 
 from coopnet.database import utcnow
@@ -246,14 +247,19 @@ def _check_exit_allowed(session, account_id, to_status, proposal_id):
     current = rulebook.current(session)
     if current is not None and OWN_EXIT_CATEGORY[to_status] in current.categories:
         raise Conflict(
-            f"This co-op's rulebook decides {OWN_EXIT_CATEGORY[to_status]} by a vote: propose it instead.",
+            _(
+                "This co-op's rulebook decides %(what)s by a vote: propose it instead.",
+                what=OWN_EXIT_CATEGORY[to_status],
+            ),
             code="decision_required",
         )
     pending = session.scalar(
         select(MemberExit.proposal_id).where(MemberExit.account_id == account_id, MemberExit.state == "proposed")
     )
     if pending is not None:
-        raise Conflict(f"Proposal {pending} on this person's exit is open; its outcome decides.", code="exit_open")
+        raise Conflict(
+            _("Proposal %(id)s on this person's exit is open; its outcome decides.", id=pending), code="exit_open"
+        )
 
 
 def _record_exit(session, account_id, to_status, on, by, reason, proposal_id):

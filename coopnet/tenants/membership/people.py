@@ -165,7 +165,7 @@ def _welcome_all(session, tenant, people, secret_key, make_link):
         session,
         OutboxMessage.__table__,
         {
-            "to_address": [row["email"] for row, _ in people],
+            "to_address": [row["email"] for row, _account_id in people],
             "subject": [subject] * len(people),
             "body": bodies,
             "status": ["queued"] * len(people),

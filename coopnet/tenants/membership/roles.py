@@ -6,6 +6,7 @@ these functions add, flush and return.
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from coopnet.database import utcnow
@@ -67,11 +68,13 @@ def end_term(session, term_id: int, ends_on) -> OfficerTerm:
         raise NotFound("No such officer term.")
     ends_on = a_date(ends_on, "ends_on")
     if ends_on < term.starts_on:
-        raise ValidationFailed("A term ends after it starts.", {"ends_on": "A term ends on or after its first day."})
+        raise ValidationFailed(
+            _("A term ends after it starts."), {"ends_on": _("A term ends on or after its first day.")}
+        )
     if term.ends_on is not None and ends_on > term.ends_on:
         raise Conflict(
-            f"This term already ends on {term.ends_on.isoformat()}; appoint a new term to go on.",
-            {"ends_on": f"On or before {term.ends_on.isoformat()}."},
+            _("This term already ends on %(day)s; appoint a new term to go on.", day=term.ends_on.isoformat()),
+            {"ends_on": _("On or before %(day)s.", day=term.ends_on.isoformat())},
             code="term_extended",
         )
     term.ends_on = ends_on

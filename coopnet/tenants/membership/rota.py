@@ -7,14 +7,17 @@ these functions add, flush and return.
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from coopnet.i18n import moment, speaking
 from coopnet.platform.models import Account
 from coopnet.tenants.membership.lifecycle import record
 from coopnet.tenants.membership.models import DutyShift, ShiftSwap
 from coopnet.tenants.outbox.mail import compose
+from coopnet.terms import term
 
 SHIFT_HOURS = (1, 2, 3, 4, 6, 8, 12, 24)
 
@@ -29,21 +32,21 @@ def generate_rota(session, participants: list[int], starts: datetime, days: int,
         or not all(isinstance(p, int) and not isinstance(p, bool) for p in participants)
         or len(set(participants)) != len(participants)
     ):
-        problems["participants"] = "List each person taking part once."
+        problems["participants"] = _("List each person taking part once.")
     if starts is None or starts.tzinfo is None:
-        problems["starts_at"] = "Give the first shift's start with its offset."
+        problems["starts_at"] = _("Give the first shift's start with its offset.")
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 366:
-        problems["days"] = "From 1 to 366 days."
+        problems["days"] = _("From 1 to 366 days.")
     if isinstance(shift_hours, bool) or not isinstance(shift_hours, int) or shift_hours not in SHIFT_HOURS:
-        problems["shift_hours"] = "Shifts of 1, 2, 3, 4, 6, 8, 12 or 24 hours."
+        problems["shift_hours"] = _("Shifts of 1, 2, 3, 4, 6, 8, 12 or 24 hours.")
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     for account_id in participants:
         record(session, account_id)
     end = starts + timedelta(days=days)
     clash = session.scalar(select(DutyShift.id).where(DutyShift.starts_at < end, DutyShift.ends_at > starts))
     if clash is not None:
-        raise Conflict("Shifts already cover part of that period.", code="rota_overlaps")
+        raise Conflict(_("Shifts already cover part of that period."), code="rota_overlaps")
     load = dict.fromkeys(participants, 0)
     for account_id in session.scalars(select(DutyShift.account_id).where(DutyShift.account_id.in_(participants))):
         load[account_id] += 1
@@ -70,13 +73,13 @@ def _two_shifts(session, shift_id: int, with_shift_id: int) -> tuple[DutyShift, 
         )
     }
     if shift_id not in found or with_shift_id not in found:
-        raise NotFound("No such shift.")
+        raise NotFound(_("No such shift."))
     mine, theirs = found[shift_id], found[with_shift_id]
     if mine.account_id == theirs.account_id:
-        raise Conflict("Both shifts are the same person's.", code="same_holder")
+        raise Conflict(_("Both shifts are the same person's."), code="same_holder")
     now = utcnow()
     if mine.starts_at < now or theirs.starts_at < now:
-        raise Conflict("Shifts that have started cannot be swapped.", code="shift_started")
+        raise Conflict(_("Shifts that have started cannot be swapped."), code="shift_started")
     return mine, theirs
 
 
@@ -108,41 +111,43 @@ def ask_swap(session, tenant, shift_id: int, with_shift_id: int, by: int, link: 
     other accepts. The other member is mailed."""
     mine, theirs = _two_shifts(session, shift_id, with_shift_id)
     if mine.account_id != by:
-        raise Forbidden("You can offer only a shift of your own.", code="not_your_shift")
+        raise Forbidden(_("You can offer only a shift of your own."), code="not_your_shift")
     already = session.scalar(
         select(ShiftSwap.id).where(
             ShiftSwap.shift_id == mine.id, ShiftSwap.with_shift_id == theirs.id, ShiftSwap.state == "asked"
         )
     )
     if already is not None:
-        raise Conflict("You have asked for this swap already; wait for the answer.", code="swap_asked")
+        raise Conflict(_("You have asked for this swap already; wait for the answer."), code="swap_asked")
     request = ShiftSwap(shift_id=mine.id, with_shift_id=theirs.id, asked_by=by, asked_of=theirs.account_id)
     session.add(request)
     session.flush()
     asker, other = session.get(Account, by), session.get(Account, theirs.account_id)
-    compose(
-        session,
-        tenant,
-        to=other.email,
-        subject=f"[{tenant.name}] {asker.name} asks to swap a support shift",
-        body=(
-            f"Hello {other.name},\n\n{asker.name} offers their shift of {_when(mine)} for yours of "
-            f"{_when(theirs)}. Accept or decline it on the rota page{':' if link else '.'}\n{link}\n"
-        ),
-    )
+    with speaking(other, tenant):
+        compose(
+            session,
+            tenant,
+            to=other.email,
+            subject=_("[%(coop)s] %(name)s asks to swap a support shift", coop=tenant.name, name=asker.name),
+            body=_(
+                "Hello %(other)s,\n\n%(name)s offers their shift of %(theirs)s for yours of %(yours)s. "
+                "Accept or decline it on the rota page.\n%(link)s\n",
+                other=other.name,
+                name=asker.name,
+                theirs=moment(mine.starts_at),
+                yours=moment(theirs.starts_at),
+                link=link,
+            ),
+        )
     return request
-
-
-def _when(shift):
-    return f"{shift.starts_at:%Y-%m-%d %H:%M} to {shift.ends_at:%Y-%m-%d %H:%M} UTC"
 
 
 def _open_request(session, swap_id: int) -> ShiftSwap:
     request = session.scalar(select(ShiftSwap).where(ShiftSwap.id == swap_id).with_for_update())
     if request is None:
-        raise NotFound("No such swap request.")
+        raise NotFound(_("No such swap request."))
     if request.state != "asked":
-        raise Conflict(f"This swap request is {request.state} already.", code="swap_answered")
+        raise Conflict(_("This swap request is %(state)s already.", state=term(request.state)), code="swap_answered")
     return request
 
 
@@ -150,11 +155,11 @@ def answer_swap(session, swap_id: int, by: int, accept: bool) -> ShiftSwap:
     """The member asked accepts (the shifts change hands) or declines."""
     request = _open_request(session, swap_id)
     if request.asked_of != by:
-        raise Forbidden("Only the member asked can answer this swap.", code="not_asked")
+        raise Forbidden(_("Only the member asked can answer this swap."), code="not_asked")
     if accept:
         mine, theirs = _two_shifts(session, request.shift_id, request.with_shift_id)
         if mine.account_id != request.asked_by or theirs.account_id != request.asked_of:
-            raise Conflict("One of these shifts has changed hands since.", code="swap_lapsed")
+            raise Conflict(_("One of these shifts has changed hands since."), code="swap_lapsed")
         _trade(session, mine, theirs)
     request.state, request.decided_at = ("accepted" if accept else "declined"), utcnow()
     session.flush()
@@ -164,7 +169,7 @@ def answer_swap(session, swap_id: int, by: int, accept: bool) -> ShiftSwap:
 def withdraw_swap(session, swap_id: int, by: int) -> ShiftSwap:
     request = _open_request(session, swap_id)
     if request.asked_by != by:
-        raise Forbidden("Only the member who asked can withdraw it.", code="not_asker")
+        raise Forbidden(_("Only the member who asked can withdraw it."), code="not_asker")
     request.state, request.decided_at = "withdrawn", utcnow()
     session.flush()
     return request

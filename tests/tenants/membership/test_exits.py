@@ -109,7 +109,9 @@ def test_an_expulsion_in_its_own_category_and_the_vote_decides(quilted, client, 
         states = db.session.execute(text("SELECT state FROM t_quilted.member_exits")).scalars().all()
         mail = (
             db.session.execute(
-                text("SELECT to_address FROM t_quilted.outbox_messages WHERE subject LIKE '%Expulsion not agreed%'")
+                text(
+                    "SELECT to_address FROM t_quilted.outbox_messages WHERE subject LIKE '%Not agreed: the expulsion%'"
+                )
             )
             .scalars()
             .all()
