@@ -13,8 +13,8 @@ from coopnet.errors import register_error_handlers
 from coopnet.extensions import babel, csrf, db, limiter, login_manager
 from coopnet.inputs import limit_json_body, refuse_nul_bytes, refuse_nul_in_path
 from coopnet.logs import configure_logging
+from coopnet.platform import account_api, account_views, auth, jobs_api, language
 from coopnet.platform import api as platform_api
-from coopnet.platform import auth, jobs_api, language
 from coopnet.platform import views as platform_views
 from coopnet.platform.accounts import password_hasher
 from coopnet.platform.context import has_role
@@ -93,7 +93,15 @@ def register_blueprints(app):
     api = app.extensions["coopnet.api"]
     app.register_blueprint(platform_views.blueprint)
     app.register_blueprint(language.blueprint)
-    api_blueprints = [platform_api.blueprint, jobs_api.blueprint, language.api]
+    app.register_blueprint(account_views.blueprint)
+    app.register_blueprint(account_views.coop_blueprint)
+    api_blueprints = [
+        platform_api.blueprint,
+        account_api.blueprint,
+        account_api.coop_blueprint,
+        jobs_api.blueprint,
+        language.api,
+    ]
     for capability in capabilities.capabilities():
         pages = capability.attribute("views", "blueprint")
         if pages is not None:

@@ -78,6 +78,11 @@ def load_config(env=None, **overrides):
         "SIGNUP_ADDRESS_LIMIT": env.get("SIGNUP_ADDRESS_LIMIT", "10 per day"),
         # Each signup mails the founder's address: a stranger may not flood one inbox.
         "SIGNUP_EMAIL_LIMIT": env.get("SIGNUP_EMAIL_LIMIT", "3 per day"),
+        # Password-reset and sign-in links asked for: per client address, and per address mailed.
+        "ACCOUNT_LINK_ADDRESS_LIMIT": env.get("ACCOUNT_LINK_ADDRESS_LIMIT", "20 per hour"),
+        "ACCOUNT_LINK_EMAIL_LIMIT": env.get("ACCOUNT_LINK_EMAIL_LIMIT", "5 per hour"),
+        # Wrong two-factor codes after a right password, per account.
+        "TWO_FACTOR_LIMIT": env.get("TWO_FACTOR_LIMIT", "5 per 15 minutes"),
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "coopnet"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RQ_QUEUES": ["default"],

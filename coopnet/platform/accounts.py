@@ -13,12 +13,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.platform.addresses import mixes_scripts, normalise_email, skeleton
-from coopnet.platform.models import Account, ApiToken, EndedSession, Membership, Tenant
+from coopnet.platform.models import Account, ApiToken, Membership, Tenant
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -139,6 +139,31 @@ def authenticate(session, hasher, email, password):
     return account
 
 
+def check_password(hasher, account, password) -> bool:
+    """True when ``password`` is the account's (for a change made while logged in)."""
+    if not isinstance(password, str) or not password:
+        return False
+    try:
+        return hasher.verify(account.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def change_password(session, hasher, account, current: str, new: str, keep_session: str | None) -> None:
+    """A new password; every session of the account but ``keep_session`` ends."""
+    from coopnet.platform.sessions import end_all_sessions
+
+    problems = {"current_password": None, "new_password": password_problem(new, account.email)}
+    if not check_password(hasher, account, current):
+        problems["current_password"] = "That is not your current password."
+    problems = {key: value for key, value in problems.items() if value}
+    if problems:
+        raise ValidationFailed(next(iter(problems.values())), problems)
+    account.password_hash = hasher.hash(new)
+    end_all_sessions(session, account, keep_session)
+    session.flush()
+
+
 def _hash_token(secret):
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -220,26 +245,3 @@ def revoke_token(session, account, token_id):
     if token.revoked_at is None:
         token.revoked_at = utcnow()
     return token
-
-
-def end_session(session, account_id: int, session_id: str, keep: timedelta) -> None:
-    """Record one logged-out session id. A cookie is never accepted longer than
-    ``keep`` after log-in, so older records are dropped on the way."""
-    now = utcnow()
-    session.execute(delete(EndedSession).where(EndedSession.ended_at < now - keep))
-    if session.get(EndedSession, session_id) is None:
-        session.add(EndedSession(session_id=session_id, account_id=account_id, ended_at=now))
-    session.flush()
-
-
-def end_all_sessions(session, account: Account) -> int:
-    """End every session of ``account`` (log out everywhere, a new password); returns
-    the new generation, which a session that should stay can take."""
-    generation = session.execute(
-        update(Account)
-        .where(Account.id == account.id)
-        .values(session_generation=Account.session_generation + 1)
-        .returning(Account.session_generation)
-    ).scalar_one()
-    account.session_generation = generation
-    return generation

@@ -7,7 +7,7 @@ from coopnet.api import api_blueprint, document_errors
 from coopnet.errors import api_error
 from coopnet.extensions import db
 from coopnet.links import external_url
-from coopnet.platform import accounts, signups, tenants
+from coopnet.platform import accounts, signups, tenants, two_factor
 from coopnet.platform.auth import refuse_tokens
 from coopnet.platform.schemas import (
     LoginIn,
@@ -95,13 +95,29 @@ def confirm_signup(data):
 @document_errors(blueprint, 400, 401, 415, 422, 429)
 @throttle_login
 def log_in(data):
-    """Log in with email and password; sets the session cookie."""
+    """Log in with email and password (and, with two-factor on, a code); sets the session cookie."""
     account = accounts.authenticate(db.session, accounts.hasher(), data["email"], data["password"])
     if account is None:
         return api_error(401, "invalid_credentials", "That email and password do not match an account.")
+    refused = second_factor_refusal(account, data.get("code"))
+    if refused is not None:
+        return refused
     db.session.commit()
     start_session(account)
     return {"account": account}
+
+
+def second_factor_refusal(account, code):
+    """None when the account needs no code or ``code`` is good; else the 401 to answer."""
+    if not account.two_factor_enabled:
+        return None
+    if not code:
+        db.session.commit()
+        return api_error(401, "two_factor_required", "Send a code from your authenticator app (or a recovery code).")
+    if not two_factor.check_code(db.session, account, code):
+        db.session.commit()
+        return api_error(401, "invalid_two_factor_code", "That code is wrong or was used already.")
+    return None
 
 
 @blueprint.route("/session", methods=["DELETE"])

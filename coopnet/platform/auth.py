@@ -13,8 +13,8 @@ from coopnet.database import prefer_connection_for
 from coopnet.errors import Forbidden, is_api_request
 from coopnet.extensions import db, login_manager
 from coopnet.platform.accounts import account_for_token
-from coopnet.platform.models import Account, EndedSession
-from coopnet.platform.sessions import live_claims
+from coopnet.platform.models import Account, AccountSession
+from coopnet.platform.sessions import live_claims, touch
 from coopnet.platform.tenants import tenant_refs, with_tenant
 
 
@@ -47,11 +47,18 @@ def load_account(account_id):
     statement = select(Account).where(
         Account.id == account_id,
         Account.session_generation == claims.generation,
-        ~exists().where(EndedSession.session_id == claims.session_id),
+        exists().where(
+            AccountSession.session_id == claims.session_id,
+            AccountSession.account_id == Account.id,
+            AccountSession.ended_at.is_(None),
+        ),
     )
     row = db.session.execute(_extend_for_tenant(statement)).first()
+    if row is None:
+        return None
     _remember_tenant(row)
-    return row[0] if row is not None else None
+    touch(db.session, claims)
+    return row[0]
 
 
 @login_manager.request_loader

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -98,7 +98,18 @@ def _check_membership():
         # A member of another co-op learns nothing, not even that this one exists.
         slug = g.pop("tenant").slug
         raise NotFound(_("There is no co-op at '%(slug)s'.", slug=slug))
+    if g.tenant.require_two_factor and not current_user.two_factor_enabled:
+        return _ask_for_two_factor()
     return None
+
+
+def _ask_for_two_factor():
+    """The co-op requires two-factor authentication and this member has not turned it on."""
+    message = _("%(name)s requires two-factor authentication. Turn it on for your account first.", name=g.tenant.name)
+    if is_api_request():
+        raise Forbidden(message, code="two_factor_required")
+    flash(message, "info")
+    return redirect(url_for("account.two_factor_page"))
 
 
 def _check_kind():

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -23,6 +24,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coopnet.database import schema_for, utcnow
 from coopnet.extensions import db
 from coopnet.platform.roles import KINDS, ROLES, sql_in
+
+# What a mailed account link does when followed.
+LINK_PURPOSES = ("reset_password", "verify_email", "change_email", "sign_in")
 
 
 class Account(UserMixin, db.Model):
@@ -40,11 +44,25 @@ class Account(UserMixin, db.Model):
     # The language the person chose ('es'); None follows their co-op, then their browser.
     locale: Mapped[str | None] = mapped_column(String(10))
 
+    # Two-factor authentication: the TOTP secret sealed with Fernet (coopnet.sealed), set
+    # when the person starts setting it up; on once totp_enabled_at is set. The last
+    # accepted time step is kept so a code is never accepted twice.
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # An account deleted by its owner keeps its row (co-op records point at it) with
+    # the name, address and secrets wiped.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
     memberships: Mapped[list["Membership"]] = relationship(back_populates="account", cascade="all, delete-orphan")
 
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enabled_at is not None
 
 
 # Emails are unique whatever their case.
@@ -77,6 +95,8 @@ class Tenant(TenantFacts, db.Model):
     status: Mapped[str] = mapped_column(String(20), default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set by the co-op's admins: its pages and API refuse members without two-factor authentication.
+    require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The co-op's default language for people who chose none; None follows the browser.
     locale: Mapped[str | None] = mapped_column(String(10))
 
@@ -135,15 +155,52 @@ class ApiToken(db.Model):
     tenant: Mapped[Tenant | None] = relationship()
 
 
-class EndedSession(db.Model):
-    """A session cookie that was logged out: a copy of it is refused until it
-    would have expired anyway (PERMANENT_SESSION_LIFETIME after log-in)."""
+class AccountSession(db.Model):
+    """A log-in: the cookie names it by ``session_id`` (a secret), the account's
+    session list by ``id``. A cookie is accepted while its row is not ended; rows
+    older than PERMANENT_SESSION_LIFETIME are swept."""
 
-    __tablename__ = "ended_sessions"
+    __tablename__ = "account_sessions"
 
-    session_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(32), unique=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
-    ended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Kept to within a few minutes (sessions.SEEN_RESOLUTION), so most requests write nothing.
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AccountLink(db.Model):
+    """A single-use, expiring link mailed to an account's owner: reset the password,
+    verify the address, move the account to a new address, or sign in without the
+    password. Only the token's SHA-256 is stored."""
+
+    __tablename__ = "account_links"
+    __table_args__ = (CheckConstraint(sql_in("purpose", LINK_PURPOSES), name="purpose"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # For change_email: the address the account moves to once the link is followed.
+    new_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RecoveryCode(db.Model):
+    """One of the codes that stand in for the authenticator app once each (hashed)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class JobProgress(db.Model):

@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields
 
 from coopnet.platform.roles import KINDS, ROLES
+from coopnet.platform.sessions import current_session_id
 
 
 class FounderIn(Schema):
@@ -35,6 +36,8 @@ class AccountOut(Schema):
     id = fields.Integer()
     email = fields.String()
     name = fields.String()
+    email_verified = fields.Boolean()
+    two_factor_enabled = fields.Boolean()
 
 
 class SignupOut(Schema):
@@ -53,6 +56,11 @@ class SignupConfirmIn(Schema):
 class LoginIn(Schema):
     email = fields.String(required=True)
     password = fields.String(required=True, load_only=True)
+    code = fields.String(
+        load_default=None,
+        load_only=True,
+        metadata={"description": "With two-factor on: 6 digits from the app, or a recovery code"},
+    )
 
 
 class SessionOut(Schema):
@@ -101,3 +109,84 @@ class NewTokenOut(Schema):
 
 class TokenListOut(Schema):
     tokens = fields.List(fields.Nested(TokenOut))
+
+
+class EmailIn(Schema):
+    email = fields.String(required=True, metadata={"example": "erik@quilted.example"})
+
+
+class MessageOut(Schema):
+    message = fields.String()
+
+
+class LinkTokenIn(Schema):
+    token = fields.String(required=True, metadata={"description": "The token in the mailed link"})
+
+
+class PasswordResetIn(Schema):
+    token = fields.String(required=True, metadata={"description": "The token in the mailed link"})
+    password = fields.String(required=True, load_only=True)
+
+
+class SignInLinkIn(Schema):
+    token = fields.String(required=True, metadata={"description": "The token in the mailed link"})
+    code = fields.String(
+        load_default=None, load_only=True, metadata={"description": "With two-factor on: a code from the app"}
+    )
+
+
+class EmailChangeIn(Schema):
+    email = fields.String(required=True, metadata={"description": "The new address; a link is mailed there"})
+    password = fields.String(required=True, load_only=True)
+
+
+class PasswordChangeIn(Schema):
+    current_password = fields.String(required=True, load_only=True)
+    new_password = fields.String(required=True, load_only=True)
+
+
+class PasswordIn(Schema):
+    password = fields.String(required=True, load_only=True)
+
+
+class SessionRecordOut(Schema):
+    id = fields.Integer()
+    started_at = fields.DateTime()
+    seen_at = fields.DateTime(metadata={"description": "Last request, to within five minutes"})
+    user_agent = fields.String()
+    address = fields.String()
+    current = fields.Function(
+        lambda record: record.session_id == current_session_id(),
+        metadata={"type": "boolean", "description": "The session making this request"},
+    )
+
+
+class SessionListOut(Schema):
+    sessions = fields.List(fields.Nested(SessionRecordOut))
+
+
+class TwoFactorOut(Schema):
+    enabled = fields.Boolean()
+    recovery_codes_left = fields.Integer()
+    required_by = fields.List(fields.String(), metadata={"description": "Your co-ops that require it"})
+
+
+class TwoFactorSetupOut(Schema):
+    secret = fields.String(metadata={"description": "Type into the authenticator app, or scan the URI"})
+    uri = fields.String(metadata={"description": "otpauth:// URI for a QR code"})
+
+
+class CodeIn(Schema):
+    code = fields.String(required=True, metadata={"description": "6 digits from the authenticator app"})
+
+
+class RecoveryCodesOut(Schema):
+    recovery_codes = fields.List(fields.String(), metadata={"description": "Each works once; shown only now"})
+
+
+class CoopSecurityIn(Schema):
+    require_two_factor = fields.Boolean(required=True)
+
+
+class CoopSecurityOut(Schema):
+    require_two_factor = fields.Boolean()

@@ -97,6 +97,7 @@ class TenantRef(TenantFacts):
     kind: str
     status: str
     locale: str | None = None
+    require_two_factor: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,16 @@ class RoleRef:
     role: str
 
 
-TENANT_COLUMNS = (Tenant.id, Tenant.slug, Tenant.name, Tenant.kind, Tenant.status, Tenant.locale, Membership.role)
+TENANT_COLUMNS = (
+    Tenant.id,
+    Tenant.slug,
+    Tenant.name,
+    Tenant.kind,
+    Tenant.status,
+    Tenant.locale,
+    Tenant.require_two_factor,
+    Membership.role,
+)
 
 
 def _refs(row):

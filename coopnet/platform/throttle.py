@@ -94,3 +94,48 @@ def throttle_invitations(view):
         deduct_when=_created,
         error_message="You have sent many invitations in the last hour. Try again later.",
     )(view)
+
+
+def _link_email():
+    data = request.get_json(silent=True) if request.is_json else request.form
+    email = data.get("email") if hasattr(data, "get") else None
+    return "link-email:" + normalise_email(email if isinstance(email, str) else "")[:254]
+
+
+def throttle_mailed_links(view):
+    """Every request for a password-reset or sign-in link counts: per client address,
+    and per address it would mail (so nobody floods someone's inbox)."""
+    view = limiter.shared_limit(
+        lambda: current_app.config["ACCOUNT_LINK_EMAIL_LIMIT"],
+        scope="link-email",
+        key_func=_link_email,
+        methods=["POST"],
+        error_message="Several links were mailed to this address in the last hour. Use the newest, or wait.",
+    )(view)
+    return limiter.shared_limit(
+        lambda: current_app.config["ACCOUNT_LINK_ADDRESS_LIMIT"],
+        scope="link-address",
+        key_func=get_remote_address,
+        methods=["POST"],
+        error_message="Too many links asked for from your address. Wait an hour and try again.",
+    )(view)
+
+
+def _pending_two_factor():
+    from flask import session
+
+    pending = session.get("two_factor")
+    account = pending.get("account") if isinstance(pending, dict) else None
+    return f"two-factor:{account}|{get_remote_address()}"
+
+
+def throttle_two_factor(view):
+    """Wrong codes at the second log-in step, per account waiting for its code."""
+    return limiter.shared_limit(
+        lambda: current_app.config["TWO_FACTOR_LIMIT"],
+        scope="two-factor",
+        key_func=_pending_two_factor,
+        methods=["POST"],
+        deduct_when=_failed,
+        error_message="Too many wrong codes. Wait 15 minutes and try again.",
+    )(view)

@@ -10,9 +10,10 @@ from coopnet.extensions import db
 from coopnet.forms import EmptyForm, submit
 from coopnet.links import external_url
 from coopnet.platform import accounts, signups, tenants
+from coopnet.platform.account_views import log_in
 from coopnet.platform.api import signup_link
 from coopnet.platform.forms import SIGNUP_FIELDS, FoundAnotherForm, LoginForm, SignupForm, TokenForm
-from coopnet.platform.sessions import end_other_sessions, end_session, start_session
+from coopnet.platform.sessions import current_session_id, end_other_sessions, end_session, live_sessions, start_session
 from coopnet.platform.throttle import throttle_login, throttle_signup
 
 blueprint = Blueprint("platform", __name__)
@@ -89,8 +90,7 @@ def login():
         account = accounts.authenticate(db.session, accounts.hasher(), form.email.data, form.password.data)
         if account is not None:
             db.session.commit()
-            start_session(account)
-            return redirect(safe_next(form.next.data) or url_for("platform.home"))
+            return log_in(account, safe_next(form.next.data))
         form.form_errors.append("That email and password do not match an account.")
         status = 401
     elif form.is_submitted():
@@ -131,6 +131,8 @@ def account():
         new_secret=result.value,
         memberships=memberships,
         revoke_form=EmptyForm(),
+        live_sessions=live_sessions(db.session, current_user),
+        current_session=current_session_id(),
     )
     return page, result.status
 

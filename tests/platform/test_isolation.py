@@ -261,6 +261,7 @@ def test_a_connection_is_replaced_after_serving_many_tenants(app, engine, make_t
 SHARED_RECORD_SAMPLES = {
     "job_id": "shared-record-of-two",
     "token_id": "filled in by the test",
+    "session_id": "filled in by the test",
     # network records (tests/network/test_isolation.py walks them with real records of two parties)
     "invitation_id": "1",
     "member_id": "1",
@@ -304,7 +305,10 @@ def test_every_shared_record_route_answers_404_to_a_third_party(app, client, log
     login(quilted_admin.email)
     token_id = client.post("/api/v1/tokens", json={"name": "bookkeeping"}).get_json()["token"]["id"]
     client.delete("/api/v1/session")
-    samples = dict(SHARED_RECORD_SAMPLES, token_id=str(token_id))
+    laptop = app.test_client()  # a session of Quilted's admin that stays logged in throughout
+    login(quilted_admin.email, who=laptop)
+    [laptop_session] = laptop.get("/api/v1/sessions").get_json()["sessions"]
+    samples = dict(SHARED_RECORD_SAMPLES, token_id=str(token_id), session_id=str(laptop_session["id"]))
     rules = shared_record_rules(app)
     assert rules, "the walk must find the shared-record routes"
     for who in (design_admin, third):
@@ -316,6 +320,7 @@ def test_every_shared_record_route_answers_404_to_a_third_party(app, client, log
                 assert response.status_code == 404, (method, path, response.status_code)
                 assert "Design Action's record" not in response.get_data(as_text=True)
         client.delete("/api/v1/session")
+    assert laptop.get("/api/v1/account").status_code == 200
     login(quilted_admin.email)
     assert client.get("/api/v1/jobs/shared-record-of-two").status_code == 200
     assert [t["revoked"] for t in client.get("/api/v1/tokens").get_json()["tokens"]] == [False]

@@ -2,15 +2,13 @@
 STRIPE_API_BASE setting for localstripe), keys encrypted at rest, and every call that
 creates something carrying an idempotency key derived from what it is for."""
 
-import base64
-import hashlib
 import json
 import os
 
 import stripe
-from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 
+from coopnet import sealed
 from coopnet.errors import ServiceError
 
 
@@ -22,26 +20,12 @@ def _setting(name):
     return current_app.config.get(name) or os.environ.get(name)
 
 
-def fernet() -> Fernet:
-    """Fernet key from DUES_ENCRYPTION_KEY, else derived from SECRET_KEY."""
-    key = _setting("DUES_ENCRYPTION_KEY")
-    if not key:
-        digest = hashlib.sha256(b"coopnet dues keys\0" + current_app.config["SECRET_KEY"].encode()).digest()
-        key = base64.urlsafe_b64encode(digest)
-    return Fernet(key)
-
-
 def encrypt(value: str) -> bytes:
-    return fernet().encrypt(value.encode())
+    return sealed.seal("dues", value)
 
 
 def decrypt(token: bytes | None) -> str | None:
-    if token is None:
-        return None
-    try:
-        return fernet().decrypt(bytes(token)).decode()
-    except InvalidToken:
-        return None
+    return sealed.unseal("dues", token)
 
 
 def mask(key: str) -> str:

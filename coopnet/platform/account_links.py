@@ -1,0 +1,249 @@
+"""Links mailed to an account's owner: reset a forgotten password, verify the
+address, move the account to a new address, sign in without the password (when
+failed log-ins from elsewhere throttle the owner).
+
+Each link works once and expires; only its token's SHA-256 is stored. Asking for a
+reset or a sign-in link answers the same whether or not the address has an account:
+the mail tells the owner. Who commits: the caller; these functions flush."""
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from coopnet.database import utcnow
+from coopnet.errors import Conflict, NotFound, ValidationFailed
+from coopnet.platform.accounts import address_holder, check_password, email_problem, find_account, password_problem
+from coopnet.platform.addresses import normalise_email
+from coopnet.platform.mail import compose_platform
+from coopnet.platform.models import Account, AccountLink
+from coopnet.platform.sessions import end_all_sessions
+
+LIFETIMES = {
+    "reset_password": timedelta(hours=1),
+    "verify_email": timedelta(days=2),
+    "change_email": timedelta(days=1),
+    "sign_in": timedelta(minutes=15),
+}
+MakeLink = Callable[[str, str], str]  # (purpose, token) -> the URL to mail
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_link(session, account: Account, purpose: str, make_link: MakeLink, new_email: str | None = None) -> str:
+    """A new link for ``purpose``; earlier unused links of the same purpose stop working."""
+    now = utcnow()
+    session.execute(
+        update(AccountLink)
+        .where(AccountLink.account_id == account.id, AccountLink.purpose == purpose, AccountLink.used_at.is_(None))
+        .values(used_at=now)
+    )
+    token = secrets.token_urlsafe(32)
+    session.add(
+        AccountLink(
+            account_id=account.id,
+            purpose=purpose,
+            token_hash=_hash(token),
+            new_email=new_email,
+            created_at=now,
+            expires_at=now + LIFETIMES[purpose],
+        )
+    )
+    session.flush()
+    return make_link(purpose, token)
+
+
+def redeem_link(session, token: str, purpose: str) -> AccountLink:
+    """Use a link once: the live link for ``token``, now marked used, or NotFound."""
+    now = utcnow()
+    link_id = None
+    if isinstance(token, str) and 0 < len(token) <= 100:
+        link_id = session.execute(
+            update(AccountLink)
+            .where(
+                AccountLink.token_hash == _hash(token),
+                AccountLink.purpose == purpose,
+                AccountLink.used_at.is_(None),
+                AccountLink.expires_at > now,
+            )
+            .values(used_at=now)
+            .returning(AccountLink.id)
+        ).scalar()
+    link = session.get(AccountLink, link_id) if link_id is not None else None
+    if link is None:
+        raise NotFound("This link is not valid, was used, or has expired. Ask for a new one.", code="link_invalid")
+    return link
+
+
+def peek_link(session, token: str, purpose: str) -> Account:
+    """The account a live link is for, leaving the link unused (to ask for a second factor first)."""
+    account = None
+    if isinstance(token, str) and 0 < len(token) <= 100:
+        account = session.scalar(
+            select(Account)
+            .join(AccountLink, AccountLink.account_id == Account.id)
+            .where(
+                AccountLink.token_hash == _hash(token),
+                AccountLink.purpose == purpose,
+                AccountLink.used_at.is_(None),
+                AccountLink.expires_at > utcnow(),
+            )
+        )
+    if account is None:
+        raise NotFound("This link is not valid, was used, or has expired. Ask for a new one.", code="link_invalid")
+    return account
+
+
+def _live_account(session, email: str) -> Account | None:
+    account = find_account(session, email) if email and not email_problem(email) else None
+    return account if account is not None and account.deleted_at is None else None
+
+
+def request_password_reset(session, email: str, make_link: MakeLink) -> None:
+    """Mail a reset link to the account at ``email``; a note if there is none."""
+    email = normalise_email(email)
+    if email_problem(email):
+        raise ValidationFailed("Enter the email address you log in with.", {"email": email_problem(email)})
+    account = _live_account(session, email)
+    if account is None:
+        compose_platform(
+            session,
+            email,
+            "Password reset on coopnet",
+            "Someone, perhaps you, asked to reset the coopnet password of this address, but no account uses it.\n\n"
+            "If it was not you, there is nothing to do.\n",
+        )
+        return
+    link = issue_link(session, account, "reset_password", make_link)
+    compose_platform(
+        session,
+        account.email,
+        "Reset your coopnet password",
+        f"Someone, perhaps you, asked to reset the password of your coopnet account.\n\n"
+        f"To choose a new one, follow this link within an hour (it works once):\n{link}\n\n"
+        "If it was not you, ignore this mail: your password stays as it is.\n",
+    )
+
+
+def reset_password(session, hasher, token: str, password: str) -> Account:
+    """Set a new password from a reset link. Following the link also proves the
+    address, and every session of the account ends."""
+    problem = password_problem(password)
+    if problem:
+        raise ValidationFailed(problem, {"password": problem})
+    link = redeem_link(session, token, "reset_password")
+    account = session.get(Account, link.account_id)
+    problem = password_problem(password, account.email)
+    if problem:
+        session.rollback()
+        raise ValidationFailed(problem, {"password": problem})
+    account.password_hash = hasher.hash(password)
+    account.email_verified_at = account.email_verified_at or utcnow()
+    end_all_sessions(session, account)
+    session.flush()
+    return account
+
+
+def request_verification(session, account: Account, make_link: MakeLink) -> None:
+    """Mail a link that proves the account's owner reads its address."""
+    if account.email_verified:
+        raise Conflict("Your address is already verified.", code="already_verified")
+    link = issue_link(session, account, "verify_email", make_link, new_email=account.email)
+    compose_platform(
+        session,
+        account.email,
+        "Verify your address on coopnet",
+        f"To verify that this address is yours, follow this link within two days:\n{link}\n\n"
+        "Until then you cannot accept invitations to co-ops. If you have no coopnet account, ignore this mail.\n",
+    )
+
+
+def verify_email(session, token: str) -> Account:
+    link = redeem_link(session, token, "verify_email")
+    account = session.get(Account, link.account_id)
+    if account.email != link.new_email:
+        raise NotFound("This link was for an address your account no longer uses.", code="link_invalid")
+    account.email_verified_at = account.email_verified_at or utcnow()
+    session.flush()
+    return account
+
+
+def request_email_change(session, hasher, account: Account, password: str, new_email: str, make_link: MakeLink):
+    """Mail the new address a link that moves the account there. The answer is the
+    same when another account holds that address (the mail says so)."""
+    new_email = normalise_email(new_email)
+    problems = {"email": email_problem(new_email), "password": None}
+    if not problems["email"] and new_email == account.email:
+        problems["email"] = "That is already your address."
+    if not check_password(hasher, account, password):
+        problems["password"] = "That is not your current password."
+    problems = {key: value for key, value in problems.items() if value}
+    if problems:
+        raise ValidationFailed(next(iter(problems.values())), problems)
+    if address_holder(session, new_email) is not None:
+        compose_platform(
+            session,
+            new_email,
+            "An address change on coopnet",
+            "Someone asked to move their coopnet account to this address, but another account uses it "
+            "(or one that looks like it), so nothing changed.\n\nIf it was not you, there is nothing to do.\n",
+        )
+        return
+    link = issue_link(session, account, "change_email", make_link, new_email=new_email)
+    compose_platform(
+        session,
+        new_email,
+        "Confirm your new address on coopnet",
+        f"To move your coopnet account to this address, follow this link within a day:\n{link}\n\n"
+        "If you did not ask for this, ignore this mail.\n",
+    )
+    compose_platform(
+        session,
+        account.email,
+        "Your coopnet address is about to change",
+        f"Someone logged in to your account asked to move it to {new_email}. Nothing changes until that "
+        "address confirms.\n\nIf it was not you, log in, change your password and log out everywhere.\n",
+    )
+
+
+def confirm_email_change(session, token: str) -> Account:
+    link = redeem_link(session, token, "change_email")
+    account = session.get(Account, link.account_id)
+    holder = address_holder(session, link.new_email)
+    if holder is not None and holder.id != account.id:
+        session.rollback()
+        raise Conflict(f"{link.new_email} got an account in the meantime.", code="email_taken")
+    account.email, account.email_verified_at = link.new_email, utcnow()
+    session.flush()
+    return account
+
+
+def request_sign_in_link(session, email: str, make_link: MakeLink) -> None:
+    """Mail a sign-in link to the account at ``email`` (nothing if there is none):
+    the way in for an owner throttled by someone else's failed log-ins."""
+    email = normalise_email(email)
+    if email_problem(email):
+        raise ValidationFailed("Enter the email address you log in with.", {"email": email_problem(email)})
+    account = _live_account(session, email)
+    if account is None:
+        return
+    link = issue_link(session, account, "sign_in", make_link)
+    compose_platform(
+        session,
+        account.email,
+        "Your coopnet sign-in link",
+        f"To log in to coopnet without your password, follow this link within 15 minutes (it works once):\n"
+        f"{link}\n\nIf you did not ask for it, ignore this mail.\n",
+    )
+
+
+def sign_in_with_link(session, token: str) -> Account:
+    link = redeem_link(session, token, "sign_in")
+    account = session.get(Account, link.account_id)
+    account.email_verified_at = account.email_verified_at or utcnow()
+    session.flush()
+    return account
