@@ -79,8 +79,8 @@ def test_log_out_everywhere_from_the_account_page(app, client, login, make_accou
 
 def test_end_all_sessions_ends_the_sessions_of_that_account_only(app, client, login, make_account):
     from coopnet.extensions import db
-    from coopnet.platform.sessions import end_all_sessions
     from coopnet.platform.models import Account
+    from coopnet.platform.sessions import end_all_sessions
 
     account, other = make_account(), make_account()
     login(account.email)
