@@ -7,6 +7,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from flask_babel import gettext as _
+
 from coopnet.errors import ValidationFailed
 
 MAX_CENTS = 10**14  # a trillion in any currency: larger is a typo
@@ -18,24 +20,24 @@ def cents(value, field: str, allow_negative: bool = False) -> int:
     """'1234.50' or 1234 to 123450; refuses floats, over-precise values and junk."""
     if isinstance(value, (bool, float)) or value is None:
         raise ValidationFailed(
-            "Send amounts as decimal strings.", {field: 'Send the amount as a string, such as "1234.50".'}
+            _("Send amounts as decimal strings."), {field: _('Send the amount as a string, such as "1234.50".')}
         )
     text = str(value).strip()
     if not AMOUNT_TEXT.fullmatch(text):
-        raise ValidationFailed("Not an amount.", {field: 'Write an amount such as "1234.50".'})
+        raise ValidationFailed(_("Not an amount."), {field: _('Write an amount such as "1234.50".')})
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ValidationFailed("Not an amount.", {field: 'Write an amount such as "1234.50".'}) from None
+        raise ValidationFailed(_("Not an amount."), {field: _('Write an amount such as "1234.50".')}) from None
     if not amount.is_finite():
-        raise ValidationFailed("Not an amount.", {field: 'Write an amount such as "1234.50".'})
+        raise ValidationFailed(_("Not an amount."), {field: _('Write an amount such as "1234.50".')})
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationFailed("Amounts are in whole cents.", {field: "Use at most two decimals (whole cents)."})
+        raise ValidationFailed(_("Amounts are in whole cents."), {field: _("Use at most two decimals (whole cents).")})
     if amount < 0 and not allow_negative:
-        raise ValidationFailed("Amounts cannot be negative.", {field: "An amount cannot be negative."})
+        raise ValidationFailed(_("Amounts cannot be negative."), {field: _("An amount cannot be negative.")})
     result = int(amount * 100)
     if abs(result) >= MAX_CENTS:
-        raise ValidationFailed("That amount is too large.", {field: "That amount is too large."})
+        raise ValidationFailed(_("That amount is too large."), {field: _("That amount is too large.")})
     return result
 
 
@@ -49,18 +51,18 @@ def show(amount_cents: int) -> str:
 def share(value, field: str) -> Fraction:
     """A share such as "0.25" or "1/4" as an exact fraction from 0 to 1."""
     if isinstance(value, (bool, float)) or value is None:
-        raise ValidationFailed("Send shares as strings.", {field: 'Send the share as a string, such as "0.25".'})
+        raise ValidationFailed(_("Send shares as strings."), {field: _('Send the share as a string, such as "0.25".')})
     text = str(value).strip()
     if not SHARE_TEXT.fullmatch(text):  # before Fraction(), which would expand "1e-3000000"
-        raise ValidationFailed("Not a share.", {field: 'Write a share such as "0.25".'})
+        raise ValidationFailed(_("Not a share."), {field: _('Write a share such as "0.25".')})
     try:
         result = Fraction(text)
     except (ValueError, ZeroDivisionError):
-        raise ValidationFailed("Not a share.", {field: 'Write a share such as "0.25".'}) from None
+        raise ValidationFailed(_("Not a share."), {field: _('Write a share such as "0.25".')}) from None
     if not 0 <= result <= 1:
-        raise ValidationFailed("A share is from 0 to 1.", {field: "A share is from 0 to 1 (100%)."})
+        raise ValidationFailed(_("A share is from 0 to 1."), {field: _("A share is from 0 to 1 (100%).")})
     if result.denominator > 10_000:
-        raise ValidationFailed("Write a simpler share.", {field: 'Write a share such as "0.25".'})
+        raise ValidationFailed(_("Write a simpler share."), {field: _('Write a share such as "0.25".')})
     return result
 
 

@@ -3,6 +3,7 @@
 A network's admins hold every coordinator role. An account acts for a member when
 it is that consultant, or a member or admin of that member co-op."""
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from coopnet.errors import Forbidden, NotFound
@@ -25,7 +26,7 @@ def require_coordinator(session, network_id: int, account_id: int, is_admin: boo
     held = coordinator_roles(session, network_id, account_id, is_admin)
     if not held or (roles and not held & set(roles)):
         wanted = " or ".join(COORDINATOR_LABELS[r].lower() for r in roles) if roles else "network coordinator"
-        raise Forbidden(f"Only the network's {wanted} can do this.", code="coordinator_required")
+        raise Forbidden(_("Only the network's %(wanted)s can do this.", wanted=wanted), code="coordinator_required")
 
 
 def acting_members(account_id: int, roles=("admin", "member")):
@@ -41,7 +42,7 @@ def acts_for(session, account_id: int, member_id: int, roles=("admin", "member")
 def require_network(tenant) -> None:
     """Network-only operations on a co-op's address answer as if nothing were there."""
     if tenant is None or tenant.kind != "network":
-        raise NotFound("There is no network at this address.")
+        raise NotFound(_("There is no network at this address."))
 
 
 def tenant_admin_of(session, tenant_id: int, account_id: int) -> bool:

@@ -4,6 +4,7 @@ the routes of the parties (accepting invitations and offers, listings, billed
 hours) under /api/v1. Subcontracts between co-ops are in subcontracts_api."""
 
 from flask import current_app, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.api import api_blueprint, document_errors
@@ -41,7 +42,7 @@ def _check_route_kind():
     tenant = g.get("tenant")
     if wanted is not None and (tenant is None or tenant.kind != wanted):
         g.pop("tenant", None)
-        raise NotFound("There is no such page here." if tenant else "There is no network at this address.")
+        raise NotFound(_("There is no such page here.") if tenant else _("There is no network at this address."))
 
 
 def _me():
@@ -186,7 +187,7 @@ def directory_entry(member_id):
         and bool(access.coordinator_roles(db.session, g.tenant.id, account_id, has_role("admin")))
     )
     if found is None or (found[0].left_at is not None and not coordinator):
-        raise NotFound("No such member in this network.")
+        raise NotFound(_("No such member in this network."))
     member, name, kind, party = found
     return directory.present(member, name, kind, party, directory.sees_all(db.session, member, account_id, coordinator))
 

@@ -8,6 +8,7 @@ Who commits: the caller; these functions flush and return."""
 from datetime import date
 from zoneinfo import available_timezones
 
+from flask_babel import gettext as _
 from sqlalchemy import String, and_, cast, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -56,27 +57,27 @@ _ZONES = None
 
 def skills_problem(skills) -> str | None:
     if not isinstance(skills, list) or len(skills) > MAX_ITEMS:
-        return f"Give at most {MAX_ITEMS} skills."
+        return _("Give at most %(max_items)s skills.", max_items=MAX_ITEMS)
     unknown = [s for s in skills if s not in SKILLS]
     if unknown:
-        return f"Not in the network's skills vocabulary: {', '.join(map(str, unknown[:5]))}."
+        return _("Not in the network's skills vocabulary: %(values)s.", values=", ".join(map(str, unknown[:5])))
     return None
 
 
 def clean_skills(skills) -> list[str]:
     cleaned = [str(s).strip().lower() for s in (skills or [])]
     if problem := skills_problem(cleaned):
-        raise ValidationFailed("Some skills are not in the vocabulary.", {"skills": problem})
+        raise ValidationFailed(_("Some skills are not in the vocabulary."), {"skills": problem})
     return sorted(set(cleaned))
 
 
 def _words(values, field, problems, limit=60):
     if not isinstance(values, list) or len(values) > MAX_ITEMS:
-        problems[field] = f"Give at most {MAX_ITEMS} entries."
+        problems[field] = _("Give at most %(max_items)s entries.", max_items=MAX_ITEMS)
         return []
     cleaned = sorted({str(v).strip().lower() for v in values if str(v).strip()})
     if any(len(v) > limit or has_control_characters(v) for v in cleaned):
-        problems[field] = f"Each entry is one line of at most {limit} characters."
+        problems[field] = _("Each entry is one line of at most %(limit)s characters.", limit=limit)
     return cleaned
 
 
@@ -103,12 +104,12 @@ def update_listing(session, member: NetworkMember, values: dict) -> NetworkMembe
         if field in values:
             text = (values[field] or "").strip()
             if len(text) > limit:
-                problems[field] = f"At most {limit} characters."
+                problems[field] = _("At most %(limit)s characters.", limit=limit)
             changes[field] = text
     if "region" in changes and has_control_characters(changes["region"]):
-        problems["region"] = "One line, without control characters."
+        problems["region"] = _("One line, without control characters.")
     if "time_zone" in changes and not _zone_ok(changes["time_zone"]):
-        problems["time_zone"] = "Use a time zone name such as America/Chicago."
+        problems["time_zone"] = _("Use a time zone name such as America/Chicago.")
     if "taking_work" in values:
         changes["taking_work"] = bool(values["taking_work"])
     if "full_until" in values:
@@ -117,10 +118,10 @@ def update_listing(session, member: NetworkMember, values: dict) -> NetworkMembe
         public = values["public_fields"] or []
         unknown = [f for f in public if f not in LISTING_FIELDS]
         if unknown:
-            problems["public_fields"] = f"Choose among: {', '.join(LISTING_FIELDS)}."
+            problems["public_fields"] = _("Choose among: %(values)s.", values=", ".join(LISTING_FIELDS))
         changes["public_fields"] = sorted(set(public) - set(unknown))
     if problems:
-        raise ValidationFailed("Some listing fields are invalid.", problems)
+        raise ValidationFailed(_("Some listing fields are invalid."), problems)
     for field, value in changes.items():
         setattr(member, field, value)
     member.search = func.to_tsvector("simple", _published_text(member))

@@ -4,6 +4,7 @@ Who commits: the caller; these functions add, flush and return."""
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from coopnet.database import utcnow
@@ -19,20 +20,20 @@ def update_settings(session, network, actor_id: int, is_admin: bool, values: dic
     if values.get("overhead_per_hour") is not None:
         cents = money.to_cents(values["overhead_per_hour"], "overhead_per_hour", problems)
         if cents is not None and cents > 100_000:
-            problems["overhead_per_hour"] = "At most 1000.00 an hour."
+            problems["overhead_per_hour"] = _("At most 1000.00 an hour.")
         changes["overhead_cents_per_hour"] = cents
     if values.get("offer_hours") is not None:
         hours = values["offer_hours"]
         if not isinstance(hours, int) or not 1 <= hours <= 24 * 30:
-            problems["offer_hours"] = "Between 1 and 720 hours."
+            problems["offer_hours"] = _("Between 1 and 720 hours.")
         changes["offer_hours"] = hours
     if values.get("currency") is not None:
         currency = str(values["currency"]).upper()
         if len(currency) != 3 or not currency.isalpha():
-            problems["currency"] = "A three-letter currency code such as USD."
+            problems["currency"] = _("A three-letter currency code such as USD.")
         changes["currency"] = currency
     if problems:
-        raise ValidationFailed("Some settings are invalid.", problems)
+        raise ValidationFailed(_("Some settings are invalid."), problems)
     found = session.get(NetworkSettings, network.id)
     if found is None:
         found = NetworkSettings(network_id=network.id, overhead_cents_per_hour=0, currency="USD", offer_hours=72)
@@ -52,13 +53,13 @@ def report_hours(session, request_id: int, account_id: int, hours, worked_on: da
         )
     )
     if request is None:
-        raise NotFound("No such placed request of yours.")
+        raise NotFound(_("No such placed request of yours."))
     problems = {}
     parsed = money.to_hours(hours, "hours", problems)
     if worked_on is None:
-        problems["worked_on"] = "Give the date the hours were worked."
+        problems["worked_on"] = _("Give the date the hours were worked.")
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     rate = session.get(NetworkSettings, request.network_id)
     per_hour = rate.overhead_cents_per_hour if rate else 0
     entry = FeeEntry(
@@ -92,9 +93,9 @@ def settle(session, network, fee_id: int, actor_id: int, is_admin: bool) -> FeeE
         select(FeeEntry).where(FeeEntry.id == fee_id, FeeEntry.network_id == network.id).with_for_update()
     )
     if entry is None:
-        raise NotFound("No such fee entry.")
+        raise NotFound(_("No such fee entry."))
     if entry.settled_at is not None:
-        raise Conflict("Already settled.", code="already_settled")
+        raise Conflict(_("Already settled."), code="already_settled")
     entry.settled_at = utcnow()
     session.flush()
     return entry

@@ -3,6 +3,7 @@ leaving, and the coordinator roles.
 
 Who commits: the caller (view, command or job); these functions add, flush and return."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from coopnet.database import utcnow
@@ -20,22 +21,24 @@ def invite(session, network, inviter_id: int, is_admin: bool, coop: str | None =
     access.require_coordinator(session, network.id, inviter_id, is_admin, "community")
     if bool(coop) == bool(email):
         raise ValidationFailed(
-            "Invite either a co-op or a person.", {"coop": "Give a co-op's address or an email, not both."}
+            _("Invite either a co-op or a person."), {"coop": _("Give a co-op's address or an email, not both.")}
         )
     if coop:
         target = session.scalar(select(Tenant).where(Tenant.slug == coop, Tenant.status == "active"))
         if target is None or target.kind != "coop":
-            raise ValidationFailed("There is no co-op at that address.", {"coop": f"No co-op called '{coop}'."})
+            raise ValidationFailed(
+                _("There is no co-op at that address."), {"coop": _("No co-op called '%(coop)s'.", coop=coop)}
+            )
         if _current_member(session, network.id, coop_id=target.id) is not None:
-            raise Conflict(f"{target.name} is already a member of this network.", code="already_member")
+            raise Conflict(_("%(name)s is already a member of this network.", name=target.name), code="already_member")
         found = NetworkInvitation(network_id=network.id, coop_id=target.id, invited_by=inviter_id)
     else:
         address = normalise_email(email)
         if problem := email_problem(address):
-            raise ValidationFailed("That email address is not valid.", {"email": problem})
+            raise ValidationFailed(_("That email address is not valid."), {"email": problem})
         holder = session.scalar(select(Account.id).where(Account.email == address))
         if holder is not None and _current_member(session, network.id, account_id=holder) is not None:
-            raise Conflict("That person is already a member of this network.", code="already_member")
+            raise Conflict(_("That person is already a member of this network."), code="already_member")
         found = NetworkInvitation(network_id=network.id, email=address, invited_by=inviter_id)
     session.add(found)
     session.flush()
@@ -75,14 +78,14 @@ def visible_invitation(session, invitation_id: int, account: Account) -> Network
             select(Membership.id).where(Membership.tenant_id == found.coop_id, Membership.account_id == account.id)
         ):
             return found
-    raise NotFound("No such network invitation.")
+    raise NotFound(_("No such network invitation."))
 
 
 def accept(session, invitation_id: int, account: Account) -> NetworkMember:
     """The invited co-op's admin or the invited consultant joins the network."""
     found = visible_invitation(session, invitation_id, account)
     if found.coop_id is not None and not access.tenant_admin_of(session, found.coop_id, account.id):
-        raise Forbidden("Only the co-op's admins can accept this invitation.", code="role_required")
+        raise Forbidden(_("Only the co-op's admins can accept this invitation."), code="role_required")
     claimed = session.execute(
         update(NetworkInvitation)
         .where(NetworkInvitation.id == found.id, NetworkInvitation.status == "pending")
@@ -90,7 +93,7 @@ def accept(session, invitation_id: int, account: Account) -> NetworkMember:
         .returning(NetworkInvitation.id)
     ).scalar()
     if claimed is None:
-        raise Conflict("This invitation has already been accepted.", code="invitation_used")
+        raise Conflict(_("This invitation has already been accepted."), code="invitation_used")
     party = {"coop_id": found.coop_id} if found.coop_id is not None else {"account_id": account.id}
     query = select(NetworkMember).where(NetworkMember.network_id == found.network_id)
     member = session.scalar(
@@ -113,13 +116,13 @@ def accept(session, invitation_id: int, account: Account) -> NetworkMember:
 def member_for_party(session, member_id: int, account_id: int) -> NetworkMember:
     """A membership the account acts for (the consultant, or its co-op's admin or member); else 404."""
     if not access.acts_for(session, account_id, member_id, roles=("admin", "member")):
-        raise NotFound("No such network membership.")
+        raise NotFound(_("No such network membership."))
     return session.get(NetworkMember, member_id)
 
 
 def require_party_admin(session, member: NetworkMember, account_id: int) -> None:
     if member.coop_id is not None and not access.tenant_admin_of(session, member.coop_id, account_id):
-        raise Forbidden("Only the co-op's admins can change its network membership.", code="role_required")
+        raise Forbidden(_("Only the co-op's admins can change its network membership."), code="role_required")
 
 
 def leave(session, member_id: int, account_id: int) -> NetworkMember:
@@ -128,7 +131,7 @@ def leave(session, member_id: int, account_id: int) -> NetworkMember:
     member = member_for_party(session, member_id, account_id)
     require_party_admin(session, member, account_id)
     if member.left_at is not None:
-        raise Conflict("Already left this network.", code="already_left")
+        raise Conflict(_("Already left this network."), code="already_left")
     member.left_at = utcnow()
     session.execute(
         update(Offer)
@@ -170,10 +173,11 @@ def invitations(session, network_id: int) -> list[NetworkInvitation]:
 def assign_coordinator(session, network, actor_id: int, is_admin: bool, account_id: int, role: str) -> Coordinator:
     """Network admins give a person of the network one of the coordinator roles."""
     if not is_admin:
-        raise Forbidden("Only the network's admins assign coordinator roles.", code="role_required")
+        raise Forbidden(_("Only the network's admins assign coordinator roles."), code="role_required")
     if role not in COORDINATOR_LABELS:
         raise ValidationFailed(
-            "Unknown coordinator role.", {"role": f"Choose one of: {', '.join(COORDINATOR_LABELS)}."}
+            _("Unknown coordinator role."),
+            {"role": _("Choose one of: %(values)s.", values=", ".join(COORDINATOR_LABELS))},
         )
     if (
         session.scalar(
@@ -181,7 +185,9 @@ def assign_coordinator(session, network, actor_id: int, is_admin: bool, account_
         )
         is None
     ):
-        raise ValidationFailed("Not a person of this network.", {"account_id": "Invite them to the network first."})
+        raise ValidationFailed(
+            _("Not a person of this network."), {"account_id": _("Invite them to the network first.")}
+        )
     found = session.scalar(
         select(Coordinator).where(
             Coordinator.network_id == network.id, Coordinator.account_id == account_id, Coordinator.role == role
@@ -196,12 +202,12 @@ def assign_coordinator(session, network, actor_id: int, is_admin: bool, account_
 
 def remove_coordinator(session, network, is_admin: bool, coordinator_id: int) -> None:
     if not is_admin:
-        raise Forbidden("Only the network's admins assign coordinator roles.", code="role_required")
+        raise Forbidden(_("Only the network's admins assign coordinator roles."), code="role_required")
     found = session.scalar(
         select(Coordinator).where(Coordinator.id == coordinator_id, Coordinator.network_id == network.id)
     )
     if found is None:
-        raise NotFound("No such coordinator role.")
+        raise NotFound(_("No such coordinator role."))
     session.delete(found)
     session.flush()
 

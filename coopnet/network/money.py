@@ -2,6 +2,8 @@
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from flask_babel import gettext as _
+
 MAX_CENTS = 10**12
 
 
@@ -10,18 +12,18 @@ def to_cents(value, field: str, problems: dict, allow_zero: bool = True) -> int 
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        problems[field] = 'Give an amount such as "95.00".'
+        problems[field] = _('Give an amount such as "95.00".')
         return None
     if not amount.is_finite() or amount.as_tuple().exponent < -2:
-        problems[field] = "Give an amount with at most two decimal places."
+        problems[field] = _("Give an amount with at most two decimal places.")
         return None
     if amount < 0 or (amount == 0 and not allow_zero):
-        problems[field] = "The amount cannot be negative." if amount < 0 else "The amount must be more than zero."
+        problems[field] = _("The amount cannot be negative.") if amount < 0 else _("The amount must be more than zero.")
         return None
     # Compared before any arithmetic: "1e999999999" overflows a multiplication and int() of it
     # would build a billion-digit number.
     if amount >= Decimal(MAX_CENTS) / 100:
-        problems[field] = "That amount is too large."
+        problems[field] = _("That amount is too large.")
         return None
     return int(amount * 100)
 
@@ -30,13 +32,13 @@ def to_hours(value, field: str, problems: dict, most: Decimal = Decimal("1000"))
     try:
         hours = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        problems[field] = 'Give hours such as "7.5".'
+        problems[field] = _('Give hours such as "7.5".')
         return None
     if not hours.is_finite() or hours.as_tuple().exponent < -2:
-        problems[field] = "Give hours with at most two decimal places."
+        problems[field] = _("Give hours with at most two decimal places.")
         return None
     if hours <= 0 or hours > most:
-        problems[field] = f"Give more than 0 and at most {most} hours."
+        problems[field] = _("Give more than 0 and at most %(most)s hours.", most=most)
         return None
     return hours
 

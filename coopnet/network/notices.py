@@ -4,8 +4,10 @@ Every notice is a tenant job for the network (its outbox holds the mail), queued
 after the commit, so the same call works from a network page and from a
 platform route with no tenant bound."""
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
+from coopnet.i18n import moment, speaking
 from coopnet.network.models import ClientRequest, Coordinator, NetworkMember, Offer
 from coopnet.platform.models import Account, Membership, Tenant
 
@@ -52,24 +54,47 @@ def to_coordinators(session, network, role: str | None, subject: str, body: str)
 
 
 def client_confirmation(session, network, request: ClientRequest) -> None:
-    mail(
-        session,
-        network,
-        request.email,
-        f"{network.name} received your request",
-        f"Dear {request.contact_name},\n\nThank you: {network.name} received the request from "
-        f"{request.organisation} (number {request.id}). A coordinator will be in touch.\n",
-    )
+    with speaking(tenant=network):
+        subject = _("%(network)s received your request", network=network.name)
+        body = (
+            _("Dear %(name)s,", name=request.contact_name)
+            + "\n\n"
+            + _(
+                "Thank you: %(network)s received the request from %(organisation)s (number %(id)s). "
+                "A coordinator will be in touch.",
+                network=network.name,
+                organisation=request.organisation,
+                id=request.id,
+            )
+            + "\n"
+        )
+    mail(session, network, request.email, subject, body)
 
 
 def offer_made(session, network, request: ClientRequest, offer: Offer, member: NetworkMember) -> None:
-    body = (
-        f"{network.name} offers you work for {request.organisation}.\n\nNeed: {request.need[:1000]}\n"
-        f"Skills: {', '.join(request.skills) or '-'}\nAbility to pay: {request.ability_to_pay or '-'}\n\n"
-        f"Accept or decline by {offer.respond_by:%Y-%m-%d %H:%M} UTC (offer {offer.id})."
-    )
+    with speaking(tenant=network):
+        subject = _("Work offered by %(network)s", network=network.name)
+        body = (
+            _(
+                "%(network)s offers you work for %(organisation)s.",
+                network=network.name,
+                organisation=request.organisation,
+            )
+            + "\n\n"
+            + _("Need: %(need)s", need=request.need[:1000])
+            + "\n"
+            + _("Skills: %(skills)s", skills=", ".join(request.skills) or "-")
+            + "\n"
+            + _("Ability to pay: %(pay)s", pay=request.ability_to_pay or "-")
+            + "\n\n"
+            + _(
+                "Accept or decline by %(when)s UTC (offer %(id)s).",
+                when=moment(offer.respond_by),
+                id=offer.id,
+            )
+        )
     for address in member_emails(session, member):
-        mail(session, network, address, f"Work offered by {network.name}", body)
+        mail(session, network, address, subject, body)
 
 
 def placed(session, request: ClientRequest, offer: Offer) -> None:
@@ -78,47 +103,50 @@ def placed(session, request: ClientRequest, offer: Offer) -> None:
     name = session.scalar(select(Tenant.name).where(Tenant.id == member.coop_id)) if member.coop_id else None
     name = name or session.scalar(select(Account.name).where(Account.id == member.account_id))
     contacts = ", ".join(member_emails(session, member))
-    mail(
-        session,
-        network,
-        request.email,
-        f"{network.name} found someone for your request",
-        f"Dear {request.contact_name},\n\n{name} will take on your request and be in touch ({contacts}).\n",
-    )
-    to_coordinators(session, network, "consultant_group", f"{name} took the {request.organisation} request", "")
+    with speaking(tenant=network):
+        subject = _("%(network)s found someone for your request", network=network.name)
+        body = (
+            _("Dear %(name)s,", name=request.contact_name)
+            + "\n\n"
+            + _("%(member)s will take on your request and be in touch (%(contacts)s).", member=name, contacts=contacts)
+            + "\n"
+        )
+        note = _("%(member)s took the %(organisation)s request", member=name, organisation=request.organisation)
+    mail(session, network, request.email, subject, body)
+    to_coordinators(session, network, "consultant_group", note, "")
 
 
 def declined(session, request: ClientRequest, offer: Offer) -> None:
     network = _network(session, request.network_id)
-    to_coordinators(
-        session,
-        network,
-        "consultant_group",
-        f"An offer for {request.organisation} was declined",
-        f"Reason: {offer.reason}\nOffer it to someone else or refer the client out.",
-    )
+    with speaking(tenant=network):
+        subject = _("An offer for %(organisation)s was declined", organisation=request.organisation)
+        body = (
+            _("Reason: %(reason)s", reason=offer.reason) + "\n" + _("Offer it to someone else or refer the client out.")
+        )
+    to_coordinators(session, network, "consultant_group", subject, body)
 
 
 def expired(session, request: ClientRequest) -> None:
     network = _network(session, request.network_id)
-    to_coordinators(
-        session,
-        network,
-        "consultant_group",
-        f"An offer for {request.organisation} ran out",
-        "Nobody answered by the deadline. Offer it again or refer the client out.",
-    )
+    with speaking(tenant=network):
+        subject = _("An offer for %(organisation)s ran out", organisation=request.organisation)
+        body = _("Nobody answered by the deadline. Offer it again or refer the client out.")
+    to_coordinators(session, network, "consultant_group", subject, body)
 
 
 def outside_referrals(session, network, request: ClientRequest) -> None:
     lines = "\n".join(
         f"- {r['name']} ({r['contact']}){': ' + r['note'] if r['note'] else ''}" for r in request.outside_referrals
     )
-    mail(
-        session,
-        network,
-        request.email,
-        f"Referrals from {network.name}",
-        f"Dear {request.contact_name},\n\nNobody in {network.name} can take on your request just now. "
-        f"These people may be able to help:\n\n{lines}\n",
-    )
+    with speaking(tenant=network):
+        subject = _("Referrals from %(network)s", network=network.name)
+        body = (
+            _("Dear %(name)s,", name=request.contact_name)
+            + "\n\n"
+            + _(
+                "Nobody in %(network)s can take on your request just now. These people may be able to help:",
+                network=network.name,
+            )
+            + f"\n\n{lines}\n"
+        )
+    mail(session, network, request.email, subject, body)

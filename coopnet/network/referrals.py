@@ -8,6 +8,7 @@ UPDATEs, so a late click and the sweep cannot both win."""
 
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select, update
 
 from coopnet.database import utcnow
@@ -47,7 +48,7 @@ def submit(session, network, values: dict, client_address: str, today: date | No
     today = today or date.today()
     problems = {}
     if values.get("website"):
-        problems["website"] = "Leave this field empty: it is there to catch automated spam."
+        problems["website"] = gettext("Leave this field empty: it is there to catch automated spam.")
     organisation = (values.get("organisation") or "").strip()
     contact_name = (values.get("contact_name") or "").strip()
     email = normalise_email(values.get("email"))
@@ -60,22 +61,22 @@ def submit(session, network, values: dict, client_address: str, today: date | No
     if problem := email_problem(email):
         problems["email"] = problem
     if not need:
-        problems["need"] = "Tell us what you need."
+        problems["need"] = gettext("Tell us what you need.")
     elif len(need) > MAX_NEED:
-        problems["need"] = f"At most {MAX_NEED} characters."
+        problems["need"] = gettext("At most %(max_need)s characters.", max_need=MAX_NEED)
     skills = [str(s).strip().lower() for s in values.get("skills") or []]
     if problem := directory.skills_problem(skills):
         problems["skills"] = problem
     if len(ability) > 200 or (ability and name_problem(ability, "ability to pay")):
-        problems["ability_to_pay"] = "One line of at most 200 characters."
+        problems["ability_to_pay"] = gettext("One line of at most 200 characters.")
     deadline = values.get("deadline")
     if deadline is not None and deadline < today:
-        problems["deadline"] = "The deadline is in the past."
+        problems["deadline"] = gettext("The deadline is in the past.")
     urgency = values.get("urgency") or "normal"
     if urgency not in URGENCIES:
-        problems["urgency"] = f"Choose one of: {', '.join(URGENCIES)}."
+        problems["urgency"] = gettext("Choose one of: %(values)s.", values=", ".join(URGENCIES))
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(gettext("Some fields are missing or invalid."), problems)
     found = ClientRequest(
         network_id=network.id,
         organisation=organisation,
@@ -103,7 +104,7 @@ def get(session, network_id: int, request_id: int, lock: bool = False) -> Client
     query = select(ClientRequest).where(ClientRequest.id == request_id, ClientRequest.network_id == network_id)
     found = session.scalar(query.with_for_update() if lock else query)
     if found is None:
-        raise NotFound("No such request in this network.")
+        raise NotFound(gettext("No such request in this network."))
     return found
 
 
@@ -129,7 +130,7 @@ def view_of(session, network, request_id: int, account_id: int, is_admin: bool):
         )
     )
     if not mine:
-        raise NotFound("No such request in this network.")
+        raise NotFound(gettext("No such request in this network."))
     return found, found.placed_member_id in mine, mine
 
 
@@ -162,7 +163,9 @@ def triage(session, network, request_id: int, actor_id: int, is_admin: bool, not
     access.require_coordinator(session, network.id, actor_id, is_admin, "new_client")
     found = get(session, network.id, request_id, lock=True)
     if found.status != "new":
-        raise Conflict(f"This request is already {found.status.replace('_', ' ')}.", code="request_not_new")
+        raise Conflict(
+            gettext("This request is already %(value)s.", value=found.status.replace("_", " ")), code="request_not_new"
+        )
     now = utcnow()
     found.status = "triaged"
     _first_response(found, now)
@@ -183,9 +186,11 @@ def ask_client(session, network, request_id: int, actor_id: int, is_admin: bool,
     found = get(session, network.id, request_id, lock=True)
     question = (question or "").strip()
     if not question or len(question) > 5000:
-        raise ValidationFailed("Write the question.", {"question": "Write a question of at most 5000 characters."})
+        raise ValidationFailed(
+            gettext("Write the question."), {"question": gettext("Write a question of at most 5000 characters.")}
+        )
     if found.status not in OPEN_STATUSES:
-        raise Conflict("This request is closed.", code="request_closed")
+        raise Conflict(gettext("This request is closed."), code="request_closed")
     now = utcnow()
     _first_response(found, now)
     _event(session, found.id, "question", actor_id, note=question, at=now)
@@ -204,13 +209,17 @@ def _target_member(session, network_id: int, to: dict) -> NetworkMember:
     query = select(NetworkMember).where(NetworkMember.network_id == network_id, NetworkMember.left_at.is_(None))
     coop, account_id = (to or {}).get("coop"), (to or {}).get("account_id")
     if bool(coop) == (account_id is not None):
-        raise ValidationFailed("Offer to one member.", {"to": 'Give {"coop": "<slug>"} or {"account_id": n}.'})
+        raise ValidationFailed(
+            gettext("Offer to one member."), {"to": gettext('Give {"coop": "<slug>"} or {"account_id": n}.')}
+        )
     if coop:
         found = session.scalar(query.join(Tenant, Tenant.id == NetworkMember.coop_id).where(Tenant.slug == coop))
     else:
         found = session.scalar(query.where(NetworkMember.account_id == account_id))
     if found is None:
-        raise ValidationFailed("Not a member of this network.", {"to": "Offer work to a current member."})
+        raise ValidationFailed(
+            gettext("Not a member of this network."), {"to": gettext("Offer work to a current member.")}
+        )
     return found
 
 
@@ -220,17 +229,24 @@ def offer(session, network, request_id: int, actor_id: int, is_admin: bool, to: 
     found = get(session, network.id, request_id, lock=True)
     if found.status == "new":
         raise Conflict(
-            "The new-client coordinator passes a request on before it is offered.", code="request_not_triaged"
+            gettext("The new-client coordinator passes a request on before it is offered."), code="request_not_triaged"
         )
     if found.status not in OPEN_STATUSES:
-        raise Conflict(f"This request is already {found.status.replace('_', ' ')}.", code="request_closed")
+        raise Conflict(
+            gettext("This request is already %(value)s.", value=found.status.replace("_", " ")), code="request_closed"
+        )
     member = _target_member(session, network.id, to)
     now = utcnow()
     respond_by = respond_by or now + timedelta(hours=settings(session, network.id).offer_hours)
     if respond_by <= now:
-        raise ValidationFailed("The deadline has passed.", {"respond_by": "Give a time in the future."})
+        raise ValidationFailed(
+            gettext("The deadline has passed."), {"respond_by": gettext("Give a time in the future.")}
+        )
     if respond_by > now + timedelta(days=MAX_OFFER_DAYS):
-        raise ValidationFailed("Too far away.", {"respond_by": f"At most {MAX_OFFER_DAYS} days from now."})
+        raise ValidationFailed(
+            gettext("Too far away."),
+            {"respond_by": gettext("At most %(max_offer_days)s days from now.", max_offer_days=MAX_OFFER_DAYS)},
+        )
     earlier = session.scalar(
         select(Offer.status).where(
             Offer.request_id == found.id, Offer.member_id == member.id, Offer.status.in_(("open", "declined"))
@@ -238,7 +254,8 @@ def offer(session, network, request_id: int, actor_id: int, is_admin: bool, to: 
     )
     if earlier is not None:
         raise Conflict(
-            f"This member has already {'an open offer' if earlier == 'open' else 'declined'}.", code="already_offered"
+            gettext("This member has already %(value)s.", value="an open offer" if earlier == "open" else "declined"),
+            code="already_offered",
         )
     made = Offer(request_id=found.id, member_id=member.id, offered_by=actor_id, respond_by=respond_by, status="open")
     session.add(made)
@@ -260,7 +277,7 @@ def visible_offer(session, offer_id: int, account_id: int) -> Offer:
         select(Offer).where(Offer.id == offer_id, Offer.member_id.in_(access.acting_members(account_id)))
     )
     if found is None:
-        raise NotFound("No such offer.")
+        raise NotFound(gettext("No such offer."))
     return found
 
 
@@ -270,11 +287,11 @@ def accept(session, offer_id: int, account_id: int, now: datetime | None = None)
     found = visible_offer(session, offer_id, account_id)
     request = session.scalar(select(ClientRequest).where(ClientRequest.id == found.request_id).with_for_update())
     if found.status != "open":
-        raise OfferClosed(f"This offer is {found.status}.")
+        raise OfferClosed(gettext("This offer is %(status)s.", status=found.status))
     if found.respond_by <= now:
-        raise OfferClosed("The deadline to respond to this offer has passed.", code="offer_expired")
+        raise OfferClosed(gettext("The deadline to respond to this offer has passed."), code="offer_expired")
     if request.status not in OPEN_STATUSES:
-        raise OfferClosed(f"This request is already {request.status.replace('_', ' ')}.")
+        raise OfferClosed(gettext("This request is already %(value)s.", value=request.status.replace("_", " ")))
     taken = session.execute(
         update(Offer)
         .where(Offer.id == found.id, Offer.status == "open", Offer.respond_by > now)
@@ -282,7 +299,7 @@ def accept(session, offer_id: int, account_id: int, now: datetime | None = None)
         .returning(Offer.id)
     ).scalar()
     if taken is None:
-        raise OfferClosed("This offer is no longer open.")
+        raise OfferClosed(gettext("This offer is no longer open."))
     session.execute(
         update(Offer)
         .where(Offer.request_id == request.id, Offer.status == "open", Offer.id != found.id)
@@ -302,10 +319,10 @@ def decline(session, offer_id: int, account_id: int, reason: str, now: datetime 
     found = visible_offer(session, offer_id, account_id)
     reason = (reason or "").strip()
     if not reason or len(reason) > 2000:
-        raise ValidationFailed("Say why.", {"reason": "Give a reason (at most 2000 characters)."})
+        raise ValidationFailed(gettext("Say why."), {"reason": gettext("Give a reason (at most 2000 characters).")})
     request = session.scalar(select(ClientRequest).where(ClientRequest.id == found.request_id).with_for_update())
     if found.status != "open":
-        raise OfferClosed(f"This offer is {found.status}.")
+        raise OfferClosed(gettext("This offer is %(status)s.", status=found.status))
     found.status, found.reason, found.responded_at, found.responded_by = "declined", reason, now, account_id
     _reopen_if_unoffered(session, request)
     _event(session, request.id, "declined", account_id, found.member_id, reason, at=now)
@@ -352,20 +369,22 @@ def refer_out(session, network, request_id: int, actor_id: int, is_admin: bool, 
     access.require_coordinator(session, network.id, actor_id, is_admin, "consultant_group", "new_client")
     found = get(session, network.id, request_id, lock=True)
     if found.status not in OPEN_STATUSES:
-        raise Conflict(f"This request is already {found.status.replace('_', ' ')}.", code="request_closed")
+        raise Conflict(
+            gettext("This request is already %(value)s.", value=found.status.replace("_", " ")), code="request_closed"
+        )
     problems, cleaned = {}, []
     if not isinstance(referrals, list) or not referrals or len(referrals) > MAX_REFERRALS:
-        problems["referrals"] = f"Give 1 to {MAX_REFERRALS} outside referrals."
+        problems["referrals"] = gettext("Give 1 to %(max_referrals)s outside referrals.", max_referrals=MAX_REFERRALS)
     for i, item in enumerate(referrals if isinstance(referrals, list) else []):
         name, contact = (item.get("name") or "").strip(), (item.get("contact") or "").strip()
         note = (item.get("note") or "").strip()
         if name_problem(name, "a name") or name_problem(contact, "a contact", 300) or len(note) > 2000:
-            problems[f"referrals.{i}"] = (
+            problems[f"referrals.{i}"] = gettext(
                 "Each referral needs a one-line name and contact; a note of at most 2000 characters."
             )
         cleaned.append({"name": name, "contact": contact, "note": note})
     if problems:
-        raise ValidationFailed("Some referrals are missing or invalid.", problems)
+        raise ValidationFailed(gettext("Some referrals are missing or invalid."), problems)
     now = utcnow()
     session.execute(
         update(Offer)
@@ -385,7 +404,9 @@ def close(session, network, request_id: int, actor_id: int, is_admin: bool, reas
     access.require_coordinator(session, network.id, actor_id, is_admin)
     found = get(session, network.id, request_id, lock=True)
     if found.status not in OPEN_STATUSES:
-        raise Conflict(f"This request is already {found.status.replace('_', ' ')}.", code="request_closed")
+        raise Conflict(
+            gettext("This request is already %(value)s.", value=found.status.replace("_", " ")), code="request_closed"
+        )
     now = utcnow()
     session.execute(
         update(Offer)

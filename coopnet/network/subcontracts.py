@@ -10,6 +10,7 @@ touches the shared record and queues a job inside B to follow it."""
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from coopnet.database import utcnow
@@ -32,7 +33,7 @@ MAX_CAP = Decimal("100000")
 
 def _require(role: str, minimum: str, what: str) -> None:
     if not at_least(role, minimum):
-        raise Forbidden(f"Only a co-op {minimum} can {what}.", code="role_required")
+        raise Forbidden(_("Only a co-op %(minimum)s can %(what)s.", minimum=minimum, what=what), code="role_required")
 
 
 def offer(session, contractor, actor_id: int, role: str, values: dict) -> Subcontract:
@@ -42,17 +43,17 @@ def offer(session, contractor, actor_id: int, role: str, values: dict) -> Subcon
     to = (values.get("to") or "").strip()
     target = session.scalar(select(Tenant).where(Tenant.slug == to, Tenant.status == "active")) if to else None
     if target is None or target.kind != "coop" or target.id == contractor.id:
-        problems["to"] = "Give the address of another co-op."
+        problems["to"] = _("Give the address of another co-op.")
     scope = (values.get("scope") or "").strip()
     if not scope or len(scope) > MAX_SCOPE:
-        problems["scope"] = f"Describe the work (at most {MAX_SCOPE} characters)."
+        problems["scope"] = _("Describe the work (at most %(max_scope)s characters).", max_scope=MAX_SCOPE)
     client = (values.get("client") or "").strip()
     if len(client) > 200 or has_control_characters(client):
-        problems["client"] = "One line of at most 200 characters."
+        problems["client"] = _("One line of at most 200 characters.")
     rate, fixed = values.get("rate"), values.get("fixed_price")
     rate_cents = fixed_cents = None
     if (rate is None) == (fixed is None):
-        problems["rate"] = "Give an hourly rate or a fixed price, not both."
+        problems["rate"] = _("Give an hourly rate or a fixed price, not both.")
     elif rate is not None:
         rate_cents = money.to_cents(rate, "rate", problems)
     else:
@@ -60,16 +61,16 @@ def offer(session, contractor, actor_id: int, role: str, values: dict) -> Subcon
     cap = money.to_hours(values.get("hour_cap"), "hour_cap", problems, most=MAX_CAP)
     starts_on, ends_on = values.get("starts_on"), values.get("ends_on")
     if starts_on is None:
-        problems["starts_on"] = "Give the start date."
+        problems["starts_on"] = _("Give the start date.")
     if ends_on is None:
-        problems["ends_on"] = "Give the end date."
+        problems["ends_on"] = _("Give the end date.")
     elif starts_on is not None and ends_on < starts_on:
-        problems["ends_on"] = "The end date is before the start date."
+        problems["ends_on"] = _("The end date is before the start date.")
     request_id = values.get("request_id")
     if request_id is not None and not _placed_with(session, request_id, contractor.id):
-        problems["request_id"] = "Give a client request placed with this co-op."
+        problems["request_id"] = _("Give a client request placed with this co-op.")
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     found = Subcontract(
         contractor_id=contractor.id,
         subcontractor_id=target.id,
@@ -110,7 +111,7 @@ def visible(session, tenant_id: int, subcontract_id: int, lock: bool = False) ->
     )
     found = session.scalar(query.with_for_update() if lock else query)
     if found is None:
-        raise NotFound("No such subcontract.")
+        raise NotFound(_("No such subcontract."))
     return found
 
 
@@ -124,17 +125,17 @@ def listing(session, tenant_id: int) -> list[Subcontract]:
 
 def require_subcontractor(found: Subcontract, tenant_id: int, what: str) -> None:
     if found.subcontractor_id != tenant_id:
-        raise Forbidden(f"Only the subcontracted co-op can {what}.", code="not_subcontractor")
+        raise Forbidden(_("Only the subcontracted co-op can %(what)s.", what=what), code="not_subcontractor")
 
 
 def _as_contractor(found: Subcontract, tenant_id: int, what: str) -> None:
     if found.contractor_id != tenant_id:
-        raise Forbidden(f"Only the contracting co-op can {what}.", code="not_contractor")
+        raise Forbidden(_("Only the contracting co-op can %(what)s.", what=what), code="not_contractor")
 
 
 def _expect(found: Subcontract, *statuses: str) -> None:
     if found.status not in statuses:
-        raise Conflict(f"This subcontract is {found.status}.", code="subcontract_state")
+        raise Conflict(_("This subcontract is %(status)s.", status=found.status), code="subcontract_state")
 
 
 def decide(session, tenant, subcontract_id: int, role: str, accept: bool, reason: str = "") -> Subcontract:
@@ -169,21 +170,29 @@ def log_hours(
     problems = {}
     parsed = money.to_hours(hours, "hours", problems, most=Decimal("24"))
     if worked_on is None:
-        problems["worked_on"] = "Give the date worked."
+        problems["worked_on"] = _("Give the date worked.")
     elif not found.starts_on <= worked_on <= found.ends_on:
-        problems["worked_on"] = f"Within the subcontract's dates ({found.starts_on} to {found.ends_on})."
+        problems["worked_on"] = _(
+            "Within the subcontract's dates (%(starts_on)s to %(ends_on)s).",
+            starts_on=found.starts_on,
+            ends_on=found.ends_on,
+        )
     note = (note or "").strip()
     if len(note) > 2000:
-        problems["note"] = "At most 2000 characters."
+        problems["note"] = _("At most 2000 characters.")
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     used = counted_hours(session, found.id)
     if used + parsed > found.hour_cap:
         left = found.hour_cap - used
         raise ValidationFailed(
-            "These hours go over the subcontract's cap.",
+            _("These hours go over the subcontract's cap."),
             {
-                "hours": f"Only {money.hours_text(left)} of the {money.hours_text(found.hour_cap)} capped hours are left."
+                "hours": _(
+                    "Only %(value)s of the %(value2)s capped hours are left.",
+                    value=money.hours_text(left),
+                    value2=money.hours_text(found.hour_cap),
+                )
             },
             code="over_cap",
         )
@@ -226,13 +235,13 @@ def decide_hours(
         .with_for_update()
     )
     if entry is None:
-        raise NotFound("No such hours on this subcontract.")
+        raise NotFound(_("No such hours on this subcontract."))
     _as_contractor(found, tenant.id, "approve or query hours")
     _require(role, "member", "approve or query hours")
     if entry.status != "submitted":
-        raise Conflict(f"These hours are already {entry.status}.", code="hours_decided")
+        raise Conflict(_("These hours are already %(status)s.", status=entry.status), code="hours_decided")
     if not approve and not (note or "").strip():
-        raise ValidationFailed("Say what is unclear.", {"note": "Write the question for the other co-op."})
+        raise ValidationFailed(_("Say what is unclear."), {"note": _("Write the question for the other co-op.")})
     entry.status = "approved" if approve else "queried"
     entry.query_note = "" if approve else note.strip()[:2000]
     entry.decided_at, entry.decided_by = utcnow(), account_id
@@ -253,7 +262,7 @@ def invoice(session, tenant, subcontract_id: int, role: str) -> Subcontract:
         select(func.count()).where(SubcontractHours.subcontract_id == found.id, SubcontractHours.status == "submitted")
     )
     if waiting:
-        raise Conflict("Some hours still await approval.", code="hours_waiting")
+        raise Conflict(_("Some hours still await approval."), code="hours_waiting")
     approved = session.scalar(
         select(func.coalesce(func.sum(SubcontractHours.hours), 0)).where(
             SubcontractHours.subcontract_id == found.id, SubcontractHours.status == "approved"

@@ -2,6 +2,7 @@
 totals and the support queue."""
 
 from flask import g
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.api import document_errors
@@ -48,7 +49,7 @@ def get_schedule():
     """The dues schedule: tiers by kind, the sliding scale, the minimum and the period."""
     found = dues_settings.schedule(db.session)
     if found is None:
-        raise NotFound("No dues schedule has been set yet.")
+        raise NotFound(_("No dues schedule has been set yet."))
     return presenting.schedule(found, dues_settings.effective(db.session).currency)
 
 
@@ -96,7 +97,7 @@ def add_member(data):
 def _visible_member(member_id):
     member = register.get(db.session, member_id)
     if not has_role("admin") and member.account_id != current_user.id:
-        raise Forbidden("Only an officer or the member itself can see this.", code="role_required")
+        raise Forbidden(_("Only an officer or the member itself can see this."), code="role_required")
     return member
 
 

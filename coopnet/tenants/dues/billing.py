@@ -9,6 +9,7 @@ import time
 from datetime import date, datetime, timedelta
 
 import stripe
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
@@ -30,7 +31,10 @@ def add_payment_method(session, tenant, member_id: int, payment_method: str) -> 
     """Attach a card (a pm_… from Stripe's hosted step) as the member's default."""
     member = register.get(session, member_id)
     if not isinstance(payment_method, str) or not payment_method.startswith("pm_") or len(payment_method) > 255:
-        raise ServiceError("That is not a Stripe payment method.", {"payment_method": "Send the pm_… id from Stripe."})
+        raise ServiceError(
+            gettext("That is not a Stripe payment method."),
+            {"payment_method": gettext("Send the pm_… id from Stripe.")},
+        )
     _, key = dues_settings.require_connected(session)
     api = gateway.client(key)
     try:
@@ -38,12 +42,13 @@ def add_payment_method(session, tenant, member_id: int, payment_method: str) -> 
         gateway.attach_payment_method(api, customer, payment_method)
     except stripe.CardError as error:
         raise CardDeclined(
-            f"The card was declined: {error.user_message or 'ask the bank'}.",
-            {"payment_method": "The card was declined."},
+            gettext("The card was declined: %(value)s.", value=error.user_message or "ask the bank"),
+            {"payment_method": gettext("The card was declined.")},
         ) from error
     except stripe.InvalidRequestError as error:
         raise ServiceError(
-            "Stripe refused this payment method.", {"payment_method": error.user_message or "Not usable."}
+            gettext("Stripe refused this payment method."),
+            {"payment_method": error.user_message or gettext("Not usable.")},
         ) from error
     except (stripe.APIConnectionError, stripe.APIError) as error:
         raise gateway.StripeUnavailable("Stripe could not be reached; nothing was changed. Try again.") from error

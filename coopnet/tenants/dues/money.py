@@ -3,6 +3,8 @@
 import re
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from coopnet.errors import ValidationFailed
 from coopnet.i18n import money
 from coopnet.money import show
@@ -13,11 +15,11 @@ _AMOUNT = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
 def amount_problem(value) -> str | None:
     text = str(value).strip() if value is not None else ""
     if text.startswith("-"):
-        return "An amount cannot be negative."
+        return _("An amount cannot be negative.")
     if re.match(r"^\d+\.\d{3,}$", text):
-        return "An amount is whole cents: at most two decimal places."
+        return _("An amount is whole cents: at most two decimal places.")
     if not _AMOUNT.match(text):
-        return "Write an amount like 100.00."
+        return _("Write an amount like 100.00.")
     return None
 
 

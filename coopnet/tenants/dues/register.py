@@ -7,6 +7,7 @@ Who commits: the view, command or job that calls these; they flush and return.""
 from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from coopnet.errors import Conflict, NotFound, ValidationFailed
@@ -38,7 +39,7 @@ def _same_day(year, month, day):
 def get(session, member_id: int) -> DuesMember:
     member = session.get(DuesMember, member_id)
     if member is None:
-        raise NotFound("There is no such member on the register.")
+        raise NotFound(_("There is no such member on the register."))
     return member
 
 
@@ -57,23 +58,23 @@ def join(session, values: dict, today: date) -> DuesMember:
     problems = {}
     name = (values.get("name") or "").strip()
     if not name or len(name) > 200 or any(ord(c) < 32 for c in name):
-        problems["name"] = "Give the member's name (one line, up to 200 characters)."
+        problems["name"] = _("Give the member's name (one line, up to 200 characters).")
     try:
         email = validate_email(values.get("email") or "", check_deliverability=False).normalized
     except EmailNotValidError:
-        problems["email"] = "Give an email address for dues notices."
+        problems["email"] = _("Give an email address for dues notices.")
         email = None
     kind = values.get("kind")
     if kind not in dues_settings.KINDS:
-        problems["kind"] = "Choose 'organization' or 'individual'."
+        problems["kind"] = _("Choose 'organization' or 'individual'.")
     votes = values.get("votes")
     if votes is None:
         votes = 2 if kind == "organization" else 1
     if not isinstance(votes, int) or not 0 <= votes <= 100:
-        problems["votes"] = "Votes are a whole number from 0 to 100."
+        problems["votes"] = _("Votes are a whole number from 0 to 100.")
     plan = values.get("plan") or "annual"
     if plan not in PLANS:
-        problems["plan"] = "Choose 'annual' or 'monthly'."
+        problems["plan"] = _("Choose 'annual' or 'monthly'.")
     income = values.get("declared_income")
     income_cents = None
     if income is not None:
@@ -83,9 +84,9 @@ def join(session, values: dict, today: date) -> DuesMember:
             problems.update(error.fields)
     schedule = dues_settings.schedule(session)
     if schedule is None:
-        raise Conflict("Set the dues schedule before adding members.", code="no_schedule")
+        raise Conflict(_("Set the dues schedule before adding members."), code="no_schedule")
     if problems:
-        raise ValidationFailed("Some details are missing or wrong.", problems)
+        raise ValidationFailed(_("Some details are missing or wrong."), problems)
     annual = dues_settings.annual_dues(schedule, kind, income_cents)
     chosen = values.get("amount")
     if chosen is not None:
@@ -93,7 +94,8 @@ def join(session, values: dict, today: date) -> DuesMember:
         floor = schedule.minimum * (12 if schedule.period == "monthly" else 1)
         if chosen_cents < max(floor, 1):
             raise ValidationFailed(
-                "Dues cannot be under the minimum.", {"amount": "Dues cannot be under the organisation's minimum."}
+                _("Dues cannot be under the minimum."),
+                {"amount": _("Dues cannot be under the organisation's minimum.")},
             )
         annual = chosen_cents
     config = dues_settings.effective(session)
@@ -145,22 +147,26 @@ def record_payment(
     problems = {}
     method = values.get("method")
     if method not in METHODS:
-        problems["method"] = "Choose 'check' or 'transfer'."
+        problems["method"] = _("Choose 'check' or 'transfer'.")
     try:
         amount = to_cents(values.get("amount"), "amount")
         if amount <= 0:
-            problems["amount"] = "The amount must be more than zero."
+            problems["amount"] = _("The amount must be more than zero.")
     except ValidationFailed as error:
         problems.update(error.fields)
         amount = 0
     if problems:
-        raise ValidationFailed("The payment is not right.", problems)
+        raise ValidationFailed(_("The payment is not right."), problems)
     start = values.get("period_start") or member.renews_on
     paid = payment_for(session, member.id, start)
     if paid is not None:
         raise Conflict(
-            f"Dues for the period from {start.isoformat()} are already paid (payment {paid.id}).",
-            {"period_start": "This period is already paid."},
+            _(
+                "Dues for the period from %(value)s are already paid (payment %(id)s).",
+                value=start.isoformat(),
+                id=paid.id,
+            ),
+            {"period_start": _("This period is already paid.")},
             code="already_paid",
         )
     payment = DuesPayment(

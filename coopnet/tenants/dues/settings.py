@@ -5,6 +5,8 @@ Who commits: the view, command or job that calls these; they flush and return.""
 
 import re
 
+from flask_babel import gettext as _
+
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, ValidationFailed
 from coopnet.tenants.dues import gateway
@@ -27,7 +29,7 @@ def require_connected(session) -> tuple[DuesSettings, str]:
     found = current(session)
     key = gateway.decrypt(found.stripe_secret_key) if found else None
     if key is None:
-        raise Conflict("This organisation has not connected Stripe yet.", code="stripe_not_connected")
+        raise Conflict(_("This organisation has not connected Stripe yet."), code="stripe_not_connected")
     return found, key
 
 
@@ -37,18 +39,18 @@ def save(session, values: dict, check_key=gateway.check_key) -> DuesSettings:
     key = values.get("stripe_secret_key")
     webhook = values.get("stripe_webhook_secret")
     if key is not None and not _SECRET_KEY.match(key):
-        problems["stripe_secret_key"] = "A Stripe secret key starts with sk_ (or rk_ for a restricted key)."
+        problems["stripe_secret_key"] = _("A Stripe secret key starts with sk_ (or rk_ for a restricted key).")
     if webhook is not None and not _WEBHOOK_SECRET.match(webhook):
-        problems["stripe_webhook_secret"] = "A webhook signing secret starts with whsec_."
+        problems["stripe_webhook_secret"] = _("A webhook signing secret starts with whsec_.")
     currency = values.get("currency")
     if currency is not None and currency not in CURRENCIES:
-        problems["currency"] = f"Choose one of: {', '.join(CURRENCIES)}."
+        problems["currency"] = _("Choose one of: %(values)s.", values=", ".join(CURRENCIES))
     for name, low, high in (("grace_days", 0, 365), ("reminder_days", 0, 90)):
         value = values.get(name)
         if value is not None and not low <= value <= high:
-            problems[name] = f"Between {low} and {high} days."
+            problems[name] = _("Between %(low)s and %(high)s days.", low=low, high=high)
     if problems:
-        raise ValidationFailed("Some settings are not right.", problems)
+        raise ValidationFailed(_("Some settings are not right."), problems)
     if key is not None:
         check_key(key)
     found = current(session)
@@ -100,12 +102,12 @@ def save_schedule(session, period: str, tiers: dict, bands: list, minimum) -> Du
     """Tiers by kind and sliding-scale bands, none under the minimum; bands ascending."""
     problems = {}
     if period not in PERIODS:
-        problems["period"] = "Choose annual or monthly."
+        problems["period"] = _("Choose annual or monthly.")
     minimum_cents = _cents(minimum, "minimum", problems)
     tier_cents = {}
     for kind, amount in (tiers or {}).items():
         if kind not in KINDS:
-            problems[f"tiers.{kind}"] = "A tier is for 'organization' or 'individual'."
+            problems[f"tiers.{kind}"] = _("A tier is for 'organization' or 'individual'.")
             continue
         tier_cents[kind] = _cents(amount, f"tiers.{kind}", problems)
     band_cents = []
@@ -122,16 +124,16 @@ def save_schedule(session, period: str, tiers: dict, bands: list, minimum) -> Du
             (f"bands.{i}.amount", b["amount"]) for i, b in enumerate(band_cents)
         ]:
             if amount < minimum_cents or amount <= 0:
-                problems[name] = "Dues cannot be under the minimum (or zero)."
+                problems[name] = _("Dues cannot be under the minimum (or zero).")
         limits = [b["income_up_to"] for b in band_cents]
         open_ended = [i for i, limit in enumerate(limits) if limit is None]
         if open_ended and open_ended != [len(limits) - 1]:
-            problems["bands"] = "Only the last band may be open-ended."
+            problems["bands"] = _("Only the last band may be open-ended.")
         bounded = [limit for limit in limits if limit is not None]
         if bounded != sorted(set(bounded)):
-            problems["bands"] = "List the bands from the lowest income up, each higher than the one before."
+            problems["bands"] = _("List the bands from the lowest income up, each higher than the one before.")
     if problems:
-        raise ValidationFailed("The schedule is not right.", problems)
+        raise ValidationFailed(_("The schedule is not right."), problems)
     found = schedule(session)
     if found is None:
         found = DuesSchedule(id=1)
@@ -164,8 +166,8 @@ def annual_dues(found: DuesSchedule, kind: str, declared_income: int | None) -> 
         per_period = found.tiers.get(kind)
     if per_period is None:
         raise ValidationFailed(
-            "The schedule has no dues for this member.",
-            {"kind": f"The schedule has no tier for '{kind}' and no sliding scale to place it on."},
+            _("The schedule has no dues for this member."),
+            {"kind": _("The schedule has no tier for '%(kind)s' and no sliding scale to place it on.", kind=kind)},
         )
     per_period = max(per_period, found.minimum)
     return per_period * 12 if found.period == "monthly" else per_period

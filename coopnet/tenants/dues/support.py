@@ -3,6 +3,7 @@ may answer, and tickets marked public can be read by anyone.
 
 Who commits: the view or API that calls these; they flush and return."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coopnet.errors import Conflict, NotFound, ValidationFailed
@@ -12,13 +13,13 @@ from coopnet.tenants.dues.models import SupportAnswer, SupportTicket
 
 def require_enabled(session) -> None:
     if not dues_settings.effective(session).support_queue:
-        raise NotFound("This organisation has no support queue.")
+        raise NotFound(_("This organisation has no support queue."))
 
 
 def _text(value, name, limit, problems):
     text = (value or "").strip() if isinstance(value, str) else ""
     if not text or len(text) > limit:
-        problems[name] = f"Write something (up to {limit} characters)."
+        problems[name] = _("Write something (up to %(limit)s characters).", limit=limit)
     return text
 
 
@@ -28,9 +29,9 @@ def file_ticket(session, author_id: int, author_name: str, subject, body, public
     subject = _text(subject, "subject", 200, problems)
     body = _text(body, "body", 20000, problems)
     if any(ord(c) < 32 for c in subject):
-        problems["subject"] = "One line, please."
+        problems["subject"] = _("One line, please.")
     if problems:
-        raise ValidationFailed("The ticket is missing something.", problems)
+        raise ValidationFailed(_("The ticket is missing something."), problems)
     ticket = SupportTicket(
         author_id=author_id, author_name=author_name[:200], subject=subject, body=body, public=bool(public)
     )
@@ -43,11 +44,11 @@ def answer(session, ticket_id: int, author_id: int, author_name: str, body) -> S
     """Any member may answer; a closed ticket takes no more answers."""
     ticket = get(session, ticket_id)
     if ticket.status == "closed":
-        raise Conflict("This ticket is closed.", code="ticket_closed")
+        raise Conflict(_("This ticket is closed."), code="ticket_closed")
     problems = {}
     body = _text(body, "body", 20000, problems)
     if problems:
-        raise ValidationFailed("The answer is empty.", problems)
+        raise ValidationFailed(_("The answer is empty."), problems)
     found = SupportAnswer(ticket_id=ticket.id, author_id=author_id, author_name=author_name[:200], body=body)
     session.add(found)
     ticket.status = "answered"
@@ -59,7 +60,7 @@ def get(session, ticket_id: int, public_only: bool = False) -> SupportTicket:
     require_enabled(session)
     ticket = session.get(SupportTicket, ticket_id)
     if ticket is None or (public_only and not ticket.public):
-        raise NotFound("There is no such ticket.")
+        raise NotFound(_("There is no such ticket."))
     return ticket
 
 

@@ -4,6 +4,7 @@ each event id recorded once in the shared event log, the work handed to a platfo
 Who commits: the webhook view (the event row and the queued job go together)."""
 
 import stripe
+from flask_babel import gettext as _
 from sqlalchemy.dialects.postgresql import insert
 
 from coopnet.errors import ServiceError
@@ -37,16 +38,21 @@ def receive(session, tenant, payload: bytes, signature: str | None, secret: str,
     try:
         event = gateway.verify(payload, signature, secret)
     except stripe.SignatureVerificationError as error:
-        raise BadWebhook(f"The Stripe signature did not verify: {error.user_message or error}") from error
+        raise BadWebhook(
+            _("The Stripe signature did not verify: %(value)s", value=error.user_message or error)
+        ) from error
     except ValueError as error:
-        raise BadWebhook("The body is not a Stripe event.") from error
+        raise BadWebhook(_("The body is not a Stripe event.")) from error
     if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not isinstance(event.get("data"), dict):
-        raise BadWebhook("The body is not a Stripe event.")
+        raise BadWebhook(_("The body is not a Stripe event."))
     if event.get("type") not in HANDLED:
-        raise BadWebhook(f"Events of type {event.get('type')!r} are not handled here.", code="unhandled_event_type")
+        raise BadWebhook(
+            _("Events of type %(value)s are not handled here.", value=repr(event.get("type"))),
+            code="unhandled_event_type",
+        )
     customer = billing.customer_of(event)
     if customer is not None and billing.member_for_customer(session, customer) is None:
-        raise BadWebhook("This event names a customer this organisation does not have.", code="unknown_customer")
+        raise BadWebhook(_("This event names a customer this organisation does not have."), code="unknown_customer")
     row = session.execute(
         insert(StripeEvent)
         .values(tenant_id=tenant.id, event_id=event["id"][:255], type=event["type"], payload=event)

@@ -14,6 +14,7 @@ import hashlib
 import json
 from datetime import date, datetime
 
+from flask_babel import gettext
 from sqlalchemy import select, text
 
 from coopnet.database import current_schema, utcnow
@@ -51,16 +52,16 @@ def create_meeting(
     if problem := name_problem(title, "a title"):
         problems["title"] = problem
     if starts_at is None or starts_at.tzinfo is None:
-        problems["starts_at"] = "Give the start with its offset, such as 2026-12-01T17:00:00+00:00."
+        problems["starts_at"] = gettext("Give the start with its offset, such as 2026-12-01T17:00:00+00:00.")
     if recurrence not in RECURRENCES:
-        problems["recurrence"] = f"Choose one of: {', '.join(RECURRENCES)}."
+        problems["recurrence"] = gettext("Choose one of: %(values)s.", values=", ".join(RECURRENCES))
     elif recurrence == "weeks" and not (isinstance(every_weeks, int) and 1 <= every_weeks <= 52):
-        problems["every_weeks"] = "Meet every 1 to 52 weeks (six-weekly is 6)."
+        problems["every_weeks"] = gettext("Meet every 1 to 52 weeks (six-weekly is 6).")
     if not isinstance(minutes_long, int) or not 5 <= minutes_long <= 24 * 60:
-        problems["minutes_long"] = "A meeting lasts 5 minutes to 24 hours."
+        problems["minutes_long"] = gettext("A meeting lasts 5 minutes to 24 hours.")
     items = _agenda(session, agenda or [], problems)
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(gettext("Some fields are missing or invalid."), problems)
     meeting = Meeting(
         title=title,
         starts_at=starts_at,
@@ -79,18 +80,18 @@ def create_meeting(
 def _agenda(session, items, problems):
     checked = []
     if not isinstance(items, list) or len(items) > 100:
-        problems["agenda"] = "The agenda is a list of at most 100 items."
+        problems["agenda"] = gettext("The agenda is a list of at most 100 items.")
         return checked
     for index, item in enumerate(items):
         title = (item.get("title") or "").strip() if isinstance(item, dict) else ""
         proposal_id = item.get("proposal_id") if isinstance(item, dict) else None
         if name_problem(title, "a title", 300):
-            problems[f"agenda.{index}.title"] = "Each agenda item has a title of at most 300 characters."
+            problems[f"agenda.{index}.title"] = gettext("Each agenda item has a title of at most 300 characters.")
         if proposal_id is not None:
             try:
                 proposals.get(session, int(proposal_id))
             except (NotFound, TypeError, ValueError, OverflowError):
-                problems[f"agenda.{index}.proposal_id"] = "No such proposal in this co-op."
+                problems[f"agenda.{index}.proposal_id"] = gettext("No such proposal in this co-op.")
         checked.append({"title": title, "proposal_id": proposal_id})
     return checked
 
@@ -102,7 +103,7 @@ def meetings(session) -> list[Meeting]:
 def get_meeting(session, meeting_id: int) -> Meeting:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound("No such meeting.")
+        raise NotFound(gettext("No such meeting."))
     return meeting
 
 
@@ -113,7 +114,7 @@ def get_minutes(session, minutes_id: int, lock: bool = False) -> Minutes:
     query = select(Minutes).where(Minutes.id == minutes_id)
     found = session.scalar(query.with_for_update() if lock else query)
     if found is None:
-        raise NotFound("No such minutes.")
+        raise NotFound(gettext("No such minutes."))
     return found
 
 
@@ -124,7 +125,7 @@ def draft(
     if meeting_id is not None:
         get_meeting(session, meeting_id)
     if amends_id is not None and get_minutes(session, amends_id).status != "approved":
-        raise Conflict("Only approved minutes are amended; edit the draft instead.", code="not_approved")
+        raise Conflict(gettext("Only approved minutes are amended; edit the draft instead."), code="not_approved")
     minutes = Minutes(meeting_id=meeting_id, amends_id=amends_id, written_by=account_id, status="draft")
     _fill(session, minutes, values)
     session.add(minutes)
@@ -153,8 +154,9 @@ def delete_draft(session, minutes_id: int) -> None:
 def _refuse_if_approved(minutes):
     if minutes.status == "approved":
         raise ApprovedIsFinal(
-            "Approved minutes are a legal record: they cannot be edited or deleted, only amended "
-            "by new minutes that refer to them."
+            gettext(
+                "Approved minutes are a legal record: they cannot be edited or deleted, only amended by new minutes that refer to them."
+            )
         )
 
 
@@ -167,17 +169,19 @@ def _fill(session, minutes, values):
         except ValueError:
             held_on = None
     if not isinstance(held_on, date):
-        problems["held_on"] = "Give the meeting's date, such as 2026-11-25."
+        problems["held_on"] = gettext("Give the meeting's date, such as 2026-11-25.")
     issues = values.get("issues") or ""
     if not isinstance(issues, str) or len(issues) > MAX_TEXT:
-        problems["issues"] = f"The issues discussed are text of at most {MAX_TEXT} characters."
+        problems["issues"] = gettext(
+            "The issues discussed are text of at most %(max_text)s characters.", max_text=MAX_TEXT
+        )
     attendees = values.get("attendees") or []
     if not isinstance(attendees, list) or not all(isinstance(a, int) and not isinstance(a, bool) for a in attendees):
-        problems["attendees"] = "Attendees are a list of account ids."
+        problems["attendees"] = gettext("Attendees are a list of account ids.")
     decisions = _decisions(session, values.get("decisions") or [], problems)
     actions = _actions(values.get("actions") or [], problems)
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(gettext("Some fields are missing or invalid."), problems)
     minutes.held_on, minutes.issues, minutes.attendees = held_on, issues, sorted(set(attendees))
     minutes.decisions = decisions
     minutes.actions.extend(actions)
@@ -186,18 +190,18 @@ def _fill(session, minutes, values):
 def _decisions(session, items, problems):
     checked = []
     if not isinstance(items, list):
-        problems["decisions"] = "Decisions are a list."
+        problems["decisions"] = gettext("Decisions are a list.")
         return checked
     for index, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
-            problems[f"decisions.{index}.text"] = "Say what was decided."
+            problems[f"decisions.{index}.text"] = gettext("Say what was decided.")
             continue
         proposal_id, tally = item.get("proposal_id"), item.get("tally")
         if proposal_id is not None:
             try:
                 proposal = proposals.get(session, int(proposal_id))
             except (NotFound, TypeError, ValueError, OverflowError):
-                problems[f"decisions.{index}.proposal_id"] = "No such proposal in this co-op."
+                problems[f"decisions.{index}.proposal_id"] = gettext("No such proposal in this co-op.")
                 continue
             checked.append({"text": item["text"].strip(), "proposal_id": proposal.id, "outcome": proposal.outcome})
         elif tally is not None:
@@ -223,7 +227,9 @@ def stance_counts(tally) -> dict[str, int]:
     """The counts of a vote typed in, each stance a whole number (0 when left out)."""
     counts = {stance: tally.get(stance, 0) for stance in STANCES} if isinstance(tally, dict) else None
     if counts is None or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts.values()):
-        raise ValidationFailed("A tally counts each stance with a whole number.", {"tally": "Count each stance."})
+        raise ValidationFailed(
+            gettext("A tally counts each stance with a whole number."), {"tally": gettext("Count each stance.")}
+        )
     return counts
 
 
@@ -231,32 +237,32 @@ def meeting_vote(session, category: str, tally) -> str:
     """The outcome of a vote taken in a meeting, under the rulebook in force."""
     current = rulebook.require_current(session)
     if category not in current.categories:
-        raise ValidationFailed(f"No category {category!r} in the rulebook.")
+        raise ValidationFailed(gettext("No category %(category)s in the rulebook.", category=repr(category)))
     counts = stance_counts(tally)
     eligible = tally.get("eligible")
     if not isinstance(eligible, int) or isinstance(eligible, bool) or eligible < sum(counts.values()):
-        raise ValidationFailed("Say how many could vote (eligible), at least as many as voted.")
+        raise ValidationFailed(gettext("Say how many could vote (eligible), at least as many as voted."))
     return decide(rulebook.rule_for(current, category), counts, eligible)
 
 
 def _actions(items, problems):
     checked = []
     if not isinstance(items, list):
-        problems["actions"] = "Actions are a list."
+        problems["actions"] = gettext("Actions are a list.")
         return checked
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            problems[f"actions.{index}"] = "Each action has who, what and when."
+            problems[f"actions.{index}"] = gettext("Each action has who, what and when.")
             continue
         what, assignee, due = (item.get("what") or "").strip(), item.get("assignee_id"), item.get("due_on")
         if not what or len(what) > 500:
-            problems[f"actions.{index}.what"] = "Say what is to be done, in at most 500 characters."
+            problems[f"actions.{index}.what"] = gettext("Say what is to be done, in at most 500 characters.")
         if not isinstance(assignee, int) or isinstance(assignee, bool):
-            problems[f"actions.{index}.assignee_id"] = "Say who will do it (an account id)."
+            problems[f"actions.{index}.assignee_id"] = gettext("Say who will do it (an account id).")
         try:
             due_on = date.fromisoformat(due) if due else None
         except (TypeError, ValueError):
-            problems[f"actions.{index}.due_on"] = "Give the due date, such as 2026-12-15."
+            problems[f"actions.{index}.due_on"] = gettext("Give the due date, such as 2026-12-15.")
             continue
         checked.append(ActionItem(assignee_id=assignee, what=what, due_on=due_on, status="open"))
     return checked
@@ -270,9 +276,9 @@ def my_actions(session, account_id: int) -> list[ActionItem]:
 def set_action_status(session, action_id: int, account_id: int, status: str, is_admin: bool) -> ActionItem:
     action = session.get(ActionItem, action_id)
     if action is None or (action.assignee_id != account_id and not is_admin):
-        raise NotFound("No such action item of yours.")
+        raise NotFound(gettext("No such action item of yours."))
     if status not in ("open", "done", "dropped"):
-        raise ValidationFailed("Unknown status.", {"status": "Choose open, done or dropped."})
+        raise ValidationFailed(gettext("Unknown status."), {"status": gettext("Choose open, done or dropped.")})
     action.status = status
     session.flush()
     return action
@@ -292,21 +298,24 @@ def approve(
     if proposal_id is not None:
         proposal = proposals.get(session, proposal_id)
         if proposal.status != "closed" or proposal.outcome != "passed" or proposal.category != "day-to-day":
-            raise Conflict("Minutes are approved by a day-to-day proposal that has passed.", code="not_passed")
+            raise Conflict(gettext("Minutes are approved by a day-to-day proposal that has passed."), code="not_passed")
         if session.scalar(select(Minutes.id).where(Minutes.approved_by_proposal == proposal.id)) is not None:
-            raise Conflict("That proposal has already approved other minutes.", code="proposal_used")
+            raise Conflict(gettext("That proposal has already approved other minutes."), code="proposal_used")
         minutes.approved_by_proposal = proposal.id
     else:
         if not may_record_votes:
-            raise Forbidden("Only an admin records a vote taken in a meeting.", code="role_required")
+            raise Forbidden(gettext("Only an admin records a vote taken in a meeting."), code="role_required")
         current = rulebook.require_current(session)
         rule = rulebook.rule_for(current, "day-to-day")
         eligible = proposals.eligible_count(session, tenant, rule)
         counts = stance_counts(tally)
         if sum(counts.values()) > eligible:
-            raise ValidationFailed(f"Only {eligible} members may vote.", {"tally": f"At most {eligible} votes."})
+            raise ValidationFailed(
+                gettext("Only %(eligible)s members may vote.", eligible=eligible),
+                {"tally": gettext("At most %(eligible)s votes.", eligible=eligible)},
+            )
         if decide(rule, counts, eligible) != "passed":
-            raise Conflict("The vote to approve the minutes did not pass.", code="not_passed")
+            raise Conflict(gettext("The vote to approve the minutes did not pass."), code="not_passed")
     minutes.status, minutes.approved_at = "approved", utcnow()
     session.flush()
     # One approval at a time per co-op, so two never chain onto the same previous record.

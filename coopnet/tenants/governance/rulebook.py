@@ -4,6 +4,7 @@ Who commits: the caller (view, command or job) that owns the unit of work;
 these functions add, flush and return.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
@@ -24,14 +25,14 @@ def current(session) -> RulebookVersion | None:
 def require_current(session) -> RulebookVersion:
     rulebook = current(session)
     if rulebook is None:
-        raise NoRulebook("This co-op has not adopted a rulebook yet. An admin adopts one from the presets.")
+        raise NoRulebook(_("This co-op has not adopted a rulebook yet. An admin adopts one from the presets."))
     return rulebook
 
 
 def version(session, number: int) -> RulebookVersion:
     found = session.scalar(select(RulebookVersion).where(RulebookVersion.version == number))
     if found is None:
-        raise NotFound(f"There is no rulebook version {number}.")
+        raise NotFound(_("There is no rulebook version %(number)s.", number=number))
     return found
 
 
@@ -49,11 +50,12 @@ def adopt_preset(session, preset_key: str, account_id: int) -> RulebookVersion:
     preset = PRESETS.get(preset_key) if isinstance(preset_key, str) else None
     if preset is None:
         raise ValidationFailed(
-            "Choose one of the presets.", {"preset": f"Choose one of: {', '.join(sorted(PRESETS))}."}
+            _("Choose one of the presets."),
+            {"preset": _("Choose one of: %(values)s.", values=", ".join(sorted(PRESETS)))},
         )
     if current(session) is not None:
         raise Conflict(
-            "This co-op already has a rulebook; change it through a proposal in the rulebook category.",
+            _("This co-op already has a rulebook; change it through a proposal in the rulebook category."),
             code="rulebook_exists",
         )
     categories = {key: rule_to_dict(rule) for key, rule in preset.categories.items()}
@@ -63,32 +65,34 @@ def adopt_preset(session, preset_key: str, account_id: int) -> RulebookVersion:
         with session.begin_nested():
             session.flush()
     except IntegrityError as exc:  # adopted a moment ago by someone else
-        raise Conflict("This co-op already has a rulebook.", code="rulebook_exists") from exc
+        raise Conflict(_("This co-op already has a rulebook."), code="rulebook_exists") from exc
     return rulebook
 
 
 def checked_categories(raw) -> dict:
     """A proposed rulebook's categories, every rule checked; field errors name the category."""
     if not isinstance(raw, dict) or not raw:
-        raise ValidationFailed("Give the rule of every category.", {"rulebook_change.categories": "Required."})
+        raise ValidationFailed(_("Give the rule of every category."), {"rulebook_change.categories": "Required."})
     problems, checked = {}, {}
     missing = [key for key in CATEGORIES if key not in raw]
     if len(raw) > len(CATEGORIES) + 20:
         raise ValidationFailed(
-            "Too many categories.", {"rulebook_change.categories": "At most 20 categories of your own."}
+            _("Too many categories."), {"rulebook_change.categories": _("At most 20 categories of your own.")}
         )
     if missing:
-        problems["rulebook_change.categories"] = f"Every category needs a rule; missing: {', '.join(missing)}."
+        problems["rulebook_change.categories"] = _(
+            "Every category needs a rule; missing: %(values)s.", values=", ".join(missing)
+        )
     for key, value in raw.items():
         if not isinstance(key, str) or len(key) > 40 or not key:
-            problems["rulebook_change.categories"] = "Category keys are short names such as day-to-day."
+            problems["rulebook_change.categories"] = _("Category keys are short names such as day-to-day.")
             continue
         try:
             checked[key] = rule_to_dict(rule_from_dict(value))
         except RuleProblem as problem:
             problems[f"rulebook_change.categories.{key}.{problem.field}"] = str(problem)
     if problems:
-        raise ValidationFailed("The proposed rulebook has problems.", problems)
+        raise ValidationFailed(_("The proposed rulebook has problems."), problems)
     return checked
 
 

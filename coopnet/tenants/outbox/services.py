@@ -6,6 +6,7 @@ change rows and return.
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coopnet.database import utcnow
@@ -24,7 +25,7 @@ def deliver(session, message_id: int, mail: dict) -> OutboxMessage:
     if message is None:
         message = session.get(OutboxMessage, message_id)
         if message is None:
-            raise NotFound(f"No outbox message {message_id} in this co-op.")
+            raise NotFound(_("No outbox message %(message_id)s in this co-op.", message_id=message_id))
         return message
     return attempt_delivery(message, mail)
 

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from flask import Response, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.api import document_errors
@@ -25,7 +26,7 @@ def _day(name, default):
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValidationFailed("Give dates such as 2026-03-01.", {name: "A date such as 2026-03-01."}) from None
+        raise ValidationFailed(_("Give dates such as 2026-03-01."), {name: _("A date such as 2026-03-01.")}) from None
 
 
 @blueprint.route("/time-entries", methods=["POST"])
@@ -166,7 +167,7 @@ def get_surplus_policy():
     """How the year-end surplus is split."""
     found = surplus.policy(db.session)
     if found is None:
-        raise NotFound("No surplus policy yet.", code="no_surplus_policy")
+        raise NotFound(_("No surplus policy yet."), code="no_surplus_policy")
     return surplus.policy_out(found)
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coopnet.database import utcnow
@@ -36,18 +37,18 @@ def set_policy(session, values: dict, proposal_id: int | None = None) -> PayPoli
         effective_from = date.fromisoformat(str(values.get("effective_from")))
     except ValueError:
         effective_from = None
-        problems["effective_from"] = "Give the first day it applies, such as 2026-01-01."
+        problems["effective_from"] = _("Give the first day it applies, such as 2026-01-01.")
     scheme = values.get("scheme", "hourly")
     if scheme not in SCHEMES:
-        problems["scheme"] = f"Choose one of: {', '.join(SCHEMES)}."
+        problems["scheme"] = _("Choose one of: %(values)s.", values=", ".join(SCHEMES))
     rates = {}
     raw_rates = values.get("rates") or {}
     if not isinstance(raw_rates, dict) or "member" not in raw_rates:
-        problems["rates"] = 'Give at least the member rate an hour, such as {"member": "25.00"}.'
+        problems["rates"] = _('Give at least the member rate an hour, such as {"member": "25.00"}.')
     else:
         for key, value in raw_rates.items():
             if key not in RATE_CLASSES:
-                problems[f"rates.{key}"] = f"Rates are by class: {', '.join(RATE_CLASSES)}."
+                problems[f"rates.{key}"] = _("Rates are by class: %(values)s.", values=", ".join(RATE_CLASSES))
                 continue
             try:
                 rates[key] = cents(value, f"rates.{key}")
@@ -61,7 +62,7 @@ def set_policy(session, values: dict, proposal_id: int | None = None) -> PayPoli
                 raise ValueError
             multipliers[key] = str(multiplier)
         except (ValueError, ZeroDivisionError):
-            problems[f"kind_multipliers.{key}"] = 'A multiple of the rate such as "2".'
+            problems[f"kind_multipliers.{key}"] = _('A multiple of the rate such as "2".')
     money = {}
     for field in ("monthly_salary", "member_fee"):
         if values.get(field) is not None:
@@ -72,24 +73,24 @@ def set_policy(session, values: dict, proposal_id: int | None = None) -> PayPoli
     for field, low, high in (("base_hours", 0, 744), ("yearly_hours", 1, 8784), ("leave_weeks", 0, 52)):
         value = values.get(field)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
-            problems[field] = f"A whole number from {low} to {high}."
+            problems[field] = _("A whole number from %(low)s to %(high)s.", low=low, high=high)
     if scheme == "salary" and (money.get("monthly_salary") is None or values.get("yearly_hours") is None):
-        problems["monthly_salary"] = "A salary scheme needs the monthly salary and the yearly hours."
+        problems["monthly_salary"] = _("A salary scheme needs the monthly salary and the yearly hours.")
     if scheme == "base_plus_hourly" and not values.get("base_hours"):
-        problems["base_hours"] = "How many hours a month are paid at least."
+        problems["base_hours"] = _("How many hours a month are paid at least.")
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     if session.scalar(select(PayPolicy.id).where(PayPolicy.effective_from == effective_from)) is not None:
         raise Conflict(
-            "A version already starts that day.",
-            {"effective_from": "A version already starts that day."},
+            _("A version already starts that day."),
+            {"effective_from": _("A version already starts that day.")},
             code="policy_overlaps",
         )
     locked = locked_until(session)
     if locked is not None and effective_from <= locked:
         raise Conflict(
-            "That day is in a finalised pay period.",
-            {"effective_from": f"Start after {locked.isoformat()}."},
+            _("That day is in a finalised pay period."),
+            {"effective_from": _("Start after %(value)s.", value=locked.isoformat())},
             code="period_locked",
         )
     policy = PayPolicy(
@@ -141,7 +142,7 @@ def compute(session, start: date, end: date) -> dict[int, dict]:
     """Each member's gross pay for the period from their time and the policies in force."""
     versions = policies(session)
     if not versions:
-        raise Conflict("Set a pay policy first.", code="no_pay_policy")
+        raise Conflict(_("Set a pay policy first."), code="no_pay_policy")
     classes = rate_classes(session)
     rows = session.execute(
         select(TimeEntry.account_id, TimeEntry.worked_on, TimeEntry.kind, TimeEntry.minutes).where(
@@ -154,7 +155,7 @@ def compute(session, start: date, end: date) -> dict[int, dict]:
     for account_id, day, kind, mins in rows:
         policy = in_force(versions, day)
         if policy is None:
-            raise Conflict(f"No pay policy is in force on {day.isoformat()}.", code="no_pay_policy")
+            raise Conflict(_("No pay policy is in force on %(value)s.", value=day.isoformat()), code="no_pay_policy")
         rate = rate_for(policy, classes.get(account_id, "member"), kind)
         amount = rate * mins / 60
         amounts[account_id] += amount
@@ -192,17 +193,17 @@ def start_run(session, by: int, start, end, adjustments: dict[int, int] | None =
         start, end = date.fromisoformat(str(start)), date.fromisoformat(str(end))
     except ValueError:
         raise ValidationFailed(
-            "Give the period's first and last day.", {"period_start": "Dates such as 2026-03-01."}
+            _("Give the period's first and last day."), {"period_start": _("Dates such as 2026-03-01.")}
         ) from None
     if end < start or (end - start).days > 31:
         raise ValidationFailed(
-            "A pay period is one month at most.", {"period_end": "End it within a month of its start."}
+            _("A pay period is one month at most."), {"period_end": _("End it within a month of its start.")}
         )
     overlapping = session.scalar(
         select(PayRun).where(PayRun.period_start <= end, PayRun.period_end >= start, PayRun.status == "final")
     )
     if overlapping is not None:
-        raise Conflict("That period is already paid by a finalised run.", code="period_finalised")
+        raise Conflict(_("That period is already paid by a finalised run."), code="period_finalised")
     session.execute(
         PayRun.__table__.delete().where(
             PayRun.status == "draft", PayRun.period_start == start, PayRun.period_end == end
@@ -231,14 +232,14 @@ def get_run(session, run_id: int, lock: bool = False) -> PayRun:
     query = select(PayRun).where(PayRun.id == run_id)
     run = session.scalar(query.with_for_update() if lock else query)
     if run is None:
-        raise NotFound("No such pay run.")
+        raise NotFound(_("No such pay run."))
     return run
 
 
 def finalise(session, run_id: int) -> PayRun:
     run = get_run(session, run_id, lock=True)
     if run.status == "final":
-        raise Conflict("This pay run is already final.", code="run_final")
+        raise Conflict(_("This pay run is already final."), code="run_final")
     run.status, run.finalised_at = "final", utcnow()
     session.flush()
     return run

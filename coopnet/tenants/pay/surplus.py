@@ -7,6 +7,7 @@ these functions add, flush and return.
 from datetime import date
 from fractions import Fraction
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from coopnet.errors import Conflict, NotFound, ValidationFailed
@@ -36,30 +37,30 @@ def set_policy(session, values: dict) -> SurplusPolicy:
     funds = []
     raw_funds = values.get("funds") or []
     if not isinstance(raw_funds, list) or len(raw_funds) > 10:
-        problems["funds"] = "Funds are a list of at most 10 names and shares."
+        problems["funds"] = gettext("Funds are a list of at most 10 names and shares.")
         raw_funds = []
     for index, fund in enumerate(raw_funds):
         name = (fund.get("name") or "").strip() if isinstance(fund, dict) else ""
         if not name or len(name) > 100:
-            problems[f"funds.{index}.name"] = "Name the fund."
+            problems[f"funds.{index}.name"] = gettext("Name the fund.")
         funds.append(
             (name, checked_share(fund.get("share") if isinstance(fund, dict) else None, f"funds.{index}.share"))
         )
     cash = checked_share(values.get("cash_share", "0.20"), "cash_share")
     if values.get("basis", "hours") not in BASES:
-        problems["basis"] = "Split by 'hours' worked or by 'pay'."
+        problems["basis"] = gettext("Split by 'hours' worked or by 'pay'.")
     instalments = values.get("cash_instalments", 1)
     if isinstance(instalments, bool) or not isinstance(instalments, int) or not 1 <= instalments <= 24:
-        problems["cash_instalments"] = "Pay cash in 1 to 24 instalments."
+        problems["cash_instalments"] = gettext("Pay cash in 1 to 24 instalments.")
     start = values.get("fiscal_year_start", "01-01")
     try:
         date.fromisoformat(f"2024-{start}")
     except (TypeError, ValueError):
-        problems["fiscal_year_start"] = "The fiscal year's first day as MM-DD, such as 07-01."
+        problems["fiscal_year_start"] = gettext("The fiscal year's first day as MM-DD, such as 07-01.")
     if not problems and reserve + sum(s for _, s in funds) > 1:
-        problems["reserve_share"] = "The reserve and the funds add up to more than 100%."
+        problems["reserve_share"] = gettext("The reserve and the funds add up to more than 100%.")
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(gettext("Some fields are missing or invalid."), problems)
     found = policy(session) or SurplusPolicy(id=1)
     found.reserve_share = str(reserve)
     found.funds = [{"name": name, "share": str(s)} for name, s in funds]
@@ -92,19 +93,25 @@ def allocate(session, by: int, fiscal_year_: int, surplus) -> SurplusAllocation:
     each member's retained part is credited to their capital account."""
     found = policy(session)
     if found is None:
-        raise Conflict("Set the surplus policy first.", code="no_surplus_policy")
+        raise Conflict(gettext("Set the surplus policy first."), code="no_surplus_policy")
     if isinstance(fiscal_year_, bool) or not isinstance(fiscal_year_, int) or not 1900 <= fiscal_year_ <= 2200:
-        raise ValidationFailed("Which fiscal year?", {"fiscal_year": "A year such as 2026."})
+        raise ValidationFailed(gettext("Which fiscal year?"), {"fiscal_year": gettext("A year such as 2026.")})
     amount = cents(surplus, "surplus")
     if session.scalar(select(SurplusAllocation.id).where(SurplusAllocation.fiscal_year == fiscal_year_)):
-        raise Conflict(f"The {fiscal_year_} surplus is already split.", code="already_split")
+        raise Conflict(
+            gettext("The %(fiscal_year)s surplus is already split.", fiscal_year=fiscal_year_), code="already_split"
+        )
     start, end = fiscal_year(found, fiscal_year_)
     minutes = minutes_between(session, start, end)
     weights = minutes if found.basis == "hours" else pay_between(session, start, end)
     if not any(weight > 0 for weight in weights.values()):
         raise ValidationFailed(
-            f"Nobody logged {'hours' if found.basis == 'hours' else 'pay'} in {fiscal_year_}: there is nothing to split by.",
-            {"fiscal_year": "No hours were logged in that year."},
+            gettext(
+                "Nobody logged %(value)s in %(fiscal_year)s: there is nothing to split by.",
+                value="hours" if found.basis == "hours" else "pay",
+                fiscal_year=fiscal_year_,
+            ),
+            {"fiscal_year": gettext("No hours were logged in that year.")},
         )
     result = splitting.split(
         amount,
@@ -173,7 +180,7 @@ def pay_between(session, start: date, end: date) -> dict[int, int]:
 def get_allocation(session, allocation_id: int) -> SurplusAllocation:
     found = session.get(SurplusAllocation, allocation_id)
     if found is None:
-        raise NotFound("No such allocation.")
+        raise NotFound(gettext("No such allocation."))
     return found
 
 
@@ -190,14 +197,14 @@ def capital_account(session, account_id: int | None, on: date | None = None) -> 
 
 def record_capital(session, account_id: int, kind: str, amount, on, note: str = "") -> CapitalEntry:
     if kind not in ("buy_in", "payout", "loss", "redemption"):
-        raise ValidationFailed("Unknown entry.", {"kind": "One of buy_in, payout, loss, redemption."})
+        raise ValidationFailed(gettext("Unknown entry."), {"kind": gettext("One of buy_in, payout, loss, redemption.")})
     value = cents(amount, "amount")
     if kind in ("payout", "loss", "redemption"):
         value = -value
     try:
         on = date.fromisoformat(str(on))
     except ValueError:
-        raise ValidationFailed("Give the date.", {"entry_on": "A date such as 2026-12-31."}) from None
+        raise ValidationFailed(gettext("Give the date."), {"entry_on": gettext("A date such as 2026-12-31.")}) from None
     entry = CapitalEntry(account_id=account_id, kind=kind, amount=value, entry_on=on, note=(note or "")[:300])
     session.add(entry)
     session.flush()

@@ -6,6 +6,7 @@ these functions add, flush and return.
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -28,10 +29,10 @@ def kinds(session) -> list[WorkKind]:
 def add_kind(session, key: str, label: str) -> WorkKind:
     key = (key or "").strip().lower()
     if not key or len(key) > 40:
-        raise ValidationFailed("Name the kind of work.", {"key": "A short name, such as web development."})
+        raise ValidationFailed(_("Name the kind of work."), {"key": _("A short name, such as web development.")})
     kinds(session)
     if session.get(WorkKind, key) is not None:
-        raise Conflict(f"The kind {key!r} exists.", code="kind_exists")
+        raise Conflict(_("The kind %(key)s exists.", key=repr(key)), code="kind_exists")
     kind = WorkKind(key=key, label=(label or key).strip()[:100])
     session.add(kind)
     session.flush()
@@ -47,46 +48,50 @@ def log_time(session, tenant, by: int, may_log_for_others: bool, values: dict) -
     """Log time for oneself, or (officers and admins) for another member, with an audit of who entered it."""
     account_id = values.get("account_id") or by
     if account_id != by and not may_log_for_others:
-        raise Forbidden("Only officers and admins log time for someone else.", code="officer_required")
+        raise Forbidden(_("Only officers and admins log time for someone else."), code="officer_required")
     problems = {}
     minutes = values.get("minutes")
     if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
-        problems["minutes"] = "Minutes worked: a whole number above zero."
+        problems["minutes"] = _("Minutes worked: a whole number above zero.")
     elif minutes > MINUTES_A_DAY:
-        problems["minutes"] = "A day has at most 24 hours (1,440 minutes)."
+        problems["minutes"] = _("A day has at most 24 hours (1,440 minutes).")
     try:
         worked_on = date.fromisoformat(str(values.get("worked_on")))
     except ValueError:
         worked_on = None
-        problems["worked_on"] = "Give the day, such as 2026-03-02."
+        problems["worked_on"] = _("Give the day, such as 2026-03-02.")
     kind = values.get("kind") or "client"
     if kind not in {k.key for k in kinds(session)}:
-        problems["kind"] = "Choose one of this co-op's kinds of work."
+        problems["kind"] = _("Choose one of this co-op's kinds of work.")
     client_id = values.get("client_id")
     if client_id is not None and (not isinstance(client_id, int) or session.get(Client, client_id) is None):
-        problems["client_id"] = "No such client in this co-op."
+        problems["client_id"] = _("No such client in this co-op.")
     note = values.get("note") or ""
     if not isinstance(note, str) or len(note) > 2000:
-        problems["note"] = "A note of at most 2,000 characters."
+        problems["note"] = _("A note of at most 2,000 characters.")
     member = session.scalar(
         select(Membership.id).where(Membership.tenant_id == tenant.id, Membership.account_id == account_id)
     )
     if member is None:
-        raise NotFound("No such member of this co-op.")
+        raise NotFound(_("No such member of this co-op."))
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     locked = locked_until(session)
     if locked is not None and worked_on <= locked:
         raise Conflict(
-            f"Time up to {locked.isoformat()} is locked by a finalised pay run.",
-            {"worked_on": "This period is locked."},
+            _("Time up to %(value)s is locked by a finalised pay run.", value=locked.isoformat()),
+            {"worked_on": _("This period is locked.")},
             code="period_locked",
         )
     already = day_minutes(session, account_id, worked_on)
     if already + minutes > MINUTES_A_DAY:
         raise ValidationFailed(
-            "A day has at most 24 hours.",
-            {"minutes": f"{already} minutes are already logged on {worked_on.isoformat()}."},
+            _("A day has at most 24 hours."),
+            {
+                "minutes": _(
+                    "%(already)s minutes are already logged on %(value)s.", already=already, value=worked_on.isoformat()
+                )
+            },
         )
     entry = TimeEntry(
         account_id=account_id,
@@ -132,11 +137,11 @@ def add_client(session, name: str, hourly_rate: int) -> Client:
     name = (name or "").strip()
     problems = {}
     if not name or len(name) > 200:
-        problems["name"] = "Name the client."
+        problems["name"] = _("Name the client.")
     if not 0 <= hourly_rate <= 15000:
-        problems["hourly_rate"] = "The sliding scale runs from 0.00 to 150.00 an hour."
+        problems["hourly_rate"] = _("The sliding scale runs from 0.00 to 150.00 an hour.")
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     client = Client(name=name, hourly_rate=hourly_rate)
     session.add(client)
     session.flush()
