@@ -9,6 +9,8 @@ in its ``__init__.py`` and keeps, by convention, any of:
                    ``platform_blueprint`` for routes outside any tenant
     jobs.py        tenant, platform and scheduled jobs (imported so they register)
     cli.py         ``group``: a click group added to the ``coopnet`` command
+    privacy.py     ``forget_account(session, account_id)``: what it keeps of a person
+                   in the shared schema, wiped when they delete their account
     migrations/    tenant revisions of its own, on the one tenant tree
 
 Adding a capability means adding its package to CAPABILITIES and nothing else.
@@ -86,6 +88,8 @@ def load_models():
 
 
 def load_jobs():
+    """Import the platform's jobs and every capability's, so the worker can run them."""
+    importlib.import_module("coopnet.platform.jobs")
     for capability in capabilities():
         capability.module("jobs")
 

@@ -3,12 +3,22 @@
 Tenant outbox rows and platform mail rows share the columns this needs
 (to_address, subject, body, status, attempts, error, sent_at)."""
 
+import re
 import smtplib
 from email.message import EmailMessage
 
 from coopnet.database import utcnow
 
 MAX_ATTEMPTS = 5
+# A one-time token in a link (invitation, sign-up, password reset: 43 characters).
+LINK_SECRET = re.compile(r"(https?://\S+/)[A-Za-z0-9_-]{32,}")
+REMOVED = "[link removed once the mail was sent]"
+
+
+def without_link_secrets(body: str) -> str:
+    """``body`` with the one-time tokens of its links removed: once a mail is sent,
+    the copy kept in the outbox must not be a way in for whoever reads it later."""
+    return LINK_SECRET.sub(lambda match: match.group(1) + REMOVED, body)
 
 
 def attempt_delivery(message, mail: dict):
@@ -37,4 +47,5 @@ def attempt_delivery(message, mail: dict):
         message.status = "failed" if message.attempts >= MAX_ATTEMPTS else "queued"
         return message
     message.status, message.sent_at, message.error = "sent", utcnow(), None
+    message.body = without_link_secrets(message.body)
     return message

@@ -1,6 +1,7 @@
 """Periodic work: RQ's cron enqueues it, ``for_each_tenant`` fans it out over tenants.
 
-A capability lists its periodic jobs in ``Capability.schedules`` as ``Every(...)``.
+A capability lists its periodic jobs in ``Capability.schedules`` as ``Every(...)``;
+the platform's own are in ``coopnet.platform.jobs``.
 A tenant job there runs once in every active tenant per period (a sweep that
 catches what a lost one-off job missed); a platform job runs once per period.
 ``coopnet cron`` runs the scheduler (one per deployment); ``coopnet serve``
@@ -63,9 +64,11 @@ def for_each_tenant(fn, *args, batch=FAN_OUT_BATCH, **kwargs):
 
 
 def periodic_jobs():
+    """The platform's own periodic jobs, then each capability's."""
     from coopnet.capabilities import capabilities
+    from coopnet.platform import jobs
 
-    return [every for capability in capabilities() for every in capability.schedules]
+    return [*jobs.schedules(), *(every for capability in capabilities() for every in capability.schedules)]
 
 
 def build_cron(app):

@@ -155,6 +155,7 @@ def test_the_cron_scheduler_registers_every_capabilitys_periodic_jobs(app):
     scheduler = build_cron(app)
     registered = {(job.args[0], job.args[1]) for job in scheduler.get_jobs()}
     assert ("coopnet.worker.schedule:fan_out", ("coopnet.tenants.outbox.jobs:requeue_stale",)) in registered
+    assert ("coopnet.platform.jobs:requeue_stale_platform_mail", ()) in registered
     scheduler.enqueue_jobs()  # what the cron process does when a period is due
     run_jobs(app)
 

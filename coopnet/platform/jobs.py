@@ -1,0 +1,46 @@
+"""The platform's own periodic work: mail whose delivery job was lost, and account
+records no cookie or link can use any more."""
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from coopnet.database import utcnow
+from coopnet.extensions import db
+from coopnet.platform.mail import deliver_platform_mail
+from coopnet.platform.models import AccountLink, PlatformMail
+from coopnet.platform.sessions import sweep_sessions
+from coopnet.worker.queues import enqueue_platform, platform_job
+
+# Longer than every retry of a delivery put together (about 43 minutes).
+STALE_AFTER = timedelta(hours=1)
+# Used and expired links are kept this long (what happened to a reset is visible), then dropped.
+KEEP_LINKS = timedelta(days=7)
+
+
+@platform_job()
+def requeue_stale_platform_mail():
+    """Queue delivery again for platform mail still queued long after its job should
+    have finished (a worker lost it). One job per message."""
+    cutoff = utcnow() - STALE_AFTER
+    stale = db.session.scalars(
+        select(PlatformMail.id).where(PlatformMail.status == "queued", PlatformMail.created_at < cutoff)
+    ).all()
+    for message_id in stale:
+        enqueue_platform(deliver_platform_mail, message_id)
+    return len(stale)
+
+
+@platform_job()
+def sweep_account_records():
+    """Drop sessions past their lifetime and links used or expired a week ago."""
+    sessions = sweep_sessions(db.session)
+    links = db.session.execute(delete(AccountLink).where(AccountLink.expires_at < utcnow() - KEEP_LINKS)).rowcount
+    db.session.commit()
+    return {"sessions": sessions, "links": links}
+
+
+def schedules():
+    from coopnet.worker.schedule import Every
+
+    return (Every(requeue_stale_platform_mail, seconds=15 * 60), Every(sweep_account_records, cron="40 4 * * *"))
