@@ -1,5 +1,6 @@
 """Progress of long jobs, readable by whoever queued them: GET /api/v1/jobs/<id>."""
 
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import Schema, fields
 from sqlalchemy import select
@@ -34,5 +35,5 @@ def job(job_id):
         mine = select(JobProgress).where(JobProgress.job_id == job_id, JobProgress.account_id == current_user.id)
         found = db.session.scalar(mine)
     if found is None:
-        raise NotFound("No such job.")
+        raise NotFound(_("No such job."))
     return found

@@ -7,6 +7,7 @@ is locked, and a closed proposal is never closed again.
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
@@ -52,7 +53,7 @@ def get(session, proposal_id: int, lock: bool = False) -> Proposal:
     query = select(Proposal).where(Proposal.id == proposal_id)
     found = session.scalar(query.with_for_update() if lock else query)
     if found is None:
-        raise NotFound("No such proposal.")
+        raise NotFound(_("No such proposal."))
     return found
 
 
@@ -78,21 +79,25 @@ def open_proposal(
     title, body = (title or "").strip(), (body or "").strip()
     problems = {}
     if category not in current.categories:
-        problems["category"] = f"Choose one of this co-op's categories: {', '.join(current.categories)}."
+        problems["category"] = _(
+            "Choose one of this co-op's categories: %(values)s.", values=", ".join(current.categories)
+        )
     if problem := name_problem(title, "a title"):
         problems["title"] = problem
     if len(body) > MAX_BODY:
-        problems["body"] = f"The text has at most {MAX_BODY} characters."
+        problems["body"] = _("The text has at most %(max_body)s characters.", max_body=MAX_BODY)
     if closes_at is None:
-        problems["closes_at"] = "Choose when the vote closes."
+        problems["closes_at"] = _("Choose when the vote closes.")
     elif closes_at.tzinfo is None:
-        problems["closes_at"] = "Give the closing time with its offset, such as 2026-12-01T17:00:00+00:00."
+        problems["closes_at"] = _("Give the closing time with its offset, such as 2026-12-01T17:00:00+00:00.")
     elif closes_at <= now:
-        problems["closes_at"] = "The closing time has passed; choose a time ahead."
+        problems["closes_at"] = _("The closing time has passed; choose a time ahead.")
     elif "category" not in problems:
         window = rulebook.rule_for(current, category).window_days
         if closes_at > now + timedelta(days=window):
-            problems["closes_at"] = f"This category's voting window is {window} days; close it by then."
+            problems["closes_at"] = _(
+                "This category's voting window is %(window)s days; close it by then.", window=window
+            )
     change = None
     if category == "rulebook" and "category" not in problems:
         categories = (rulebook_change or {}).get("categories") if isinstance(rulebook_change, dict) else None
@@ -101,9 +106,9 @@ def open_proposal(
         except ValidationFailed as error:
             problems.update(error.fields)
     elif rulebook_change is not None:
-        problems["rulebook_change"] = "Only a proposal in the rulebook category changes the rulebook."
+        problems["rulebook_change"] = _("Only a proposal in the rulebook category changes the rulebook.")
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     proposal = Proposal(
         category=category,
         title=title,
@@ -135,15 +140,21 @@ def take_position(
     now = now or utcnow()
     proposal = get(session, proposal_id, lock=True)
     if proposal.status != "open" or proposal.closes_at <= now:
-        raise ProposalClosed(f"This proposal is {'withdrawn' if proposal.status == 'withdrawn' else 'closed'}.")
+        raise ProposalClosed(
+            _("This proposal is withdrawn.") if proposal.status == "withdrawn" else _("This proposal is closed.")
+        )
     rule = rule_of(session, proposal)
     if not may_vote(session, tenant, rule, account_id):
-        raise Forbidden("Only members who may vote on this kind of decision can take a position.", code="not_eligible")
+        raise Forbidden(
+            _("Only members who may vote on this kind of decision can take a position."), code="not_eligible"
+        )
     reason = (reason or "").strip() or None
     if problem := stance_problem(rule, stance, reason):
         raise ValidationFailed(problem[1], {problem[0]: problem[1]})
     if reason and len(reason) > MAX_BODY:
-        raise ValidationFailed("The reason is too long.", {"reason": f"At most {MAX_BODY} characters."})
+        raise ValidationFailed(
+            _("The reason is too long."), {"reason": _("At most %(max_body)s characters.", max_body=MAX_BODY)}
+        )
     values = {"stance": stance, "reason": reason, "updated_at": now}
     session.execute(
         insert(Position)
@@ -188,7 +199,11 @@ def close(session, tenant, proposal_id: int, how: str, by: int | None = None, no
     tally, eligible = tally_of(session, tenant, proposal, rule), eligible_count(session, tenant, rule)
     if how == "early" and sum(tally.values()) < eligible:
         raise Conflict(
-            f"{eligible - sum(tally.values())} of {eligible} eligible members have not taken a position yet.",
+            _(
+                "%(silent)s of %(eligible)s eligible members have not taken a position yet.",
+                silent=eligible - sum(tally.values()),
+                eligible=eligible,
+            ),
             code="not_everyone_spoke",
         )
     proposal.tally, proposal.eligible = tally, eligible
@@ -207,18 +222,18 @@ def close(session, tenant, proposal_id: int, how: str, by: int | None = None, no
 def close_early(session, tenant, proposal_id: int, account_id: int, is_admin: bool) -> Proposal:
     proposal = get(session, proposal_id)
     if proposal.author_id != account_id and not is_admin:
-        raise Forbidden("Only the author or an admin can close a proposal early.", code="role_required")
+        raise Forbidden(_("Only the author or an admin can close a proposal early."), code="role_required")
     if proposal.status != "open":
-        raise ProposalClosed("This proposal is already closed.")
+        raise ProposalClosed(_("This proposal is already closed."))
     return close(session, tenant, proposal_id, "early", by=account_id)
 
 
 def withdraw(session, proposal_id: int, account_id: int) -> Proposal:
     proposal = get(session, proposal_id, lock=True)
     if proposal.author_id != account_id:
-        raise Forbidden("Only the author can withdraw a proposal.", code="role_required")
+        raise Forbidden(_("Only the author can withdraw a proposal."), code="role_required")
     if proposal.status != "open":
-        raise ProposalClosed("Only an open proposal can be withdrawn.")
+        raise ProposalClosed(_("Only an open proposal can be withdrawn."))
     proposal.status, proposal.closed_at, proposal.closed_by = "withdrawn", utcnow(), "author"
     session.flush()
     return proposal

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from fractions import Fraction
 
+from flask_babel import gettext as _
+
 STANCES = ("agree", "abstain", "stand_aside", "disagree", "block")
 METHODS = ("consensus", "formal_consensus", "majority", "supermajority")
 COUNTED_AGAINST = ("cast", "eligible")
@@ -46,24 +48,26 @@ class Rule:
     def check(self):
         """Raise RuleProblem for a rule no tally could be counted under."""
         if self.method not in METHODS:
-            raise RuleProblem("method", f"The method is one of: {', '.join(METHODS)}.")
+            raise RuleProblem("method", _("The method is one of: %(values)s.", values=", ".join(METHODS)))
         if self.method in ("majority", "supermajority"):
             if self.threshold is None or not 0 < self.threshold <= 1:
-                raise RuleProblem("threshold", "A threshold is a fraction above 0 and at most 1, such as 2/3.")
+                raise RuleProblem("threshold", _("A threshold is a fraction above 0 and at most 1, such as 2/3."))
             if self.blocks:
-                raise RuleProblem("blocks", "Only consensus methods allow blocks.")
+                raise RuleProblem("blocks", _("Only consensus methods allow blocks."))
         elif self.threshold is not None:
-            raise RuleProblem("threshold", "Consensus has no threshold.")
+            raise RuleProblem("threshold", _("Consensus has no threshold."))
         if not 0 <= self.quorum <= 1:
-            raise RuleProblem("quorum", "A quorum is a share of eligible voters from 0 to 1 (100%).")
+            raise RuleProblem("quorum", _("A quorum is a share of eligible voters from 0 to 1 (100%)."))
         if self.counted_against not in COUNTED_AGAINST:
-            raise RuleProblem("counted_against", "Count against 'cast' votes or all 'eligible' voters.")
+            raise RuleProblem("counted_against", _("Count against 'cast' votes or all 'eligible' voters."))
         if not 1 <= self.window_days <= MAX_WINDOW_DAYS:
-            raise RuleProblem("window_days", f"A voting window is 1 to {MAX_WINDOW_DAYS} days.")
+            raise RuleProblem(
+                "window_days", _("A voting window is 1 to %(max_window_days)s days.", max_window_days=MAX_WINDOW_DAYS)
+            )
         if self.stand_aside_limit is not None and self.stand_aside_limit < 0:
-            raise RuleProblem("stand_aside_limit", "The stand-aside limit cannot be negative.")
+            raise RuleProblem("stand_aside_limit", _("The stand-aside limit cannot be negative."))
         if self.block_needs_reason and not self.blocks:
-            raise RuleProblem("block_needs_reason", "Blocks must be allowed before they can need a reason.")
+            raise RuleProblem("block_needs_reason", _("Blocks must be allowed before they can need a reason."))
         return self
 
 
@@ -93,11 +97,11 @@ def decide(rule: Rule, tally: Mapping[str, int], eligible: int) -> str:
 def stance_problem(rule: Rule, stance: str, reason: str | None) -> tuple[str, str] | None:
     """(field, message) when ``stance`` is not allowed under ``rule``."""
     if stance not in STANCES:
-        return "stance", f"Take one of: {', '.join(STANCES)}."
+        return "stance", _("Take one of: %(values)s.", values=", ".join(STANCES))
     if stance == "block" and not rule.blocks:
-        return "stance", "This kind of decision allows no blocks; disagree instead."
+        return "stance", _("This kind of decision allows no blocks; disagree instead.")
     if stance == "block" and rule.block_needs_reason and not (reason or "").strip():
-        return "reason", "A block needs a stated reason."
+        return "reason", _("A block needs a stated reason.")
     return None
 
 
@@ -107,19 +111,19 @@ def stance_problem(rule: Rule, stance: str, reason: str | None) -> tuple[str, st
 def parse_fraction(value, field) -> Fraction:
     """'2/3', '0.75', '75%', 1 or 0.5 to an exact Fraction."""
     if isinstance(value, bool) or value is None:
-        raise RuleProblem(field, "Write a fraction such as 2/3, 0.75 or 75%.")
+        raise RuleProblem(field, _("Write a fraction such as 2/3, 0.75 or 75%."))
     text = str(value).strip()
     if not FRACTION_TEXT.fullmatch(text):  # before Fraction(), which would expand "1e-3000000"
-        raise RuleProblem(field, "Write a fraction such as 2/3, 0.75 or 75%.")
+        raise RuleProblem(field, _("Write a fraction such as 2/3, 0.75 or 75%."))
     try:
         if text.endswith("%"):
             result = Fraction(text[:-1].strip()) / 100
         else:
             result = Fraction(text)
     except (ValueError, ZeroDivisionError) as exc:
-        raise RuleProblem(field, "Write a fraction such as 2/3, 0.75 or 75%.") from exc
+        raise RuleProblem(field, _("Write a fraction such as 2/3, 0.75 or 75%.")) from exc
     if result.denominator > 10_000:
-        raise RuleProblem(field, "Write a simpler fraction, such as 2/3.")
+        raise RuleProblem(field, _("Write a simpler fraction, such as 2/3."))
     return result
 
 
@@ -132,7 +136,7 @@ def show_fraction(value: Fraction | None) -> str | None:
 def rule_from_dict(data: Mapping) -> Rule:
     """A checked Rule from JSON-like values (fractions as strings)."""
     if not isinstance(data, Mapping):
-        raise RuleProblem("_schema", "A rule is an object.")
+        raise RuleProblem("_schema", _("A rule is an object."))
     try:
         rule = Rule(
             method=data.get("method"),
@@ -151,7 +155,7 @@ def rule_from_dict(data: Mapping) -> Rule:
             leave_votes=_flag(data.get("leave_votes", True), "leave_votes"),
         )
     except (TypeError, KeyError) as exc:
-        raise RuleProblem("_schema", "A rule has a method and well-formed values.") from exc
+        raise RuleProblem("_schema", _("A rule has a method and well-formed values.")) from exc
     return rule.check()
 
 
@@ -164,13 +168,13 @@ def rule_to_dict(rule: Rule) -> dict:
 
 def _whole(value, field):
     if isinstance(value, bool) or not isinstance(value, int):
-        raise RuleProblem(field, "Write a whole number.")
+        raise RuleProblem(field, _("Write a whole number."))
     return value
 
 
 def _flag(value, field):
     if not isinstance(value, bool):
-        raise RuleProblem(field, "Write true or false.")
+        raise RuleProblem(field, _("Write true or false."))
     return value
 
 
