@@ -1,6 +1,7 @@
 """The JSON API: one OpenAPI document (flask-smorest) and the JSON request rules."""
 
 from flask import request
+from flask_babel import gettext as _
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -44,7 +45,7 @@ def require_json_body():
     which is why the API needs no CSRF token on cookie sessions."""
     writes = request.method in ("POST", "PUT", "PATCH") and (request.content_length or request.data)
     if writes and not request.is_json:
-        return api_error(415, "unsupported_media_type", "Send the request body as application/json.")
+        return api_error(415, "unsupported_media_type", _("Send the request body as application/json."))
     return None
 
 

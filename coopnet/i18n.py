@@ -41,7 +41,11 @@ def select_locale() -> str | None:
     if coop:
         return coop
     if has_request_context():
-        return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LOCALE
+        # Highest quality first; a regional tag ('ru-RU') counts as its language even when a
+        # language we ship is named exactly further down (werkzeug's best_match prefers that).
+        for value, _quality in request.accept_languages:
+            if language := supported(value):
+                return language
     return DEFAULT_LOCALE
 
 

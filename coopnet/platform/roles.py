@@ -4,6 +4,7 @@ A membership is a coarse access grant. A person's lifecycle in a co-op (candidat
 probation, member, leave, exit) and officer positions live in the tenant schema.
 """
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 # Highest first; a role may do what every role below it may.
@@ -26,7 +27,7 @@ def sql_in(column, values):
 
 def role_problem(role):
     if role not in ROLES:
-        return f"Choose one of: {', '.join(ROLES)}."
+        return _("Choose one of: %(values)s.", values=", ".join(ROLES))
     return None
 
 

@@ -99,3 +99,9 @@ def test_only_admins_set_the_coop_default(client, db, make_tenant, make_account,
     refused = client.post(f"/c/{tenant.slug}/language", data={"csrf_token": token, "locale": "ru"})
     assert refused.status_code == 403
     assert '<html lang="en">' in client.get(dashboard).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("header", "lang"), [("es-MX", "es"), ("pt-BR,es;q=0.5", "es"), ("ru-RU,en;q=0.1", "ru")])
+def test_a_regional_variant_picks_its_language(client, db, header, lang):
+    page = client.get("/login", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page
