@@ -8,7 +8,8 @@ live) so the check reads a table of realistic size. Prints, interleaved in round
   - log-in (POST /api/v1/session) at the production password-hash cost;
   - a cookie-session request to the account API and to the co-op's dashboard;
   - the same two requests with an API token, which skips the session check,
-so the session check's share of a request can be read off. Each figure is a median with
+so the session check's share of a request can be read off. The four requests take
+turns one by one, so a busy moment of the machine weighs on all alike. Each figure is a median with
 its spread over rounds, and peak memory."""
 
 import os
@@ -35,6 +36,7 @@ COMMAND = "  reproduce: .venv/bin/python benchmarks/sessions.py {}"
 PASSWORD = "bench-password-123"
 OTHER_SESSIONS = 20_000
 ROUNDS = 5
+PER_ROUND = 400
 
 
 def rss_mb():
@@ -69,14 +71,60 @@ def other_sessions(account_id):
     return table
 
 
-def timed(client, path, count, headers=None):
-    timings = []
+def timed(requests):
+    """Time each of ``requests`` (client, path, headers) in turn, again and again, so a
+    busy moment of the machine falls on all of them alike; ms medians in order."""
+    timings = [[] for _ in requests]
+    for _ in range(PER_ROUND):
+        for index, (client, path, headers) in enumerate(requests):
+            start = time.perf_counter()
+            response = client.get(path, headers=headers)
+            timings[index].append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+    return [statistics.median(values) for values in timings]
+
+
+CHECKS = {
+    "no session check (id only)": "SELECT * FROM accounts WHERE id = :id",
+    "before: generation + anti-join on ended sessions": (
+        "SELECT * FROM accounts WHERE id = :id AND session_generation = :generation "
+        "AND NOT EXISTS (SELECT 1 FROM bench_ended_sessions WHERE session_id = :session_id)"
+    ),
+    "now: generation + live session record": (
+        "SELECT * FROM accounts WHERE id = :id AND session_generation = :generation "
+        "AND EXISTS (SELECT 1 FROM account_sessions WHERE session_id = :session_id "
+        "AND account_id = accounts.id AND ended_at IS NULL)"
+    ),
+}
+
+
+def bench_check(account_id, session_id, count=5000):
+    """The login query's session check alone, the old form and the new one taking turns
+    on one connection, each against 20,000 other rows."""
+    db.session.execute(
+        text(
+            "CREATE TEMP TABLE bench_ended_sessions (session_id varchar(32) PRIMARY KEY, account_id bigint, "
+            "ended_at timestamptz)"
+        )
+    )
+    db.session.execute(
+        text("INSERT INTO bench_ended_sessions SELECT 'ended' || g, :account, now() FROM generate_series(1, :n) g"),
+        {"account": account_id, "n": OTHER_SESSIONS},
+    )
+    db.session.execute(text("ANALYZE bench_ended_sessions"))
+    db.session.execute(text("ANALYZE account_sessions"))
+    params = {"id": account_id, "generation": 0, "session_id": session_id}
+    statements = {label: text(sql) for label, sql in CHECKS.items()}
+    timings = {label: [] for label in CHECKS}
     for _ in range(count):
-        start = time.perf_counter()
-        response = client.get(path, headers=headers)
-        timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    return statistics.median(timings)
+        for label, statement in statements.items():
+            start = time.perf_counter()
+            row = db.session.execute(statement, params).first()
+            timings[label].append((time.perf_counter() - start) * 1_000_000)
+            assert row is not None, label
+    for label, values in timings.items():
+        print(f"session check, {label}: median {statistics.median(values):.0f} µs ({count:,} queries)")
+    db.session.rollback()
 
 
 def main(requests=3000):
@@ -91,7 +139,8 @@ def main(requests=3000):
             _, account = signup(db.session, hasher(), "Bench", "bench", founder=founder, founder_verified=True)
             _, secret = issue_token(db.session, account, "bench")
             db.session.commit()
-            table = other_sessions(account.id)
+            account_id = account.id
+            table = other_sessions(account_id)
         print(
             f"coopnet session benchmark; PostgreSQL {version}; {os.cpu_count()} CPUs; session check reads "
             f"{table} ({OTHER_SESSIONS:,} other rows); argon2 time cost {app.config['ARGON2_TIME_COST']}, "
@@ -100,7 +149,8 @@ def main(requests=3000):
         cookie, token = app.test_client(), app.test_client()
         bearer = {"Authorization": f"Bearer {secret}"}
         figures = {key: [] for key in ("login", "cookie_api", "token_api", "cookie_page", "token_page")}
-        per_round = requests // ROUNDS
+        global PER_ROUND
+        PER_ROUND = requests // ROUNDS
         for _ in range(ROUNDS):
             logins = []
             for _ in range(5):
@@ -109,10 +159,16 @@ def main(requests=3000):
                 logins.append((time.perf_counter() - start) * 1000)
                 assert response.status_code == 200, response.get_data(as_text=True)
             figures["login"].append(statistics.median(logins))
-            figures["cookie_api"].append(timed(cookie, "/api/v1/account", per_round))
-            figures["token_api"].append(timed(token, "/api/v1/account", per_round, bearer))
-            figures["cookie_page"].append(timed(cookie, "/c/bench/", per_round))
-            figures["token_page"].append(timed(token, "/c/bench/api/v1/outbox", per_round, bearer))
+            medians = timed(
+                [
+                    (cookie, "/api/v1/account", None),
+                    (token, "/api/v1/account", bearer),
+                    (cookie, "/c/bench/", None),
+                    (token, "/c/bench/api/v1/outbox", bearer),
+                ]
+            )
+            for key, median in zip(("cookie_api", "token_api", "cookie_page", "token_page"), medians, strict=True):
+                figures[key].append(median)
         labels = {
             "login": "log-in, POST /api/v1/session",
             "cookie_api": "GET /api/v1/account, cookie session",
@@ -123,6 +179,13 @@ def main(requests=3000):
         for key, label in labels.items():
             values = figures[key]
             print(f"{label}: median {statistics.median(values):.2f} ms (rounds {min(values):.2f}-{max(values):.2f})")
+        with app.app_context():
+            live = db.session.execute(
+                text("SELECT session_id FROM account_sessions WHERE account_id = :a AND ended_at IS NULL LIMIT 1"),
+                {"a": account_id},
+            ).scalar()
+            if live and table == "account_sessions":
+                bench_check(account_id, live)
         print(f"peak RSS python {rss_mb():.0f} MB; {requests:,} requests of each kind in {ROUNDS} interleaved rounds")
         print(COMMAND.format(requests))
     finally:

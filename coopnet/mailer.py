@@ -10,8 +10,9 @@ from email.message import EmailMessage
 from coopnet.database import utcnow
 
 MAX_ATTEMPTS = 5
-# A one-time token in a link (invitation, sign-up, password reset: 43 characters).
-LINK_SECRET = re.compile(r"(https?://\S+/)[A-Za-z0-9_-]{32,}")
+# A one-time token in a link (invitation, sign-up, password reset: 43 characters; a
+# signed welcome token carries dots).
+LINK_SECRET = re.compile(r"(https?://\S+/)[A-Za-z0-9_.~-]{32,}")
 REMOVED = "[link removed once the mail was sent]"
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 
 from coopnet.errors import Forbidden, NotFound
 from coopnet.network.models import COORDINATOR_LABELS, Coordinator, NetworkMember
-from coopnet.platform.models import Membership, Tenant
+from coopnet.platform.models import Account, Membership, Tenant
 
 
 def coordinator_roles(session, network_id: int, account_id: int, is_admin: bool) -> set[str]:
@@ -30,8 +30,18 @@ def require_coordinator(session, network_id: int, account_id: int, is_admin: boo
 
 
 def acting_members(account_id: int, roles=("admin", "member")):
-    """network_members ids the account acts for, as a subquery."""
-    coops = select(Membership.tenant_id).where(Membership.account_id == account_id, Membership.role.in_(roles))
+    """network_members ids the account acts for, as a subquery. A co-op that requires
+    two-factor authentication is acted for only by people who have it on."""
+    coops = (
+        select(Membership.tenant_id)
+        .join(Tenant, Tenant.id == Membership.tenant_id)
+        .join(Account, Account.id == Membership.account_id)
+        .where(
+            Membership.account_id == account_id,
+            Membership.role.in_(roles),
+            or_(~Tenant.require_two_factor, Account.totp_enabled_at.is_not(None)),
+        )
+    )
     return select(NetworkMember.id).where(or_(NetworkMember.account_id == account_id, NetworkMember.coop_id.in_(coops)))
 
 

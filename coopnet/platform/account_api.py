@@ -14,7 +14,6 @@ from coopnet.platform.api import second_factor_refusal
 from coopnet.platform.auth import refuse_tokens
 from coopnet.platform.context import tenant_api_blueprint, tenant_role
 from coopnet.platform.schemas import (
-    CodeIn,
     CoopSecurityIn,
     CoopSecurityOut,
     EmailChangeIn,
@@ -28,6 +27,7 @@ from coopnet.platform.schemas import (
     SessionListOut,
     SessionOut,
     SignInLinkIn,
+    TwoFactorConfirmIn,
     TwoFactorOut,
     TwoFactorSetupOut,
 )
@@ -94,7 +94,7 @@ def request_sign_in_link(data):
 @blueprint.route("/sign-in-link/confirm", methods=["POST"])
 @blueprint.arguments(SignInLinkIn)
 @blueprint.response(200, SessionOut)
-@document_errors(blueprint, 400, 401, 404, 415, 422)
+@document_errors(blueprint, 400, 401, 404, 415, 422, 429)
 def sign_in_with_link(data):
     """Log in with the link (and a code when two-factor is on); sets the session cookie.
     A missing or wrong code leaves the link usable."""
@@ -134,9 +134,10 @@ def verify_email(data):
 @blueprint.route("/account/email", methods=["POST"])
 @blueprint.arguments(EmailChangeIn)
 @blueprint.alt_response(202, schema=MessageOut, description="A link was mailed to the new address")
-@document_errors(blueprint, 400, 401, 403, 415, 422)
+@document_errors(blueprint, 400, 401, 403, 415, 422, 429)
 @login_required
 @refuse_tokens
+@throttle_mailed_links
 def request_email_change(data):
     """Move the account to a new address: nothing changes until the link mailed there is followed."""
     account_links.request_email_change(
@@ -179,8 +180,9 @@ def change_password(data):
 
 @blueprint.route("/sessions", methods=["GET"])
 @blueprint.response(200, SessionListOut)
-@document_errors(blueprint, 401)
+@document_errors(blueprint, 401, 403)
 @login_required
+@refuse_tokens
 def list_sessions():
     """Where your account is logged in."""
     return {"sessions": sessions.live_sessions(db.session, current_user)}
@@ -188,8 +190,9 @@ def list_sessions():
 
 @blueprint.route("/sessions/<id:session_id>", methods=["DELETE"])
 @blueprint.response(204)
-@document_errors(blueprint, 401, 404)
+@document_errors(blueprint, 401, 403, 404)
 @login_required
+@refuse_tokens
 def end_session(session_id):
     """Log one session out (this one too, if you name it)."""
     sessions.end_one_session(current_user, session_id)
@@ -221,15 +224,19 @@ def begin_two_factor():
 
 
 @blueprint.route("/account/two-factor/confirm", methods=["POST"])
-@blueprint.arguments(CodeIn)
+@blueprint.arguments(TwoFactorConfirmIn)
 @blueprint.response(200, RecoveryCodesOut)
 @document_errors(blueprint, 400, 401, 403, 409, 415, 422)
 @login_required
 @refuse_tokens
 def confirm_two_factor(data):
-    """Turn two-factor on with a code from the app; the answer holds your recovery codes, once."""
-    codes = two_factor.confirm_setup(db.session, current_user, data["code"])
+    """Turn two-factor on with a code from the app and your password; the answer holds
+    your recovery codes, once."""
+    codes = two_factor.confirm_setup(
+        db.session, accounts.hasher(), current_user, data["code"], data["password"], sessions.current_session_id()
+    )
     db.session.commit()
+    sessions.follow_generation(current_user)
     return {"recovery_codes": codes}
 
 

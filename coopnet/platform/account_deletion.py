@@ -1,19 +1,22 @@
 """Deleting an account at its owner's request.
 
 The row stays, because co-op records (proposals, positions, time entries, minutes)
-point at it, but everything that identified the person goes: the name becomes
-"Former member", the address a placeholder no mail reaches, secrets and sessions
-end, and the account leaves every co-op. A capability that keeps personal data in
-the shared schema forgets it in its ``privacy.forget_account(session, account_id)``.
-Who commits: the caller."""
+point at it and show it as "Former member"; the account's name, address, password,
+authenticator secret, sessions, tokens and links go, and it leaves every co-op (its
+access rows). A capability that keeps personal data of its own in the shared schema
+forgets it in its ``privacy.forget_account(session, account_id)``.
 
-from sqlalchemy import delete, func, select, update
+Not wiped: what co-ops wrote down themselves (a dues register's contact, the text of
+mail already sent, an invitation addressed to the old address). Who commits: the caller."""
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
 
 from coopnet.capabilities import capabilities
 from coopnet.database import utcnow
-from coopnet.errors import Conflict, ValidationFailed
-from coopnet.platform.accounts import check_password
-from coopnet.platform.models import Account, AccountLink, ApiToken, Membership, RecoveryCode, Tenant
+from coopnet.errors import Conflict
+from coopnet.platform.accounts import require_password, revoke_all_tokens
+from coopnet.platform.models import Account, AccountLink, AccountSession, Membership, PlatformMail, RecoveryCode, Tenant
 from coopnet.platform.sessions import end_all_sessions
 
 FORMER_MEMBER = "Former member"
@@ -36,12 +39,20 @@ def only_admin_of(session, account: Account) -> list[str]:
 
 
 def delete_account(session, hasher, account: Account, password: str) -> None:
-    if not check_password(hasher, account, password):
-        raise ValidationFailed("That is not your current password.", {"password": "That is not your current password."})
+    require_password(hasher, account, password)
+    # Lock the co-ops this account administers: two admins of one co-op deleting their
+    # accounts at once wait for each other, and the second sees it would be the last.
+    session.execute(
+        select(Tenant.id)
+        .join(Membership, Membership.tenant_id == Tenant.id)
+        .where(Membership.account_id == account.id, Membership.role == "admin")
+        .order_by(Tenant.id)
+        .with_for_update(of=Tenant)
+    )
     sole = only_admin_of(session, account)
     if sole:
         raise Conflict(
-            f"You are the only admin of {', '.join(sole)}. Make someone else an admin there first.",
+            _("You are the only admin of %(names)s. Make someone else an admin there first.", names=", ".join(sole)),
             code="last_admin",
         )
     now = utcnow()
@@ -49,9 +60,9 @@ def delete_account(session, hasher, account: Account, password: str) -> None:
     session.execute(delete(Membership).where(Membership.account_id == account.id))
     session.execute(delete(AccountLink).where(AccountLink.account_id == account.id))
     session.execute(delete(RecoveryCode).where(RecoveryCode.account_id == account.id))
-    session.execute(
-        update(ApiToken).where(ApiToken.account_id == account.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
-    )
+    revoke_all_tokens(session, account)
+    session.execute(delete(AccountSession).where(AccountSession.account_id == account.id))
+    session.execute(delete(PlatformMail).where(PlatformMail.to_address == account.email))
     for capability in capabilities():
         forget = capability.attribute("privacy", "forget_account")
         if forget is not None:

@@ -29,6 +29,11 @@ class CodeForm(FlaskForm):
     )
 
 
+class TwoFactorConfirmForm(FlaskForm):
+    code = StringField(_l("Code"), description=_l("The 6 digits your authenticator app shows now."))
+    password = PasswordField(_l("Your current password"))
+
+
 class PasswordForm(FlaskForm):
     password = PasswordField(_l("Your current password"))
 

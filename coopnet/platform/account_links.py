@@ -11,15 +11,27 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
-from coopnet.platform.accounts import address_holder, check_password, email_problem, find_account, password_problem
+from coopnet.platform.accounts import (
+    WRONG_PASSWORD,
+    address_holder,
+    check_password,
+    email_problem,
+    find_account,
+    password_problem,
+    raise_problems,
+    revoke_all_tokens,
+)
 from coopnet.platform.addresses import normalise_email
 from coopnet.platform.mail import compose_platform
 from coopnet.platform.models import Account, AccountLink
-from coopnet.platform.sessions import end_all_sessions
+from coopnet.platform.sessions import end_all_sessions, end_mailed_links
 
 LIFETIMES = {
     "reset_password": timedelta(hours=1),
@@ -27,6 +39,7 @@ LIFETIMES = {
     "change_email": timedelta(days=1),
     "sign_in": timedelta(minutes=15),
 }
+LINK_INVALID = _l("This link is not valid, was used, or has expired. Ask for a new one.")
 MakeLink = Callable[[str, str], str]  # (purpose, token) -> the URL to mail
 
 
@@ -75,7 +88,7 @@ def redeem_link(session, token: str, purpose: str) -> AccountLink:
         ).scalar()
     link = session.get(AccountLink, link_id) if link_id is not None else None
     if link is None:
-        raise NotFound("This link is not valid, was used, or has expired. Ask for a new one.", code="link_invalid")
+        raise NotFound(str(LINK_INVALID), code="link_invalid")
     return link
 
 
@@ -94,7 +107,7 @@ def peek_link(session, token: str, purpose: str) -> Account:
             )
         )
     if account is None:
-        raise NotFound("This link is not valid, was used, or has expired. Ask for a new one.", code="link_invalid")
+        raise NotFound(str(LINK_INVALID), code="link_invalid")
     return account
 
 
@@ -131,19 +144,15 @@ def request_password_reset(session, email: str, make_link: MakeLink) -> None:
 
 def reset_password(session, hasher, token: str, password: str) -> Account:
     """Set a new password from a reset link. Following the link also proves the
-    address, and every session of the account ends."""
-    problem = password_problem(password)
-    if problem:
-        raise ValidationFailed(problem, {"password": problem})
-    link = redeem_link(session, token, "reset_password")
-    account = session.get(Account, link.account_id)
-    problem = password_problem(password, account.email)
-    if problem:
-        session.rollback()
-        raise ValidationFailed(problem, {"password": problem})
+    address; every session of the account, every other link it was mailed and every
+    API token end (a reset is what someone does when they think they were robbed)."""
+    account = peek_link(session, token, "reset_password")
+    raise_problems({"password": password_problem(password, account.email)})
+    redeem_link(session, token, "reset_password")
     account.password_hash = hasher.hash(password)
     account.email_verified_at = account.email_verified_at or utcnow()
     end_all_sessions(session, account)
+    revoke_all_tokens(session, account)
     session.flush()
     return account
 
@@ -176,14 +185,12 @@ def request_email_change(session, hasher, account: Account, password: str, new_e
     """Mail the new address a link that moves the account there. The answer is the
     same when another account holds that address (the mail says so)."""
     new_email = normalise_email(new_email)
-    problems = {"email": email_problem(new_email), "password": None}
-    if not problems["email"] and new_email == account.email:
-        problems["email"] = "That is already your address."
-    if not check_password(hasher, account, password):
-        problems["password"] = "That is not your current password."
-    problems = {key: value for key, value in problems.items() if value}
-    if problems:
-        raise ValidationFailed(next(iter(problems.values())), problems)
+    problem = email_problem(new_email)
+    if not problem and new_email == account.email:
+        problem = _("That is already your address.")
+    raise_problems(
+        {"email": problem, "password": None if check_password(hasher, account, password) else str(WRONG_PASSWORD)}
+    )
     if address_holder(session, new_email) is not None:
         compose_platform(
             session,
@@ -211,14 +218,30 @@ def request_email_change(session, hasher, account: Account, password: str, new_e
 
 
 def confirm_email_change(session, token: str) -> Account:
+    """Move the account to the link's address. Links mailed to the old address stop
+    working, and the old address is told."""
     link = redeem_link(session, token, "change_email")
     account = session.get(Account, link.account_id)
+    taken = Conflict(_("%(email)s got an account in the meantime.", email=link.new_email), code="email_taken")
     holder = address_holder(session, link.new_email)
     if holder is not None and holder.id != account.id:
-        session.rollback()
-        raise Conflict(f"{link.new_email} got an account in the meantime.", code="email_taken")
+        raise taken
+    old = account.email
     account.email, account.email_verified_at = link.new_email, utcnow()
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:  # someone took the address between the check and here
+        raise taken from None
+    end_mailed_links(session, account)
+    compose_platform(
+        session,
+        old,
+        _("Your coopnet address changed"),
+        _("Your coopnet account now uses %(email)s; mail for it no longer comes here.", email=link.new_email)
+        + "\n\n"
+        + _("If it was not you, write to the platform's operator at once."),
+    )
     return account
 
 
@@ -229,7 +252,15 @@ def request_sign_in_link(session, email: str, make_link: MakeLink) -> None:
     if email_problem(email):
         raise ValidationFailed("Enter the email address you log in with.", {"email": email_problem(email)})
     account = _live_account(session, email)
-    if account is None:
+    if account is None:  # the same work as for an account: one mail, telling the owner
+        compose_platform(
+            session,
+            email,
+            _("Your coopnet sign-in link"),
+            _("Someone, perhaps you, asked for a link to log in to coopnet with this address, but no account uses it.")
+            + "\n\n"
+            + _("If it was not you, there is nothing to do."),
+        )
         return
     link = issue_link(session, account, "sign_in", make_link)
     compose_platform(

@@ -24,10 +24,11 @@ from coopnet.platform.account_forms import (
     EmailForm,
     NewPasswordForm,
     PasswordForm,
+    TwoFactorConfirmForm,
 )
 from coopnet.platform.context import tenant_blueprint, tenant_role
 from coopnet.platform.models import Account
-from coopnet.platform.throttle import throttle_mailed_links, throttle_two_factor
+from coopnet.platform.throttle import TooManyAttempts, throttle_mailed_links
 
 blueprint = Blueprint("account", __name__)
 coop_blueprint = tenant_blueprint("coop_security", __name__)
@@ -56,7 +57,6 @@ def _pending_account():
 
 
 @blueprint.route("/login/code", methods=["GET", "POST"])
-@throttle_two_factor
 def second_step():
     account, next_url = _pending_account()
     if account is None:
@@ -65,7 +65,12 @@ def second_step():
     form = CodeForm()
     status = 200
     if form.validate_on_submit():
-        if two_factor.check_code(db.session, account, form.code.data):
+        try:
+            good = two_factor.check_code(db.session, account, form.code.data)
+        except TooManyAttempts as error:
+            form.code.errors = [error.message]
+            return render_template("platform/login_code.html", form=form), error.status
+        if good:
             db.session.commit()
             sessions.start_session(account)
             return redirect(next_url or url_for("platform.home"))
@@ -139,6 +144,7 @@ def verify_email(token):
 
 @blueprint.route("/account/email", methods=["GET", "POST"])
 @login_required
+@throttle_mailed_links
 def change_email():
     form = ChangeEmailForm()
     action = committed(
@@ -201,9 +207,19 @@ def end_session(record_id):
 @login_required
 def two_factor_page():
     """Status, and the setup: begin (a secret and its QR code), then confirm with a code."""
-    form = CodeForm()
-    result = submit(form, committed(two_factor.confirm_setup, db.session, current_user, form.code.data))
+    form = TwoFactorConfirmForm()
+    action = committed(
+        two_factor.confirm_setup,
+        db.session,
+        accounts.hasher(),
+        current_user,
+        form.code.data,
+        form.password.data,
+        sessions.current_session_id(),
+    )
+    result = submit(form, action)
     if result.ok:
+        sessions.follow_generation(current_user)
         return render_template("platform/recovery_codes.html", codes=result.value)
     return render_template(
         "platform/two_factor.html",

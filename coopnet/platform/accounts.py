@@ -13,12 +13,17 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.platform.addresses import mixes_scripts, normalise_email, skeleton
+from coopnet.platform.mail import tell_owner
 from coopnet.platform.models import Account, ApiToken, Membership, Tenant
+from coopnet.platform.sessions import end_all_sessions
+from coopnet.platform.throttle import Attempts
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -139,28 +144,52 @@ def authenticate(session, hasher, email, password):
     return account
 
 
+WRONG_PASSWORDS = Attempts(
+    "LOGIN_ACCOUNT_LIMIT", "password-again", _l("Too many wrong passwords. Wait 15 minutes and try again.")
+)
+
+
 def check_password(hasher, account, password) -> bool:
-    """True when ``password`` is the account's (for a change made while logged in)."""
-    if not isinstance(password, str) or not password:
-        return False
+    """True when ``password`` is the account's, for a change made while logged in.
+    Wrong guesses count against the account, as failed log-ins do (a borrowed
+    session must not become a way to guess the password)."""
+    WRONG_PASSWORDS.check(account.id)
     try:
-        return hasher.verify(account.password_hash, password)
+        if isinstance(password, str) and password and hasher.verify(account.password_hash, password):
+            return True
     except (VerificationError, InvalidHashError):
-        return False
+        pass
+    WRONG_PASSWORDS.failed(account.id)
+    return False
+
+
+WRONG_PASSWORD = _l("That is not your current password.")
+
+
+def require_password(hasher, account, password, field="password") -> None:
+    """Raise ValidationFailed (on ``field``) unless ``password`` is the account's."""
+    if not check_password(hasher, account, password):
+        raise_problems({field: str(WRONG_PASSWORD)})
+
+
+def raise_problems(problems: dict) -> None:
+    """Raise ValidationFailed with every field that has a problem (None means none), if any."""
+    problems = {key: value for key, value in problems.items() if value}
+    if problems:
+        raise ValidationFailed(next(iter(problems.values())), problems)
 
 
 def change_password(session, hasher, account, current: str, new: str, keep_session: str | None) -> None:
     """A new password; every session of the account but ``keep_session`` ends."""
-    from coopnet.platform.sessions import end_all_sessions
-
-    problems = {"current_password": None, "new_password": password_problem(new, account.email)}
-    if not check_password(hasher, account, current):
-        problems["current_password"] = "That is not your current password."
-    problems = {key: value for key, value in problems.items() if value}
-    if problems:
-        raise ValidationFailed(next(iter(problems.values())), problems)
+    raise_problems(
+        {
+            "current_password": None if check_password(hasher, account, current) else str(WRONG_PASSWORD),
+            "new_password": password_problem(new, account.email),
+        }
+    )
     account.password_hash = hasher.hash(new)
     end_all_sessions(session, account, keep_session)
+    tell_owner(session, account, _("The password of your coopnet account was changed."))
     session.flush()
 
 
@@ -187,9 +216,7 @@ def issue_token(session, account, name, expires_in_days=None, read_only=False, t
         )
         if tenant_id is None:
             problems["tenant"] = "You are not a member of a co-op at this address."
-    problems = {key: value for key, value in problems.items() if value}
-    if problems:
-        raise ValidationFailed(next(iter(problems.values())), problems)
+    raise_problems(problems)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         account_id=account.id,
@@ -232,6 +259,14 @@ def account_for_token(session, secret, extend=None):
         session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         session.commit()
     return row
+
+
+def revoke_all_tokens(session, account) -> None:
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.account_id == account.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
 
 
 def list_tokens(session, account):

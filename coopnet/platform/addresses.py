@@ -9,8 +9,10 @@ PLAIN_ALIASES = {"LATIN", "COMMON"}
 
 
 def normalise_email(email: str | None) -> str:
-    """NFKC (full-width and compatibility characters to their plain form), trimmed, lower case."""
-    return unicodedata.normalize("NFKC", email or "").strip().lower()
+    """NFKC (full-width and compatibility characters to their plain form), trimmed, lower
+    case. Only the first 320 characters are read: no address is longer, and NFKC of a
+    megabyte of ligatures would cost a second."""
+    return unicodedata.normalize("NFKC", (email or "")[:320]).strip().lower()
 
 
 def mixes_scripts(email: str) -> bool:

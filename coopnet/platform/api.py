@@ -1,6 +1,8 @@
 """Platform JSON API under /api/v1: signup, session, account, personal tokens."""
 
 from flask import jsonify
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from coopnet.api import api_blueprint, document_errors
@@ -36,7 +38,7 @@ def tenant_json(tenant):
     }
 
 
-CHECK_YOUR_MAIL = (
+CHECK_YOUR_MAIL = _l(
     "Check your email: we sent the founder's address a link to finish signing up. It works once, for 24 hours."
 )
 
@@ -68,7 +70,7 @@ def signup(data):
             external_url("platform.login"),
         )
         db.session.commit()
-        response = jsonify(SignupRequestedOut().dump({"message": CHECK_YOUR_MAIL}))
+        response = jsonify(SignupRequestedOut().dump({"message": str(CHECK_YOUR_MAIL)}))
         response.status_code = 202
         return response
     account = current_user._get_current_object()
@@ -98,7 +100,7 @@ def log_in(data):
     """Log in with email and password (and, with two-factor on, a code); sets the session cookie."""
     account = accounts.authenticate(db.session, accounts.hasher(), data["email"], data["password"])
     if account is None:
-        return api_error(401, "invalid_credentials", "That email and password do not match an account.")
+        return api_error(401, "invalid_credentials", _("That email and password do not match an account."))
     refused = second_factor_refusal(account, data.get("code"))
     if refused is not None:
         return refused
@@ -113,10 +115,12 @@ def second_factor_refusal(account, code):
         return None
     if not code:
         db.session.commit()
-        return api_error(401, "two_factor_required", "Send a code from your authenticator app (or a recovery code).")
+        return api_error(
+            401, "two_factor_code_required", _("Send a code from your authenticator app (or a recovery code).")
+        )
     if not two_factor.check_code(db.session, account, code):
         db.session.commit()
-        return api_error(401, "invalid_two_factor_code", "That code is wrong or was used already.")
+        return api_error(401, "invalid_two_factor_code", _("That code is wrong or was used already."))
     return None
 
 
@@ -129,8 +133,9 @@ def log_out():
 
 @blueprint.route("/sessions/revoke-all", methods=["POST"])
 @blueprint.response(204)
-@document_errors(blueprint, 401, 415)
+@document_errors(blueprint, 401, 403, 415)
 @login_required
+@refuse_tokens
 def revoke_all_sessions():
     """Log out everywhere: every session of this account ends except the one making this call."""
     end_other_sessions(current_user._get_current_object())

@@ -67,6 +67,8 @@ def load_account_from_token(request):
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret:
         return None
+    if not is_api_request():  # a token is for the JSON API; the pages take a logged-in person only
+        return None
     row = account_for_token(db.session, secret.strip(), _extend_for_tenant)
     _remember_tenant(row)
     if row is None:

@@ -3,6 +3,8 @@ reset, sign-up links): a row in platform_mail, delivered by a platform job once
 the caller commits, and never if the transaction rolls back."""
 
 from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
 
 from coopnet.errors import NotFound
 from coopnet.extensions import db
@@ -24,11 +26,27 @@ def compose_platform(session, to: str, subject: str, body: str) -> PlatformMail:
     return message
 
 
+def tell_owner(session, account, what: str) -> PlatformMail:
+    """Mail an account's owner about a change to its security (password, address,
+    two-factor), so a change they did not make is noticed."""
+    return compose_platform(
+        session,
+        account.email,
+        _("A change to your coopnet account"),
+        what + "\n\n" + _("If it was not you, reset your password now and log out everywhere from your account page."),
+    )
+
+
 @platform_job(queue="default", retry=delivery_retry())
 def deliver_platform_mail(message_id):
-    message = db.session.get(PlatformMail, message_id)
+    # Claim the row: a second delivery of the same message (a retry and the sweep at
+    # once) finds it locked and leaves it to the first.
+    claim = select(PlatformMail).where(PlatformMail.id == message_id).with_for_update(skip_locked=True)
+    message = db.session.scalar(claim)
     if message is None:
-        raise NotFound(f"No platform mail {message_id}.")
+        if db.session.get(PlatformMail, message_id) is None:
+            raise NotFound(f"No platform mail {message_id}.")
+        return "claimed"
     attempt_delivery(message, current_app.config)
     if message.status == "queued" and message.error:
         db.session.commit()

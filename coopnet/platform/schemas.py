@@ -176,8 +176,9 @@ class TwoFactorSetupOut(Schema):
     uri = fields.String(metadata={"description": "otpauth:// URI for a QR code"})
 
 
-class CodeIn(Schema):
+class TwoFactorConfirmIn(Schema):
     code = fields.String(required=True, metadata={"description": "6 digits from the authenticator app"})
+    password = fields.String(required=True, load_only=True, metadata={"description": "Your current password"})
 
 
 class RecoveryCodesOut(Schema):

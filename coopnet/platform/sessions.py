@@ -4,7 +4,8 @@ The cookie carries the account's session generation and a random session id. The
 user loader accepts it only while the generation is the account's, the record of
 that id is not ended, and the session is neither idle too long nor older than
 PERMANENT_SESSION_LIFETIME. Log-out ends the record; "log out everywhere" and a new
-password end all the account's records but the current one and raise the generation.
+password end all the account's records but the current one, raise the generation,
+and void the links mailed to the account that would let someone in again.
 
 Who commits: the functions here that the pages call (start, end, end others, end
 one) commit; the record queries take a session and flush."""
@@ -21,7 +22,7 @@ from sqlalchemy import delete, or_, select, update
 from coopnet.database import utcnow
 from coopnet.errors import NotFound
 from coopnet.extensions import db
-from coopnet.platform.models import Account, AccountSession
+from coopnet.platform.models import Account, AccountLink, AccountSession
 
 # "seen" is rewritten at most this often, so most responses set no cookie and write no row.
 SEEN_RESOLUTION = 300
@@ -88,7 +89,22 @@ def end_all_sessions(db_session, account: Account, keep: str | None = None) -> i
     if keep:
         ending = ending.where(AccountSession.session_id != keep)
     db_session.execute(ending.values(ended_at=utcnow()))
+    end_mailed_links(db_session, account)
     return generation
+
+
+def end_mailed_links(db_session, account: Account) -> None:
+    """Links mailed to the account that would let someone in (reset, sign-in, address
+    change) stop working: its sessions ended, or its address moved."""
+    db_session.execute(
+        update(AccountLink)
+        .where(
+            AccountLink.account_id == account.id,
+            AccountLink.used_at.is_(None),
+            AccountLink.purpose.in_(("reset_password", "change_email", "sign_in")),
+        )
+        .values(used_at=utcnow())
+    )
 
 
 def end_other_sessions(account):

@@ -2,7 +2,9 @@
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
+from limits import parse
 
+from coopnet.errors import ServiceError
 from coopnet.extensions import limiter
 from coopnet.platform.addresses import normalise_email
 
@@ -97,19 +99,30 @@ def throttle_invitations(view):
 
 
 def _link_email():
+    """The address a link would be mailed to: the one typed in, else the logged-in account's."""
+    from flask_login import current_user
+
     data = request.get_json(silent=True) if request.is_json else request.form
     email = data.get("email") if hasattr(data, "get") else None
+    if not isinstance(email, str) and current_user.is_authenticated:
+        email = current_user.email
     return "link-email:" + normalise_email(email if isinstance(email, str) else "")[:254]
 
 
+def _no_link_email():
+    return _link_email() == "link-email:"
+
+
 def throttle_mailed_links(view):
-    """Every request for a password-reset or sign-in link counts: per client address,
-    and per address it would mail (so nobody floods someone's inbox)."""
+    """Every request for a mailed link (reset, sign-in, verification, address change)
+    counts: per client address, and per address it would mail (so nobody floods
+    someone's inbox)."""
     view = limiter.shared_limit(
         lambda: current_app.config["ACCOUNT_LINK_EMAIL_LIMIT"],
         scope="link-email",
         key_func=_link_email,
         methods=["POST"],
+        exempt_when=_no_link_email,
         error_message="Several links were mailed to this address in the last hour. Use the newest, or wait.",
     )(view)
     return limiter.shared_limit(
@@ -121,21 +134,25 @@ def throttle_mailed_links(view):
     )(view)
 
 
-def _pending_two_factor():
-    from flask import session
-
-    pending = session.get("two_factor")
-    account = pending.get("account") if isinstance(pending, dict) else None
-    return f"two-factor:{account}|{get_remote_address()}"
+class TooManyAttempts(ServiceError):
+    status, code = 429, "too_many_attempts"
 
 
-def throttle_two_factor(view):
-    """Wrong codes at the second log-in step, per account waiting for its code."""
-    return limiter.shared_limit(
-        lambda: current_app.config["TWO_FACTOR_LIMIT"],
-        scope="two-factor",
-        key_func=_pending_two_factor,
-        methods=["POST"],
-        deduct_when=_failed,
-        error_message="Too many wrong codes. Wait 15 minutes and try again.",
-    )(view)
+class Attempts:
+    """Failed attempts at something a service checks (a code, a password typed again),
+    counted per account wherever they come from, in the limiter's storage."""
+
+    def __init__(self, setting: str, scope: str, message):
+        self.setting, self.scope, self.message = setting, scope, message
+
+    def _args(self, account_id):
+        limit = parse(current_app.config[self.setting])
+        return limit, current_app.config["RATELIMIT_KEY_PREFIX"], self.scope, str(account_id)
+
+    def check(self, account_id) -> None:
+        """Raise TooManyAttempts while the account has used up its failures."""
+        if not limiter.limiter.test(*self._args(account_id)):
+            raise TooManyAttempts(str(self.message))
+
+    def failed(self, account_id) -> None:
+        limiter.limiter.hit(*self._args(account_id))

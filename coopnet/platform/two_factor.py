@@ -12,13 +12,24 @@ import time
 
 import pyotp
 import segno
-from sqlalchemy import select, update
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
 
 from coopnet import sealed
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, ValidationFailed
-from coopnet.platform.accounts import check_password
+from coopnet.platform.accounts import require_password
+from coopnet.platform.mail import tell_owner
 from coopnet.platform.models import Account, Membership, RecoveryCode, Tenant
+from coopnet.platform.sessions import end_all_sessions
+from coopnet.platform.throttle import Attempts
+
+WRONG_CODES = Attempts(
+    "TWO_FACTOR_LIMIT", "two-factor", _l("Too many wrong codes for this account. Wait 15 minutes and try again.")
+)
+
 
 ISSUER = "coopnet"
 RECOVERY_CODES = 10
@@ -40,7 +51,7 @@ class Setup:
 def begin_setup(session, account: Account) -> Setup:
     """A new secret for the account, not in force until confirm_setup sees a code from it."""
     if account.two_factor_enabled:
-        raise Conflict("Two-factor authentication is already on.", code="two_factor_on")
+        raise Conflict(_("Two-factor authentication is already on."), code="two_factor_on")
     secret = pyotp.random_base32()
     account.totp_secret = sealed.seal("two_factor", secret)
     session.flush()
@@ -53,63 +64,74 @@ def pending_setup(account: Account) -> Setup | None:
     return Setup(secret, account.email) if secret and not account.two_factor_enabled else None
 
 
-def confirm_setup(session, account: Account, code: str) -> list[str]:
-    """Turn two-factor on with a code from the app; returns the recovery codes (shown once)."""
+def confirm_setup(session, hasher, account: Account, code: str, password: str, keep_session=None) -> list[str]:
+    """Turn two-factor on with a code from the app and the password (a borrowed session
+    alone cannot enrol its own phone); returns the recovery codes (shown once). Every
+    session but ``keep_session`` ends: none passed the second factor."""
+    require_password(hasher, account, password)
+    session.refresh(account, with_for_update=True)  # two confirms at once: the second waits, then finds it on
     if account.two_factor_enabled:
-        raise Conflict("Two-factor authentication is already on.", code="two_factor_on")
+        raise Conflict(_("Two-factor authentication is already on."), code="two_factor_on")
     secret = sealed.unseal("two_factor", account.totp_secret)
     if secret is None:
-        raise Conflict("Start setting up two-factor authentication first.", code="two_factor_not_started")
+        raise Conflict(_("Start setting up two-factor authentication first."), code="two_factor_not_started")
     step = _matching_step(secret, code, after=None)
     if step is None:
-        raise ValidationFailed(
-            "That code does not match. Type the 6 digits your app shows now.",
-            {"code": "That code does not match. Type the 6 digits your app shows now."},
-        )
+        message = _("That code does not match. Type the 6 digits your app shows now.")
+        raise ValidationFailed(message, {"code": message})
     account.totp_enabled_at, account.totp_last_step = utcnow(), step
     codes = _new_recovery_codes(session, account)
+    end_all_sessions(session, account, keep_session)
+    tell_owner(session, account, _("Two-factor authentication was turned on for your coopnet account."))
     session.flush()
     return codes
 
 
 def disable(session, hasher, account: Account, password: str) -> None:
     """Turn two-factor off (the password again); refused while a co-op of the account requires it."""
-    if not check_password(hasher, account, password):
-        raise ValidationFailed("That is not your current password.", {"password": "That is not your current password."})
+    require_password(hasher, account, password)
     requiring = requiring_coops(session, account)
     if requiring:
         raise Conflict(
-            f"{', '.join(requiring)} require two-factor authentication of their members; it stays on.",
+            _("%(names)s require two-factor authentication of their members; it stays on.", names=", ".join(requiring)),
             code="two_factor_required_by_coop",
         )
     account.totp_secret = account.totp_enabled_at = account.totp_last_step = None
     session.execute(update(RecoveryCode).where(RecoveryCode.account_id == account.id).values(used_at=utcnow()))
+    tell_owner(session, account, _("Two-factor authentication was turned off for your coopnet account."))
     session.flush()
 
 
 def regenerate_recovery_codes(session, hasher, account: Account, password: str) -> list[str]:
     if not account.two_factor_enabled:
-        raise Conflict("Two-factor authentication is off.", code="two_factor_off")
-    if not check_password(hasher, account, password):
-        raise ValidationFailed("That is not your current password.", {"password": "That is not your current password."})
+        raise Conflict(_("Two-factor authentication is off."), code="two_factor_off")
+    require_password(hasher, account, password)
     codes = _new_recovery_codes(session, account)
     session.flush()
     return codes
 
 
 def recovery_codes_left(session, account: Account) -> int:
-    return len(
-        session.scalars(
-            select(RecoveryCode.id).where(RecoveryCode.account_id == account.id, RecoveryCode.used_at.is_(None))
-        ).all()
+    return session.scalar(
+        select(func.count()).where(RecoveryCode.account_id == account.id, RecoveryCode.used_at.is_(None))
     )
 
 
 def check_code(session, account: Account, code) -> bool:
-    """True (and the code spent) for a current authenticator code or an unused recovery code."""
+    """True (and the code spent) for a current authenticator code or an unused recovery
+    code. Wrong codes count against the account, wherever they are typed (log-in page,
+    JSON log-in, sign-in link): past TWO_FACTOR_LIMIT it answers 429 until the window ends."""
+    WRONG_CODES.check(account.id)
+    good = _spend_code(session, account, code)
+    if not good:
+        WRONG_CODES.failed(account.id)
+    return good
+
+
+def _spend_code(session, account: Account, code) -> bool:
     if not isinstance(code, str) or not account.two_factor_enabled:
         return False
-    code = code.strip().replace(" ", "")
+    code = _normalise(code)
     if code.isdigit() and len(code) == 6:
         secret = sealed.unseal("two_factor", account.totp_secret)
         step = _matching_step(secret, code, after=account.totp_last_step) if secret else None
@@ -117,7 +139,9 @@ def check_code(session, account: Account, code) -> bool:
             return False
         # Conditional, so two requests racing with one code cannot both pass.
         spent = session.execute(
-            update(Account).where(Account.id == account.id, Account.totp_last_step < step).values(totp_last_step=step)
+            update(Account)
+            .where(Account.id == account.id, func.coalesce(Account.totp_last_step, -1) < step)
+            .values(totp_last_step=step)
         ).rowcount
         if spent:
             account.totp_last_step = step
@@ -152,7 +176,7 @@ def set_requirement(session, tenant_id: int, admin: Account, required: bool) -> 
     """A co-op's admins require two-factor of every member (an admin without it cannot)."""
     if required and not admin.two_factor_enabled:
         raise Conflict(
-            "Turn on two-factor authentication for your own account first, or you would lock yourself out.",
+            _("Turn on two-factor authentication for your own account first, or you would lock yourself out."),
             code="two_factor_off",
         )
     session.execute(update(Tenant).where(Tenant.id == tenant_id).values(require_two_factor=bool(required)))
@@ -163,7 +187,7 @@ def _matching_step(secret: str, code, after: int | None) -> int | None:
     """The time step whose code is ``code`` (within the drift), later than ``after``."""
     if not isinstance(code, str):
         return None
-    code = code.strip().replace(" ", "")
+    code = _normalise(code)
     if not (code.isdigit() and len(code) == 6):
         return None
     totp, now = pyotp.TOTP(secret), time.time()
@@ -186,5 +210,11 @@ def _new_recovery_codes(session, account: Account) -> list[str]:
     return [f"{code[:5]}-{code[5:]}" for code in codes]
 
 
+def _normalise(code: str) -> str:
+    return code.strip().replace(" ", "")
+
+
 def _hash(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
+    """HMAC under a server key: a leaked table of codes cannot be searched offline."""
+    key = hashlib.sha256(b"coopnet recovery codes\0" + current_app.config["SECRET_KEY"].encode()).digest()
+    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()

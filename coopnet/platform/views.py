@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -63,7 +64,7 @@ def signup():
         return render_template("platform/signup_sent.html")
     if result.ok:
         tenant, _ = result.value
-        flash(f"Welcome to {tenant.name}. Invite your co-founders from the members page.", "success")
+        flash(_("Welcome to %(name)s. Invite your co-founders from the members page.", name=tenant.name), "success")
         return redirect(url_for("home.dashboard", slug=tenant.slug))
     return render_template("platform/signup.html", form=form), result.status
 
@@ -76,7 +77,7 @@ def confirm_signup(token):
     if result.ok:
         tenant, account = result.value
         start_session(account)
-        flash(f"Welcome to {tenant.name}. Invite your co-founders from the members page.", "success")
+        flash(_("Welcome to %(name)s. Invite your co-founders from the members page.", name=tenant.name), "success")
         return redirect(url_for("home.dashboard", slug=tenant.slug))
     return render_template("platform/signup_confirm.html", form=form), result.status
 
@@ -91,7 +92,7 @@ def login():
         if account is not None:
             db.session.commit()
             return log_in(account, safe_next(form.next.data))
-        form.form_errors.append("That email and password do not match an account.")
+        form.form_errors.append(_("That email and password do not match an account."))
         status = 401
     elif form.is_submitted():
         status = 422
@@ -103,7 +104,7 @@ def logout():
     form = EmptyForm()
     if form.validate_on_submit():
         end_session(current_user)
-        flash("You are logged out.", "info")
+        flash(_("You are logged out."), "info")
     return redirect(url_for("platform.home"))
 
 
@@ -142,7 +143,7 @@ def account():
 def revoke_all_sessions():
     if EmptyForm().validate_on_submit():
         end_other_sessions(current_user._get_current_object())
-        flash("You are logged out everywhere else.", "info")
+        flash(_("You are logged out everywhere else."), "info")
     return redirect(url_for("platform.account"))
 
 
@@ -152,5 +153,5 @@ def revoke_token(token_id):
     if EmptyForm().validate_on_submit():
         accounts.revoke_token(db.session, current_user, token_id)
         db.session.commit()
-        flash("Token revoked.", "info")
+        flash(_("Token revoked."), "info")
     return redirect(url_for("platform.account"))

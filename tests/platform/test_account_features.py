@@ -138,9 +138,14 @@ def test_a_sign_in_link_logs_the_owner_in_once(app, engine, make_account):
     assert app.test_client().post("/api/v1/sign-in-link/confirm", json={"token": token}).status_code == 404
 
 
-def test_a_sign_in_link_for_an_unknown_address_mails_nothing(client, engine):
-    assert client.post("/api/v1/sign-in-link", json={"email": "ghost@example.org"}).status_code == 202
-    assert platform_mail(engine, "ghost@example.org") == []
+def test_a_sign_in_link_for_an_unknown_address_answers_alike_and_mails_only_a_note(client, engine, make_account):
+    account = make_account()
+    known = client.post("/api/v1/sign-in-link", json={"email": account.email})
+    unknown = client.post("/api/v1/sign-in-link", json={"email": "ghost@example.org"})
+
+    assert (known.status_code, known.get_json()) == (unknown.status_code, unknown.get_json())
+    [note] = platform_mail(engine, "ghost@example.org")
+    assert "no account uses it" in note["body"] and "/login/link/" not in note["body"]
 
 
 def test_the_log_in_page_points_to_reset_and_sign_in_links(client):
@@ -275,7 +280,9 @@ def turn_on_two_factor(client):
     assert setup.status_code == 201, setup.get_json()
     secret = setup.get_json()["secret"]
     assert setup.get_json()["uri"].startswith("otpauth://totp/")
-    codes = client.post("/api/v1/account/two-factor/confirm", json={"code": pyotp.TOTP(secret).now()})
+    codes = client.post(
+        "/api/v1/account/two-factor/confirm", json={"code": pyotp.TOTP(secret).now(), "password": PASSWORD}
+    )
     assert codes.status_code == 200, codes.get_json()
     return secret, codes.get_json()["recovery_codes"]
 
@@ -288,7 +295,7 @@ def test_two_factor_asks_for_a_code_at_log_in_and_accepts_each_code_once(app, cl
 
     browser = app.test_client()
     bare = browser.post("/api/v1/session", json={"email": account.email, "password": PASSWORD})
-    assert bare.status_code == 401 and bare.get_json()["error"]["code"] == "two_factor_required"
+    assert bare.status_code == 401 and bare.get_json()["error"]["code"] == "two_factor_code_required"
     wrong = browser.post("/api/v1/session", json={"email": account.email, "password": PASSWORD, "code": "000000"})
     assert wrong.status_code == 401 and wrong.get_json()["error"]["code"] == "invalid_two_factor_code"
 
@@ -310,7 +317,7 @@ def test_a_wrong_code_does_not_turn_two_factor_on(client, login, make_account):
     login(make_account().email)
     assert client.post("/api/v1/account/two-factor").status_code == 201
 
-    refused = client.post("/api/v1/account/two-factor/confirm", json={"code": "12345x"})
+    refused = client.post("/api/v1/account/two-factor/confirm", json={"code": "12345x", "password": PASSWORD})
 
     assert refused.status_code == 422 and "code" in refused.get_json()["error"]["fields"]
     assert client.get("/api/v1/account/two-factor").get_json()["enabled"] is False
@@ -346,7 +353,7 @@ def test_a_sign_in_link_still_asks_for_the_second_factor(app, client, engine, lo
     token = last_link(engine, account.email, "/login/link")
 
     bare = browser.post("/api/v1/sign-in-link/confirm", json={"token": token})
-    assert bare.status_code == 401 and bare.get_json()["error"]["code"] == "two_factor_required"
+    assert bare.status_code == 401 and bare.get_json()["error"]["code"] == "two_factor_code_required"
     confirmed = browser.post("/api/v1/sign-in-link/confirm", json={"token": token, "code": next_code(secret)})
     assert confirmed.status_code == 200
     assert browser.get("/api/v1/account").status_code == 200
@@ -458,3 +465,223 @@ def test_the_only_admin_cannot_delete_their_account(client, login, make_tenant):
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "last_admin"
     assert tenant.name in refused.get_json()["error"]["message"]
     assert client.get("/api/v1/account").status_code == 200
+
+
+def test_wrong_codes_count_against_the_account_wherever_they_are_typed(app, client, engine, login, make_account):
+    account = make_account()
+    login(account.email)
+    secret, _ = turn_on_two_factor(client)
+    first, second = app.test_client(), app.test_client()
+    first.post("/api/v1/sign-in-link", json={"email": account.email})
+    token = last_link(engine, account.email, "/login/link")
+    wrong = {"email": account.email, "password": PASSWORD, "code": "000000"}
+
+    answers = [first.post("/api/v1/session", json=wrong).status_code for _ in range(3)]
+    answers += [second.post("/api/v1/sign-in-link/confirm", json={"token": token, "code": "000000"}).status_code]
+    browser = app.test_client()
+    browser.post(
+        "/login", data={"csrf_token": csrf_token(browser, "/login"), "email": account.email, "password": PASSWORD}
+    )
+    answers += [
+        browser.post(
+            "/login/code", data={"csrf_token": csrf_token(browser, "/login/code"), "code": "000000"}
+        ).status_code
+    ]
+    refused = second.post("/api/v1/sign-in-link/confirm", json={"token": token, "code": next_code(secret)})
+
+    assert answers == [401] * 5
+    assert refused.status_code == 429 and refused.get_json()["error"]["code"] == "too_many_attempts"
+
+
+def test_a_pending_address_change_dies_with_a_password_change(client, engine, login, make_account):
+    account = make_account()
+    login(account.email)
+    thief_address = f"thief-{account.id}@example.org"
+    client.post("/api/v1/account/email", json={"email": thief_address, "password": PASSWORD})
+    token = last_link(engine, thief_address, "/account/email")
+
+    client.post("/api/v1/account/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+
+    assert client.post("/api/v1/account/email/confirm", json={"token": token}).status_code == 404
+    assert client.get("/api/v1/account").get_json()["account"]["email"] == account.email
+    assert "password" in platform_mail(engine, account.email)[-1]["body"]
+
+
+def test_verification_requests_of_different_accounts_do_not_share_a_limit(app, login, make_account):
+    answers = []
+    for _ in range(7):
+        browser = app.test_client()
+        login(make_account(verified=False).email, who=browser)
+        answers.append(browser.post("/api/v1/account/verification").status_code)
+    assert answers == [202] * 7
+
+
+def test_address_change_requests_are_throttled_per_address_mailed(client, engine, login, make_account):
+    login(make_account().email)
+    victim = "inbox-owner@example.org"
+    answers = [
+        client.post("/api/v1/account/email", json={"email": victim, "password": PASSWORD}).status_code for _ in range(6)
+    ]
+    assert answers == [202] * 5 + [429]
+    assert len(platform_mail(engine, victim)) == 5
+
+
+def test_turning_two_factor_on_takes_the_password(client, login, make_account):
+    login(make_account().email)
+    secret = client.post("/api/v1/account/two-factor").get_json()["secret"]
+
+    refused = client.post(
+        "/api/v1/account/two-factor/confirm", json={"code": pyotp.TOTP(secret).now(), "password": "borrowed-session"}
+    )
+
+    assert refused.status_code == 422 and "password" in refused.get_json()["error"]["fields"]
+    assert client.get("/api/v1/account/two-factor").get_json()["enabled"] is False
+
+
+def test_two_factor_through_the_pages(client, engine, login, make_account):
+    account = make_account()
+    login(account.email)
+    begun = client.post("/account/two-factor/begin", data={"csrf_token": csrf_token(client, "/account/two-factor")})
+    assert begun.status_code == 302
+    page = client.get("/account/two-factor").get_data(as_text=True)
+    assert "<svg" in page
+    secret = re.search(r"<code>([A-Z2-7]{16,})</code>", page).group(1)
+
+    wrong = client.post(
+        "/account/two-factor",
+        data={"csrf_token": csrf_token(client, "/account/two-factor"), "code": "000000", "password": PASSWORD},
+    )
+    assert wrong.status_code == 422 and 'aria-invalid="true"' in wrong.get_data(as_text=True)
+    done = client.post(
+        "/account/two-factor",
+        data={
+            "csrf_token": csrf_token(client, "/account/two-factor"),
+            "code": pyotp.TOTP(secret).now(),
+            "password": PASSWORD,
+        },
+    )
+    assert (
+        done.status_code == 200
+        and len(re.findall(r"<li><code>[a-z2-9]{5}-[a-z2-9]{5}</code></li>", done.get_data(as_text=True))) == 10
+    )
+    assert "turned on" in platform_mail(engine, account.email)[-1]["body"]
+
+
+def test_password_and_address_change_through_the_pages(client, engine, login, make_account):
+    account = make_account()
+    login(account.email)
+    wrong = client.post(
+        "/account/password",
+        data={"csrf_token": csrf_token(client, "/account/password"), "current_password": "x", "new_password": "y"},
+    )
+    assert wrong.status_code == 422
+    body = wrong.get_data(as_text=True)
+    assert "That is not your current password." in body and "at least 10 characters" in body
+    changed = client.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf_token(client, "/account/password"),
+            "current_password": PASSWORD,
+            "new_password": NEW_PASSWORD,
+        },
+    )
+    assert changed.status_code == 302 and client.get("/account").status_code == 200
+
+    new = f"page-{account.id}@example.org"
+    asked = client.post(
+        "/account/email",
+        data={"csrf_token": csrf_token(client, "/account/email"), "email": new, "password": NEW_PASSWORD},
+    )
+    assert asked.status_code == 302
+    token = last_link(engine, new, "/account/email")
+    assert "<button" in client.get(f"/account/email/{token}").get_data(as_text=True)  # a GET changes nothing
+    assert client.get("/api/v1/account").get_json()["account"]["email"] == account.email
+    confirmed = client.post(
+        f"/account/email/{token}", data={"csrf_token": csrf_token(client, f"/account/email/{token}")}
+    )
+    assert confirmed.status_code == 302
+    assert client.get("/api/v1/account").get_json()["account"]["email"] == new
+
+
+def test_the_coop_security_page_is_for_its_admins(client, login, make_tenant, make_account, add_member):
+    tenant, admin = make_tenant()
+    member = make_account()
+    add_member(tenant, member)
+    login(member.email)
+    assert client.get(f"/c/{tenant.slug}/security").status_code == 403
+    assert "/security" not in client.get(f"/c/{tenant.slug}/").get_data(as_text=True)
+    client.delete("/api/v1/session")
+
+    login(admin.email)
+    assert f'href="/c/{tenant.slug}/security"' in client.get(f"/c/{tenant.slug}/").get_data(as_text=True)
+    refused = client.post(
+        f"/c/{tenant.slug}/security",
+        data={"csrf_token": csrf_token(client, f"/c/{tenant.slug}/security"), "require_two_factor": "y"},
+    )
+    assert refused.status_code == 409 and "Turn on two-factor" in refused.get_data(as_text=True)
+    assert client.get(f"/c/{tenant.slug}/api/v1/security").get_json() == {"require_two_factor": False}
+
+
+def test_deleting_an_account_through_the_page(client, engine, login, make_tenant, make_account, add_member):
+    tenant, _ = make_tenant()
+    member = make_account()
+    add_member(tenant, member)
+    login(member.email)
+    wrong = client.post("/account/delete", data={"csrf_token": csrf_token(client, "/account/delete"), "password": "no"})
+    assert wrong.status_code == 422
+    done = client.post(
+        "/account/delete", data={"csrf_token": csrf_token(client, "/account/delete"), "password": PASSWORD}
+    )
+    assert done.status_code == 302
+    assert client.get("/api/v1/account").status_code == 401
+
+
+def test_an_api_token_opens_no_page(app, client, login, make_account):
+    login(make_account().email)
+    secret = client.post("/api/v1/tokens", json={"name": "script"}).get_json()["secret"]
+    thief = app.test_client()
+    bearer = {"Authorization": f"Bearer {secret}"}
+
+    page = thief.get("/account", headers=bearer)
+
+    assert page.status_code == 302 and "/login" in page.location
+    assert thief.get("/api/v1/account", headers=bearer).status_code == 200
+    assert thief.post("/api/v1/sessions/revoke-all", headers=bearer).status_code == 403
+    assert thief.get("/api/v1/sessions", headers=bearer).status_code == 403
+
+
+def test_turning_two_factor_on_ends_every_other_session(app, client, login, make_account):
+    account = make_account()
+    login(account.email)
+    before = logged_in_client(app, login, account.email)
+
+    turn_on_two_factor(client)
+
+    assert before.get("/api/v1/account").status_code == 401
+    assert client.get("/api/v1/account").status_code == 200
+
+
+def test_a_password_reset_revokes_the_accounts_api_tokens(app, client, engine, login, make_account):
+    account = make_account()
+    login(account.email)
+    secret = client.post("/api/v1/tokens", json={"name": "minted by a thief"}).get_json()["secret"]
+    client.post("/api/v1/password-reset", json={"email": account.email})
+    token = last_link(engine, account.email, "/password/reset")
+
+    client.post("/api/v1/password-reset/confirm", json={"token": token, "password": NEW_PASSWORD})
+
+    assert app.test_client().get("/api/v1/account", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+def test_a_borrowed_session_cannot_guess_the_password(client, login, make_account):
+    account = make_account()
+    login(account.email)
+    guesses = [
+        client.post(
+            "/api/v1/account/password", json={"current_password": f"guess-number-{n}", "new_password": NEW_PASSWORD}
+        ).status_code
+        for n in range(6)
+    ]
+    assert guesses == [422] * 5 + [429]
+    right = client.post("/api/v1/account/deletion", json={"password": PASSWORD})
+    assert right.status_code == 429 and right.get_json()["error"]["code"] == "too_many_attempts"
