@@ -12,7 +12,7 @@ from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.i18n import speaking
 from coopnet.platform.accounts import address_holder, email_problem, name_problem, normalise_email, password_problem
-from coopnet.platform.models import Account, Membership
+from coopnet.platform.models import Account, AccountSession, Membership
 from coopnet.tenants.membership import register_csv
 from coopnet.tenants.membership.bulk import insert_columns
 from coopnet.tenants.membership.jobs import deliver_all
@@ -210,6 +210,11 @@ def account_for_welcome(session, secret_key: str, token: str, tenant) -> Account
         raise NotFound("This link is not valid.", code="link_invalid")
     account = session.get(Account, data.get("id"))
     if account is None or account.password_hash != NO_PASSWORD or data.get("h") != NO_PASSWORD:
+        raise NotFound("This link has been used already; log in instead.", code="link_used")
+    # Someone who got in another way (a sign-in link) since: the link would skip their
+    # second factor, and the sent copy of the mail must not be a way in.
+    logged_in = session.scalar(select(AccountSession.id).where(AccountSession.account_id == account.id).limit(1))
+    if logged_in is not None or account.two_factor_enabled:
         raise NotFound("This link has been used already; log in instead.", code="link_used")
     return account
 

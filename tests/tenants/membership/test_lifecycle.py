@@ -418,3 +418,22 @@ def test_a_welcome_link_works_only_at_its_own_coop(quilted, client, app, make_te
         404,
     )
     assert stranger.get(f"/c/quilted/welcome/{token}").status_code == 200  # still unused
+
+
+def test_a_welcome_link_stops_working_once_its_person_got_in_another_way(quilted, client, app, engine):
+    from tests.conftest import link_token, platform_mail
+
+    add_candidate(client, email="linked.person@quilted.example")
+    run_jobs(app)
+    mail = [
+        m
+        for m in client.get("/c/quilted/api/v1/outbox").get_json()["messages"]
+        if m["to"] == "linked.person@quilted.example"
+    ]
+    token = next(line for line in mail[0]["body"].splitlines() if "/welcome/" in line).rsplit("/", 1)[1]
+    person = app.test_client()
+    person.post("/api/v1/sign-in-link", json={"email": "linked.person@quilted.example"})
+    sign_in = link_token(platform_mail(engine, "linked.person@quilted.example")[-1]["body"], "/login/link")
+    assert person.post("/api/v1/sign-in-link/confirm", json={"token": sign_in}).status_code == 200
+
+    assert app.test_client().get(f"/c/quilted/welcome/{token}").status_code == 404
