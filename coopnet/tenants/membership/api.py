@@ -1,6 +1,7 @@
 """Members and invitations in the JSON API."""
 
 from flask import abort, current_app, g
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.api import document_errors
@@ -79,7 +80,7 @@ def revoke_invitation(invitation_id):
 def accept_invitation(data):
     """Accept an invitation with its token, as the logged-in account."""
     if not current_user.is_authenticated:
-        abort(401, "Log in or send an API token.")
+        abort(401, _("Log in or send an API token."))
     if g.tenant is None:
         services.check_usable(None)  # no co-op here answers as a bad link does
     result = services.accept(db.session, g.tenant, data["token"], current_user)

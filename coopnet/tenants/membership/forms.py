@@ -1,5 +1,6 @@
 """Forms for inviting and joining."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -11,18 +12,18 @@ ROLE_CHOICES = [SelectChoice(role, LABELS[role]) for role in ("member", "candida
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Email")
-    role = SelectField("Role", choices=ROLE_CHOICES, default="member", validate_choice=False)
+    email = EmailField(_l("Email"))
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="member", validate_choice=False)
 
 
 class JoinForm(FlaskForm):
     """A new person accepting an invitation creates their account here."""
 
-    name = StringField("Your name")
-    password = PasswordField("Choose a password", description="At least 10 characters.")
+    name = StringField(_l("Your name"))
+    password = PasswordField(_l("Choose a password"), description=_l("At least 10 characters."))
 
 
 class WelcomeForm(FlaskForm):
     """Someone the co-op entered in its register chooses their first password."""
 
-    password = PasswordField("Choose a password", description="At least 10 characters.")
+    password = PasswordField(_l("Choose a password"), description=_l("At least 10 characters."))

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
+from coopnet.i18n import day
 from coopnet.money import cents
 from coopnet.platform.models import Account, Membership
 from coopnet.tenants.governance import rulebook
@@ -60,9 +61,11 @@ def a_date(value, field, not_after: date | None = None) -> date:
     try:
         parsed = value if isinstance(value, date) else date.fromisoformat(str(value))
     except (TypeError, ValueError):
-        raise ValidationFailed("Give a date such as 2026-05-01.", {field: "Give a date such as 2026-05-01."}) from None
+        raise ValidationFailed(
+            _("Give a date such as 2026-05-01."), {field: _("Give a date such as 2026-05-01.")}
+        ) from None
     if not_after is not None and parsed > not_after:
-        raise ValidationFailed("That date is in the future.", {field: "This date cannot be in the future."})
+        raise ValidationFailed(_("That date is in the future."), {field: _("This date cannot be in the future.")})
     return parsed
 
 
@@ -90,17 +93,17 @@ def set_policy(session, values: dict) -> MembershipPolicy:
     for field in ("probation_months",):
         value = values.get(field)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 120):
-            problems[field] = "Months of probation: a whole number from 0 to 120, or null."
+            problems[field] = _("Months of probation: a whole number from 0 to 120, or null.")
         checked[field] = value
     hours = values.get("probation_hours")
     if hours is not None:
         try:
             hours = money(hours, "probation_hours")
         except ValidationFailed:
-            problems["probation_hours"] = "Hours of probation: a number such as 520, or null."
+            problems["probation_hours"] = _("Hours of probation: a number such as 520, or null.")
     checked["probation_hours"] = hours
     if values.get("require", "both") not in ("both", "either"):
-        problems["require"] = "Require 'both' months and hours, or 'either'."
+        problems["require"] = _("Require 'both' months and hours, or 'either'.")
     checked["require"] = values.get("require", "both")
     for field in ("buy_in", "entrance_fee"):
         try:
@@ -109,14 +112,14 @@ def set_policy(session, values: dict) -> MembershipPolicy:
             problems.update(error.fields)
     instalments = values.get("buy_in_instalments", 1)
     if isinstance(instalments, bool) or not isinstance(instalments, int) or not 1 <= instalments <= 120:
-        problems["buy_in_instalments"] = "Instalments: a whole number from 1 to 120."
+        problems["buy_in_instalments"] = _("Instalments: a whole number from 1 to 120.")
     checked["buy_in_instalments"] = instalments
     currency = values.get("currency", "USD")
     if not isinstance(currency, str) or len(currency) != 3 or not currency.isalpha():
-        problems["currency"] = "A three-letter currency code, such as USD."
+        problems["currency"] = _("A three-letter currency code, such as USD.")
     checked["currency"] = currency.upper() if isinstance(currency, str) else currency
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     found = session.get(MembershipPolicy, 1)
     if found is None:
         found = MembershipPolicy(id=1)
@@ -135,7 +138,7 @@ def record(session, account_id: int, lock: bool = False) -> MemberRecord:
     query = select(MemberRecord).where(MemberRecord.account_id == account_id)
     found = session.scalar(query.with_for_update() if lock else query)
     if found is None:
-        raise NotFound("No such person in this co-op's register.")
+        raise NotFound(_("No such person in this co-op's register."))
     return found
 
 
@@ -153,17 +156,17 @@ def enrol(
     off spreadsheets has members who joined years ago)."""
     problems = {}
     if status not in STATUSES:
-        problems["status"] = f"Choose one of: {', '.join(STATUSES)}."
+        problems["status"] = _("Choose one of: %(values)s.", values=", ".join(STATUSES))
     if member_class not in CLASSES:
-        problems["class"] = f"Choose one of: {', '.join(CLASSES)}."
+        problems["class"] = _("Choose one of: %(values)s.", values=", ".join(CLASSES))
     try:
         since = a_date(since, "since", not_after=date.today())
     except ValidationFailed as error:
         problems.update(error.fields)
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     if session.get(MemberRecord, account.id) is not None:
-        raise Conflict(f"{account.email} is already in the register.", code="already_registered")
+        raise Conflict(_("%(email)s is already in the register.", email=account.email), code="already_registered")
     entry = MemberRecord(
         account_id=account.id,
         status=status,
@@ -203,18 +206,23 @@ def change_status(
     entry = record(session, account_id, lock=True)
     on = a_date(on or date.today(), "on", not_after=date.today())
     if to_status not in STATUSES:
-        raise ValidationFailed("Unknown status.", {"status": f"Choose one of: {', '.join(STATUSES)}."})
+        raise ValidationFailed(
+            _("Unknown status."), {"status": _("Choose one of: %(values)s.", values=", ".join(STATUSES))}
+        )
     if to_status not in TRANSITIONS[entry.status]:
         raise Conflict(
-            f"A person cannot go from {entry.status} to {to_status}.",
-            {"status": f"Not allowed from {entry.status}."},
+            _("A person cannot go from %(status)s to %(to_status)s.", status=entry.status, to_status=to_status),
+            {"status": _("Not allowed from %(status)s.", status=entry.status)},
             code="status_not_allowed",
         )
     if entry.status == "candidate" and to_status == "member" and proposal_id is None:
-        raise Conflict("A candidate becomes a member through a passed admission proposal.", code="admission_required")
+        raise Conflict(
+            _("A candidate becomes a member through a passed admission proposal."), code="admission_required"
+        )
     if on < entry.since:
         raise ValidationFailed(
-            "A change cannot come before the current status began.", {"on": f"On or after {entry.since.isoformat()}."}
+            _("A change cannot come before the current status began."),
+            {"on": _("On or after %(day)s.", day=day(entry.since))},
         )
     if to_status in EXIT_STATUSES:
         _check_exit_allowed(session, account_id, to_status, proposal_id)

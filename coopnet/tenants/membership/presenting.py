@@ -1,5 +1,7 @@
 """What the pages and the API show of a person in the register, and of the policy."""
 
+from flask_babel import gettext as _
+
 from coopnet.errors import NotFound
 from coopnet.platform.models import Account
 from coopnet.tenants.membership import exits, lifecycle, probation
@@ -9,7 +11,7 @@ def person(session, account_id: int) -> dict:
     entry = lifecycle.record(session, account_id)
     account = session.get(Account, account_id)
     if account is None:
-        raise NotFound("No such person in this co-op's register.")
+        raise NotFound(_("No such person in this co-op's register."))
     return {
         "account_id": account.id,
         "name": account.name,

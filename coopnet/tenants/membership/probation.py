@@ -12,10 +12,12 @@ import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, true, update
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, Forbidden, ValidationFailed
+from coopnet.i18n import day
 from coopnet.platform.models import Account, Membership
 from coopnet.tenants.governance import hooks, rulebook
 from coopnet.tenants.governance import services as governance
@@ -60,7 +62,7 @@ def hours_by_person(session, start, end, account_ids=None) -> dict[int, Decimal]
 
 def _not_about_oneself(account_id, by):
     if account_id == by:
-        raise Forbidden("Another officer records your own hours and payments.", code="own_record")
+        raise Forbidden(_("Another officer records your own hours and payments."), code="own_record")
 
 
 def add_hours(session, tenant, account_id: int, worked_on, hours, by: int) -> HoursEntry:
@@ -71,17 +73,17 @@ def add_hours(session, tenant, account_id: int, worked_on, hours, by: int) -> Ho
         amount = money(hours, "hours", allow_float=True)
     except ValidationFailed:
         raise ValidationFailed(
-            "Hours are a number such as 7.5.", {"hours": "Hours are a number such as 7.5."}
+            _("Hours are a number such as 7.5."), {"hours": _("Hours are a number such as 7.5.")}
         ) from None
     if amount == 0 or amount > MAX_HOURS_A_DAY:
         raise ValidationFailed(
-            "A day has at most 24 hours.", {"hours": "More than 0 and at most 24 hours for one day."}
+            _("A day has at most 24 hours."), {"hours": _("More than 0 and at most 24 hours for one day.")}
         )
     already = hours_worked(session, account_id, worked_on, worked_on)
     if already + amount > MAX_HOURS_A_DAY:
         raise ValidationFailed(
-            "A day has at most 24 hours.",
-            {"hours": f"{already} hours are already recorded on {worked_on.isoformat()}."},
+            _("A day has at most 24 hours."),
+            {"hours": _("%(already)s hours are already recorded on %(day)s.", already=already, day=day(worked_on))},
         )
     entry = HoursEntry(account_id=account_id, worked_on=worked_on, hours=amount, entered_by=by)
     session.add(entry)
@@ -103,10 +105,10 @@ def pay_buy_in(session, tenant, account_id: int, amount, paid_on, by: int, note:
     entry = record(session, account_id, lock=True)
     amount = money(amount, "amount")
     if amount == 0:
-        raise ValidationFailed("A payment is more than zero.", {"amount": "A payment is more than zero."})
+        raise ValidationFailed(_("A payment is more than zero."), {"amount": _("A payment is more than zero.")})
     due = buy_in_due(session, entry)
     if amount > due:
-        raise ValidationFailed("That is more than is owed.", {"amount": f"Only {due} is still owed."})
+        raise ValidationFailed(_("That is more than is owed."), {"amount": _("Only %(due)s is still owed.", due=due)})
     payment = BuyInPayment(
         account_id=account_id,
         amount=amount,
@@ -290,7 +292,7 @@ def consider_admission(session, tenant, account_id: int, today: date | None = No
         .returning(MemberRecord.account_id)
     ).scalar()
     if claimed is None:  # another check opened it a moment ago
-        raise Conflict("An admission proposal is already open for this candidacy.", code="admission_open")
+        raise Conflict(_("An admission proposal is already open for this candidacy."), code="admission_open")
     return proposal.id
 
 

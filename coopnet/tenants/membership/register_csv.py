@@ -10,6 +10,7 @@ import csv
 import io
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import BigInteger, String, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -29,24 +30,32 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def parse(text: str) -> tuple[list[dict], dict[int, str]]:
     """(rows, problems by line number); line 1 is the header."""
     if not isinstance(text, str) or not text.strip():
-        raise ValidationFailed("The file is empty.", {"csv": "Upload a CSV file with a header line."})
+        raise ValidationFailed(_("The file is empty."), {"csv": _("Upload a CSV file with a header line.")})
     if len(text) > MAX_BYTES:
-        raise ValidationFailed("The file is too large.", {"csv": f"At most {MAX_BYTES // 1_000_000} MB at once."})
+        raise ValidationFailed(
+            _("The file is too large."), {"csv": _("At most %(size)s MB at once.", size=MAX_BYTES // 1000000)}
+        )
     try:
         return _parse(text)
     except csv.Error as exc:
-        raise ValidationFailed("The file is not a CSV we can read.", {"csv": f"Line problem: {exc}"}) from None
+        raise ValidationFailed(
+            _("The file is not a CSV we can read."), {"csv": _("Line problem: %(exc)s", exc=exc)}
+        ) from None
 
 
 def _parse(text):
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise ValidationFailed("The header is missing columns.", {"csv": f"Missing columns: {', '.join(missing)}."})
+        raise ValidationFailed(
+            _("The header is missing columns."), {"csv": _("Missing columns: %(values)s.", values=", ".join(missing))}
+        )
     rows, problems, seen = [], {}, set()
     for line, raw in enumerate(reader, start=2):
         if line > MAX_ROWS + 1:
-            raise ValidationFailed("Too many rows.", {"csv": f"At most {MAX_ROWS:,} rows at once."})
+            raise ValidationFailed(
+                _("Too many rows."), {"csv": _("At most %(max_rows)s rows at once.", max_rows=format(MAX_ROWS, ","))}
+            )
         row = {key: (raw.get(key) or "").strip() for key in COLUMNS}
         row["email"] = normalise_email(row["email"])
         reasons = [
@@ -98,9 +107,9 @@ def check(session, tenant, text: str) -> tuple[list[dict], dict[int, str], dict[
         if line in problems or holder is None:
             continue
         if holder in registered:
-            problems[line] = "already in the register"
+            problems[line] = _("already in the register")
         elif holder not in members:
-            problems[line] = "has a coopnet account: invite them instead"
+            problems[line] = _("has a coopnet account: invite them instead")
         else:
             existing[email] = holder
     return rows, problems, existing

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
+from coopnet.i18n import day
 from coopnet.tenants.membership.lifecycle import a_date, record
 from coopnet.tenants.membership.models import AccountabilityStatement, OfficerTerm
 
@@ -26,16 +27,16 @@ def appoint(session, role: str, account_id: int, starts_on, ends_on=None) -> Off
     role = (role or "").strip().lower()
     problems = {}
     if not role or len(role) > 60:
-        problems["role"] = f"Name the role, such as {', '.join(OFFICER_ROLES[:3])}."
+        problems["role"] = _("Name the role, such as %(values)s.", values=", ".join(OFFICER_ROLES[:3]))
     try:
         starts_on = a_date(starts_on, "starts_on")
         ends_on = a_date(ends_on, "ends_on") if ends_on else None
     except ValidationFailed as error:
         problems.update(error.fields)
     if not problems and ends_on is not None and ends_on < starts_on:
-        problems["ends_on"] = "A term ends after it starts."
+        problems["ends_on"] = _("A term ends after it starts.")
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     record(session, account_id)
     far = date.max
     overlap = session.scalar(
@@ -48,10 +49,15 @@ def appoint(session, role: str, account_id: int, starts_on, ends_on=None) -> Off
         .with_for_update()
     )
     if overlap is not None:
-        until = overlap.ends_on.isoformat() if overlap.ends_on else "open-ended"
+        until = day(overlap.ends_on) if overlap.ends_on else _("open-ended")
         raise Conflict(
-            f"The {role} term overlaps the current holder's ({overlap.starts_on.isoformat()} to {until}).",
-            {"starts_on": "End the current term first, or start after it ends."},
+            _(
+                "The %(role)s term overlaps the current holder's (%(start)s to %(until)s).",
+                role=role,
+                start=day(overlap.starts_on),
+                until=until,
+            ),
+            {"starts_on": _("End the current term first, or start after it ends.")},
             code="term_overlaps",
         )
     term = OfficerTerm(role=role, account_id=account_id, starts_on=starts_on, ends_on=ends_on)
@@ -65,7 +71,7 @@ def end_term(session, term_id: int, ends_on) -> OfficerTerm:
     ending one never makes it overlap the next holder's."""
     term = session.scalar(select(OfficerTerm).where(OfficerTerm.id == term_id).with_for_update())
     if term is None:
-        raise NotFound("No such officer term.")
+        raise NotFound(_("No such officer term."))
     ends_on = a_date(ends_on, "ends_on")
     if ends_on < term.starts_on:
         raise ValidationFailed(
@@ -107,11 +113,11 @@ def file_statement(session, author_id: int, subject_id: int, kind: str, body: st
     body = (body or "").strip()
     problems = {}
     if kind not in STATEMENT_KINDS:
-        problems["kind"] = f"Choose one of: {', '.join(STATEMENT_KINDS)}."
+        problems["kind"] = _("Choose one of: %(values)s.", values=", ".join(STATEMENT_KINDS))
     if not body or len(body) > 10_000:
-        problems["body"] = "Say what happened, in at most 10,000 characters."
+        problems["body"] = _("Say what happened, in at most 10,000 characters.")
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     record(session, subject_id)
     statement = AccountabilityStatement(subject_id=subject_id, author_id=author_id, kind=kind, body=body)
     session.add(statement)
@@ -125,14 +131,16 @@ def respond(session, statement_id: int, account_id: int, response: str) -> Accou
         select(AccountabilityStatement).where(AccountabilityStatement.id == statement_id).with_for_update()
     )
     if statement is None:
-        raise NotFound("No such statement.")
+        raise NotFound(_("No such statement."))
     if statement.subject_id != account_id:
-        raise Conflict("Only the person a statement is about may respond to it.", code="not_the_subject")
+        raise Conflict(_("Only the person a statement is about may respond to it."), code="not_the_subject")
     if statement.response is not None:
-        raise Conflict("A statement takes one response, and it is already there.", code="statement_final")
+        raise Conflict(_("A statement takes one response, and it is already there."), code="statement_final")
     response = (response or "").strip()
     if not response or len(response) > 10_000:
-        raise ValidationFailed("Write the response.", {"response": "Write your response, at most 10,000 characters."})
+        raise ValidationFailed(
+            _("Write the response."), {"response": _("Write your response, at most 10,000 characters.")}
+        )
     statement.response, statement.responded_at = response, utcnow()
     session.flush()
     return statement

@@ -10,16 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
+from coopnet.i18n import speaking
 from coopnet.platform.accounts import email_problem, find_account, has_control_characters, normalise_email
 from coopnet.platform.models import Account, Membership, Tenant
 from coopnet.platform.roles import role_problem
 from coopnet.platform.tenants import add_member, membership_of
 from coopnet.tenants.membership.models import Invitation
 from coopnet.tenants.outbox.mail import compose
+from coopnet.terms import term
 
 
 class InvitationGone(ServiceError):
@@ -51,14 +54,21 @@ def _check_limits(session, tenant, limits: InvitationLimits, now) -> None:
 
     if sent_since(now - timedelta(hours=1)) >= limits.per_hour:
         raise TooManyInvitations(
-            f"{tenant.name} has sent {limits.per_hour} invitations in the last hour. Try again later."
+            _(
+                "%(name)s has sent %(per_hour)s invitations in the last hour. Try again later.",
+                name=tenant.name,
+                per_hour=limits.per_hour,
+            )
         )
     founded = session.scalar(select(Tenant.created_at).where(Tenant.id == tenant.id))
     if founded is not None and now - founded < limits.young_for:
         if sent_since(now - timedelta(days=1)) >= limits.young_per_day:
             raise TooManyInvitations(
-                f"A co-op in its first {limits.young_for.days} days may send {limits.young_per_day} invitations "
-                "a day. Try again tomorrow, or ask the platform operator."
+                _(
+                    "A co-op in its first %(days)s days may send %(young_per_day)s invitations a day. Try again tomorrow, or ask the platform operator.",
+                    days=limits.young_for.days,
+                    young_per_day=limits.young_per_day,
+                )
             )
 
 
@@ -91,12 +101,12 @@ def invite(
     if problem := role_problem(role):
         problems["role"] = problem
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     existing = find_account(session, email)
     if existing is not None and membership_of(session, tenant, existing) is not None:
         raise Conflict(
-            f"{email} is already a member.",
-            {"email": f"{email} is already a member of {tenant.name}."},
+            _("%(email)s is already a member.", email=email),
+            {"email": _("%(email)s is already a member of %(name)s.", email=email, name=tenant.name)},
             code="already_member",
         )
     now = utcnow()
@@ -117,16 +127,24 @@ def invite(
     session.add(invitation)
     link = make_link(token)
     days = max(1, round(ttl.total_seconds() / 86400))
-    compose(
-        session,
-        tenant,
-        to=email,
-        subject=f"{one_line(inviter.name)} invites you to join {one_line(tenant.name)} on coopnet",
-        body=(
-            f"{one_line(inviter.name)} has invited you to join {one_line(tenant.name)} as a {role}.\n\n"
-            f"Accept the invitation here (the link works once, for {days} days):\n{link}\n"
-        ),
-    )
+    with speaking(tenant=tenant):  # the invitee has no language of their own here yet
+        subject = _(
+            "%(inviter)s invites you to join %(coop)s on coopnet",
+            inviter=one_line(inviter.name),
+            coop=one_line(tenant.name),
+        )
+        body = (
+            _(
+                "%(inviter)s has invited you to join %(coop)s as %(role)s.",
+                inviter=one_line(inviter.name),
+                coop=one_line(tenant.name),
+                role=term(role),
+            )
+            + "\n\n"
+            + _("Accept the invitation here (the link works once, for %(days)s days):", days=days)
+            + f"\n{link}\n"
+        )
+    compose(session, tenant, to=email, subject=subject, body=body)
     session.flush()
     return invitation
 
@@ -139,13 +157,15 @@ def find_invitation(session, token: str) -> Invitation | None:
 
 def check_usable(invitation):
     if invitation is None:
-        raise NotFound("This invitation link is not valid. Ask the co-op for a new one.", code="invitation_not_found")
+        raise NotFound(
+            _("This invitation link is not valid. Ask the co-op for a new one."), code="invitation_not_found"
+        )
     if invitation.accepted_at is not None:
-        raise Conflict("This invitation has already been used.", code="invitation_used")
+        raise Conflict(_("This invitation has already been used."), code="invitation_used")
     if invitation.revoked_at is not None:
-        raise InvitationGone("This invitation was withdrawn or replaced by a newer one.", code="invitation_revoked")
+        raise InvitationGone(_("This invitation was withdrawn or replaced by a newer one."), code="invitation_revoked")
     if invitation.expires_at <= utcnow():
-        raise InvitationGone("This invitation has expired. Ask the co-op for a new one.")
+        raise InvitationGone(_("This invitation has expired. Ask the co-op for a new one."))
     return invitation
 
 
@@ -154,13 +174,19 @@ def check_addressed_to(invitation: Invitation, account: Account) -> None:
     leaked link is refused, and stays pending for the right person."""
     if normalise_email(account.email).lower() != normalise_email(invitation.email).lower():
         raise Forbidden(
-            f"This invitation was sent to {invitation.email}, and you are logged in as {account.email}. "
-            f"Log in with the account for {invitation.email}, or ask the co-op to invite {account.email}.",
+            _(
+                "This invitation was sent to %(email)s, and you are logged in as %(email2)s. Log in with the account for %(email)s, or ask the co-op to invite %(email2)s.",
+                email=invitation.email,
+                email2=account.email,
+            ),
             code="invitation_for_another_address",
         )
     if not account.email_verified:
         raise Forbidden(
-            f"Confirm that {account.email} is yours first: use the link we mail you from your account page.",
+            _(
+                "Confirm that %(email)s is yours first: use the link we mail you from your account page.",
+                email=account.email,
+            ),
             code="email_unverified",
         )
 
@@ -171,7 +197,7 @@ def accept(session, tenant, token: str, account: Account) -> Membership:
     invitation = check_usable(find_invitation(session, token))
     check_addressed_to(invitation, account)
     if membership_of(session, tenant, account) is not None:
-        raise Conflict(f"You are already a member of {tenant.name}.", code="already_member")
+        raise Conflict(_("You are already a member of %(name)s.", name=tenant.name), code="already_member")
     now = utcnow()
     # The conditional update makes the link single-use even under concurrent clicks.
     claimed = session.execute(
@@ -186,7 +212,7 @@ def accept(session, tenant, token: str, account: Account) -> Membership:
         .returning(Invitation.id)
     ).scalar()
     if claimed is None:
-        raise Conflict("This invitation has already been used.", code="invitation_used")
+        raise Conflict(_("This invitation has already been used."), code="invitation_used")
     membership = add_member(session, tenant, account, invitation.role)
     session.refresh(invitation)
     return membership
@@ -199,7 +225,7 @@ def list_invitations(session) -> list[Invitation]:
 def revoke(session, invitation_id: int) -> Invitation:
     invitation = session.get(Invitation, invitation_id)
     if invitation is None:
-        raise NotFound("No such invitation.")
+        raise NotFound(_("No such invitation."))
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
     return invitation

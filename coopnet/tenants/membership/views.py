@@ -1,6 +1,7 @@
 """Members, invitations and the join page of a co-op."""
 
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.errors import ServiceError
@@ -40,7 +41,7 @@ def members():
 
     result = submit(form, send)
     if result.ok:
-        flash(f"Invitation sent to {form.email.data}.", "success")
+        flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
         return redirect(url_for("membership.members"))
     rows = tenants.members_of(db.session, g.tenant)
     invitations = services.list_invitations(db.session) if has_role("admin") else []
@@ -56,7 +57,7 @@ def revoke_invitation(invitation_id):
     if EmptyForm().validate_on_submit():
         services.revoke(db.session, invitation_id)
         db.session.commit()
-        flash("Invitation withdrawn.", "info")
+        flash(_("Invitation withdrawn."), "info")
     return redirect(url_for("membership.members"))
 
 
@@ -71,7 +72,7 @@ def join(token):
         g.pop("tenant")  # a guessed or stale link learns nothing about the co-op
         return render_template("errors/error.html", status=error.status, message=error.message), error.status
     if current_user.is_authenticated and g.membership is not None:
-        flash(f"You are already a member of {g.tenant.name}.", "info")
+        flash(_("You are already a member of %(name)s.", name=g.tenant.name), "info")
         return redirect(url_for("home.dashboard"))
     form = EmptyForm() if current_user.is_authenticated else JoinForm()
     refusal = None
@@ -100,7 +101,7 @@ def join(token):
     if result.ok:
         if not current_user.is_authenticated:
             start_session(result.value)
-        flash(f"Welcome to {g.tenant.name}.", "success")
+        flash(_("Welcome to %(name)s.", name=g.tenant.name), "success")
         return redirect(url_for("home.dashboard"))
     existing = accounts.find_account(db.session, invitation.email) if not current_user.is_authenticated else None
     page = render_template("membership/join.html", form=form, invitation=invitation, existing_account=existing)
@@ -129,7 +130,7 @@ def welcome(token):
     result = submit(form, choose)
     if result.ok:
         start_session(result.value)
-        flash(f"Welcome to {g.tenant.name}.", "success")
+        flash(_("Welcome to %(name)s.", name=g.tenant.name), "success")
         return redirect(url_for("home.dashboard"))
     return render_template("membership/welcome.html", form=form, account=account), result.status
 
