@@ -40,7 +40,7 @@ def coop_only():
     if g.tenant is None or g.tenant.kind != "coop":
         g.pop("tenant", None)
         g.pop("membership", None)
-        raise NotFound("There is no such page here.")
+        raise NotFound(_("There is no such page here."))
 
 
 def _network_only():
@@ -48,7 +48,7 @@ def _network_only():
         # The error page must not name a co-op a visitor may not even know exists.
         g.pop("tenant", None)
         g.pop("membership", None)
-        raise NotFound("There is no network at this address.")
+        raise NotFound(_("There is no network at this address."))
 
 
 @blueprint.route("/network", methods=["GET"])

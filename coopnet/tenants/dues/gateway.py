@@ -7,6 +7,7 @@ import os
 
 import stripe
 from flask import current_app
+from flask_babel import gettext as _
 
 from coopnet import sealed
 from coopnet.errors import ServiceError
@@ -51,18 +52,18 @@ def check_key(secret_key: str) -> None:
         client(secret_key).v1.balance.retrieve()
     except stripe.AuthenticationError as error:
         raise ServiceError(
-            "Stripe did not accept this secret key.",
-            {"stripe_secret_key": "Stripe did not accept this key; copy the secret key (sk_…) again."},
+            _("Stripe did not accept this secret key."),
+            {"stripe_secret_key": _("Stripe did not accept this key; copy the secret key (sk_…) again.")},
             code="stripe_key_refused",
         ) from error
     except stripe.PermissionError as error:
         raise ServiceError(
-            "This key may not read the account.",
-            {"stripe_secret_key": "This restricted key may not read the balance."},
+            _("This key may not read the account."),
+            {"stripe_secret_key": _("This restricted key may not read the balance.")},
             code="stripe_key_refused",
         ) from error
     except (stripe.APIConnectionError, stripe.APIError) as error:
-        raise StripeUnavailable("Stripe could not be reached; nothing was saved. Try again shortly.") from error
+        raise StripeUnavailable(_("Stripe could not be reached; nothing was saved. Try again shortly.")) from error
 
 
 def dues_key(tenant_id: int, member_id: int, period_start) -> str:

@@ -103,7 +103,7 @@ def _nothing_here(message):
 
 def _receipt(payment):
     if payment is None:
-        raise NotFound("There is no such receipt.")
+        raise NotFound(_("There is no such receipt."))
     member = register.get(db.session, payment.member_id)
     return Response(
         reports.receipt_pdf(g.tenant.name, member, payment),
