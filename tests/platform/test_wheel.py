@@ -38,6 +38,17 @@ def test_a_wheel_install_migrates_and_signs_a_coop_up(app, tmp_path):
     )
     where = run([sys.executable, "-c", "import coopnet; print(coopnet.__file__)"], env=env, cwd=tmp_path)
     assert where.strip().startswith(str(target)), where  # the wheel, not the checkout
+    # The compiled catalogues ship too: the wheel's app speaks Spanish and Russian.
+    assert (target / "coopnet" / "translations" / "es" / "LC_MESSAGES" / "messages.mo").exists()
+    speaks = (
+        "from coopnet import create_app\n"
+        "from flask_babel import gettext\n"
+        "app = create_app()\n"
+        "for lang in ('es', 'ru'):\n"
+        "    with app.test_request_context(headers={'Accept-Language': lang}):\n"
+        "        print(gettext('Log in'))\n"
+    )
+    assert run([sys.executable, "-c", speaks], env=env, cwd=tmp_path).split() == ["Iniciar", "sesión", "Войти"]
     coopnet = [sys.executable, "-m", "coopnet"]
     assert "shared schema at head" in run([*coopnet, "db", "upgrade"], env=env, cwd=tmp_path)
     created = run(
