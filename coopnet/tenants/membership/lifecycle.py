@@ -247,6 +247,33 @@ def change_status(
     return entry
 
 
+def record_departure(session, tenant, account_id: int, reason: str) -> MemberRecord | None:
+    """The person left without the co-op deciding it (they deleted their coopnet account):
+    a withdrawal today, audited with ``reason``, and what the co-op owes back recorded
+    for its officers to settle, whatever the rulebook says of withdrawals (nobody is left
+    to propose it for). None when they had no record here or had left already."""
+    entry = session.scalar(select(MemberRecord).where(MemberRecord.account_id == account_id).with_for_update())
+    if entry is None or entry.status in EXIT_STATUSES:
+        return None
+    on = max(date.today(), entry.since)
+    session.add(
+        StatusChange(
+            account_id=account_id,
+            from_status=entry.status,
+            to_status="withdrawn",
+            effective_on=on,
+            changed_by=None,
+            proposal_id=None,
+            reason=reason,
+        )
+    )
+    entry.status, entry.since = "withdrawn", on
+    grant_access(session, tenant, account_id, "withdrawn")
+    _record_exit(session, account_id, "withdrawn", on, None, reason, None)
+    session.flush()
+    return entry
+
+
 def _check_exit_allowed(session, account_id, to_status, proposal_id):
     """Leaving by hand is for co-ops whose rulebook gives exits no category of their own
     (a decision taken at a meeting, recorded with its reason); otherwise the vote decides."""

@@ -7,6 +7,7 @@ Who commits: the caller; these functions add, flush and queue mail after the com
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
@@ -86,6 +87,18 @@ def import_register(session, tenant, by: int, text: str, secret_key: str, make_l
             "Some rows have problems; nothing was imported.",
             {f"line {line}": reason for line, reason in sorted(problems.items())},
         )
+    try:
+        with session.begin_nested():
+            count = _write_register(session, tenant, by, rows, existing, secret_key, make_link)
+    except IntegrityError:  # another import or admin added one of these people a moment ago
+        raise Conflict(
+            _("Someone in the file was added to coopnet a moment ago; nothing was imported. Preview the file again."),
+            code="import_raced",
+        ) from None
+    return count
+
+
+def _write_register(session, tenant, by, rows, existing, secret_key, make_link) -> int:
     new = [row for row in rows if row["email"].lower() not in existing]
     created = insert_columns(
         session,

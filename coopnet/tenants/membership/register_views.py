@@ -8,7 +8,7 @@ from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from coopnet.errors import ValidationFailed
+from coopnet.errors import ServiceError, ValidationFailed
 from coopnet.extensions import db
 from coopnet.forms import apply_errors, committed, submit
 from coopnet.platform.context import acts_as_officer, require_officer, tenant_role
@@ -127,7 +127,7 @@ def confirm_import():
             db.session, g.tenant, current_user.id, form.csv.data, current_app.config["SECRET_KEY"], welcome_link
         )
         db.session.commit()
-    except ValidationFailed:
+    except ServiceError:
         db.session.rollback()
         # Something changed since the preview (someone was added meanwhile): preview again.
         return _preview(ImportForm(formdata=None), form.csv.data)
@@ -213,8 +213,6 @@ def person_page(account_id):
 def _person_action(account_id, name, action, done):
     form_class, prefix = PERSON_FORMS[name]
     form = form_class(prefix=prefix)
-    if name == "status_form":
-        form.status.choices = [(s, s) for s in lifecycle.STATUSES]
     result = submit(form, action(form))
     if result.ok:
         flash(done, "success")

@@ -329,3 +329,10 @@ def test_another_coops_admin_sees_and_changes_none_of_the_pages(quilted, client,
     )
     assert posted.status_code == 404
     assert client.get(f"/c/quilted/api/v1/members/{members[0].id}").get_json()["status"] == "member"
+
+
+def test_a_file_with_only_its_header_offers_nothing_to_confirm(quilted, client):
+    response = upload(client, HEADER.encode())
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "The file has a header line and no people." in body
+    assert "/register/import/confirm" not in body
