@@ -10,7 +10,9 @@ in its ``__init__.py`` and keeps, by convention, any of:
     jobs.py        tenant, platform and scheduled jobs (imported so they register)
     cli.py         ``group``: a click group added to the ``coopnet`` command
     privacy.py     ``forget_account(session, account_id)``: what it keeps of a person
-                   in the shared schema, wiped when they delete their account
+                   in the shared schema, wiped when they delete their account;
+                   ``leave_coop(session, tenant, account_id)``: what it records in a
+                   co-op they belonged to (run in that co-op by a job)
     migrations/    tenant revisions of its own, on the one tenant tree
 
 Adding a capability means adding its package to CAPABILITIES and nothing else.

@@ -4,7 +4,9 @@ The row stays, because co-op records (proposals, positions, time entries, minute
 point at it and show it as "Former member"; the account's name, address, password,
 authenticator secret, sessions, tokens and links go, and it leaves every co-op (its
 access rows). A capability that keeps personal data of its own in the shared schema
-forgets it in its ``privacy.forget_account(session, account_id)``.
+forgets it in its ``privacy.forget_account(session, account_id)``; in each co-op, a job
+after the commit runs each capability's ``privacy.leave_coop(session, tenant,
+account_id)`` (the register records a withdrawal, with what the co-op owes back).
 
 Not wiped: what co-ops wrote down themselves (a dues register's contact, the text of
 mail already sent, an invitation addressed to the old address). Who commits: the caller."""
@@ -16,8 +18,10 @@ from coopnet.capabilities import capabilities
 from coopnet.database import utcnow
 from coopnet.errors import Conflict
 from coopnet.platform.accounts import require_password, revoke_all_tokens
+from coopnet.platform.jobs import leave_after_deletion
 from coopnet.platform.models import Account, AccountLink, AccountSession, Membership, PlatformMail, RecoveryCode, Tenant
 from coopnet.platform.sessions import end_all_sessions
+from coopnet.worker.queues import enqueue_after_commit
 
 FORMER_MEMBER = "Former member"
 
@@ -57,6 +61,10 @@ def delete_account(session, hasher, account: Account, password: str) -> None:
         )
     now = utcnow()
     end_all_sessions(session, account)
+    for tenant in session.scalars(
+        select(Tenant).join(Membership, Membership.tenant_id == Tenant.id).where(Membership.account_id == account.id)
+    ):
+        enqueue_after_commit(session, leave_after_deletion, account.id, tenant=tenant)
     session.execute(delete(Membership).where(Membership.account_id == account.id))
     session.execute(delete(AccountLink).where(AccountLink.account_id == account.id))
     session.execute(delete(RecoveryCode).where(RecoveryCode.account_id == account.id))

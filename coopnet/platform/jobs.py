@@ -1,8 +1,9 @@
-"""The platform's own periodic work: mail whose delivery job was lost, and account
-records no cookie or link can use any more."""
+"""The platform's own jobs: mail whose delivery job was lost, account records no cookie
+or link can use any more, and a deleted account's departure from each of its co-ops."""
 
 from datetime import timedelta
 
+from flask import g
 from sqlalchemy import delete, select
 
 from coopnet.database import utcnow
@@ -10,7 +11,7 @@ from coopnet.extensions import db
 from coopnet.platform.mail import deliver_platform_mail
 from coopnet.platform.models import AccountLink, PlatformMail
 from coopnet.platform.sessions import sweep_sessions
-from coopnet.worker.queues import enqueue_platform, platform_job
+from coopnet.worker.queues import enqueue_platform, platform_job, tenant_job
 
 # Longer than every retry of a delivery put together (about 43 minutes).
 STALE_AFTER = timedelta(hours=1)
@@ -29,6 +30,19 @@ def requeue_stale_platform_mail():
     for message_id in stale:
         enqueue_platform(deliver_platform_mail, message_id)
     return len(stale)
+
+
+@tenant_job()
+def leave_after_deletion(account_id):
+    """In one co-op, after one of its people deleted their account: each capability
+    records the departure its own way (``privacy.leave_coop``; the register: a withdrawal)."""
+    from coopnet.capabilities import capabilities
+
+    for capability in capabilities():
+        leave = capability.attribute("privacy", "leave_coop")
+        if leave is not None:
+            leave(db.session, g.tenant, account_id)
+    db.session.commit()
 
 
 @platform_job()

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from coopnet.database import utcnow
-from tests.conftest import PASSWORD, csrf_token, link_token, platform_mail
+from tests.conftest import PASSWORD, csrf_token, link_token, platform_mail, run_jobs
 
 NEW_PASSWORD = "a-whole-new-password-42"
 
@@ -434,14 +434,28 @@ def test_only_the_coops_admins_set_its_two_factor_rule(client, login, make_tenan
 def test_deleting_an_account_anonymises_it_and_keeps_the_coop(
     app, client, engine, login, make_tenant, make_account, add_member
 ):
+    from datetime import date
+
+    from coopnet.database import tenant_scope
+    from coopnet.extensions import db
+    from coopnet.platform.models import Account, Tenant
+    from coopnet.tenants.membership import lifecycle
+
     tenant, admin = make_tenant()
     member = make_account(name="Rosa Parks")
     add_member(tenant, member)
+    with app.app_context(), tenant_scope(db.session, tenant.slug):
+        ref = db.session.get(Tenant, tenant.id)
+        lifecycle.enrol(
+            db.session, ref, db.session.get(Account, member.id), "member", date(2019, 3, 1), "member", admin.id
+        )
+        db.session.commit()
     login(member.email)
     secret = client.post("/api/v1/tokens", json={"name": "script"}).get_json()["secret"]
 
     assert client.post("/api/v1/account/deletion", json={"password": "wrong-password-1"}).status_code == 422
     assert client.post("/api/v1/account/deletion", json={"password": PASSWORD}).status_code == 204
+    run_jobs(app)
 
     assert client.get("/api/v1/account").status_code == 401
     assert app.test_client().get("/api/v1/account", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
@@ -453,7 +467,22 @@ def test_deleting_an_account_anonymises_it_and_keeps_the_coop(
         roles = conn.exec_driver_sql("SELECT count(*) FROM memberships WHERE account_id = %s", (member.id,)).scalar()
     assert row[0] == "Former member" and row[1].endswith("@deleted.invalid") and row[2] is not None
     assert roles == 0
-    login(admin.email, who=app.test_client())
+    # In the co-op's own register: a withdrawal today, audited, with the exit recorded;
+    # the register lists the person as "Former member".
+    with engine.connect() as conn:
+        schema = tenant.schema
+        status = conn.exec_driver_sql(f"SELECT status FROM {schema}.member_records WHERE account_id = %s", (member.id,))
+        change = conn.exec_driver_sql(
+            f"SELECT to_status, reason FROM {schema}.status_changes WHERE account_id = %s ORDER BY id DESC",
+            (member.id,),
+        ).first()
+        exits = conn.exec_driver_sql(f"SELECT count(*) FROM {schema}.member_exits WHERE account_id = %s", (member.id,))
+        assert status.scalar() == "withdrawn" and exits.scalar() == 1
+    assert change == ("withdrawn", "Deleted their coopnet account.")
+    admin_browser = app.test_client()
+    login(admin.email, who=admin_browser)
+    register = admin_browser.get(f"/c/{tenant.slug}/register").get_data(as_text=True)
+    assert "Former member" in register and "Rosa Parks" not in register
 
 
 def test_the_only_admin_cannot_delete_their_account(client, login, make_tenant):
