@@ -57,7 +57,7 @@ def load_account(account_id):
     if row is None:
         return None
     _remember_tenant(row)
-    touch(db.session, claims)
+    touch(claims)
     return row[0]
 
 

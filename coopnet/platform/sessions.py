@@ -161,13 +161,15 @@ def current_session_id() -> str | None:
     return value if isinstance(value, str) else None
 
 
-def touch(db_session, claims: Claims) -> None:
-    """Move the record's seen_at on when the cookie's moved (every few minutes)."""
+def touch(claims: Claims) -> None:
+    """Move the record's seen_at on when the cookie's moved (every few minutes), in a
+    short transaction of its own: the user may be loaded in the middle of a view, whose
+    unit of work this must not commit."""
     if claims.touched:
-        db_session.execute(
-            update(AccountSession).where(AccountSession.session_id == claims.session_id).values(seen_at=utcnow())
-        )
-        db_session.commit()
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(AccountSession).where(AccountSession.session_id == claims.session_id).values(seen_at=utcnow())
+            )
 
 
 def sweep_sessions(db_session) -> int:

@@ -714,3 +714,22 @@ def test_a_borrowed_session_cannot_guess_the_password(client, login, make_accoun
     assert guesses == [422] * 5 + [429]
     right = client.post("/api/v1/account/deletion", json={"password": PASSWORD})
     assert right.status_code == 429 and right.get_json()["error"]["code"] == "too_many_attempts"
+
+
+def test_last_seen_follows_the_cookie_in_a_transaction_of_its_own(app, client, engine, login, make_account):
+    account = make_account()
+    login(account.email)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE account_sessions SET seen_at = now() - interval '1 hour' WHERE account_id = %s", (account.id,)
+        )
+    with client.session_transaction() as cookie:
+        cookie["seen"] -= 400  # the cookie's last request was more than five minutes ago
+
+    assert client.get("/api/v1/account").status_code == 200
+
+    with engine.connect() as conn:
+        age = conn.exec_driver_sql(
+            "SELECT now() - seen_at < interval '1 minute' FROM account_sessions WHERE account_id = %s", (account.id,)
+        ).scalar()
+    assert age is True
