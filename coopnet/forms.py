@@ -5,6 +5,7 @@ carry fields and the CSRF token."""
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from coopnet.errors import ServiceError
@@ -66,3 +67,8 @@ def apply_errors(form, error, field_map=None):
         else:
             unplaced.append(message)
     form.form_errors = list(form.form_errors) + (unplaced or ([] if error.fields else [error.message]))
+
+
+def problems(form) -> str:
+    """A failed one-button form's errors as one line, for a flash on the page it returns to."""
+    return " ".join([*form.form_errors, *(e for f in form for e in f.errors)]) or _("That did not work; try again.")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.extensions import db
-from coopnet.forms import EmptyForm, committed, submit
+from coopnet.forms import EmptyForm, committed, problems, submit
 from coopnet.platform.context import has_role, public_tenant_route, require_role, tenant_blueprint, tenant_role
 from coopnet.tenants.governance import exports, minutes, presenting, proposals, rulebook, services
 from coopnet.tenants.governance.forms import (
@@ -24,11 +24,6 @@ from coopnet.terms import term
 blueprint = tenant_blueprint("governance", __name__, template_folder="templates")
 
 FORM_FIELDS = {"rulebook_change.categories": "category"}
-
-
-def _problems(form):
-    """A failed one-button form's errors, for a flash on the page it returns to."""
-    return " ".join([*form.form_errors, *(e for f in form for e in f.errors)]) or _("That did not work; try again.")
 
 
 def _utc(value):
@@ -102,7 +97,7 @@ def take_position(proposal_id):
     if result.ok:
         flash(_("Your position is recorded: %(stance)s.", stance=term(form.stance.data)), "success")
     else:
-        flash(_problems(form), "error")
+        flash(problems(form), "error")
     return redirect(url_for("governance.proposal_page", proposal_id=proposal_id))
 
 
@@ -112,7 +107,7 @@ def close_early(proposal_id):
     result = submit(
         form, committed(proposals.close_early, db.session, g.tenant, proposal_id, current_user.id, has_role("admin"))
     )
-    flash(_("Closed.") if result.ok else _problems(form), "success" if result.ok else "error")
+    flash(_("Closed.") if result.ok else problems(form), "success" if result.ok else "error")
     return redirect(url_for("governance.proposal_page", proposal_id=proposal_id))
 
 
@@ -120,7 +115,7 @@ def close_early(proposal_id):
 def withdraw(proposal_id):
     form = EmptyForm()
     result = submit(form, committed(proposals.withdraw, db.session, proposal_id, current_user.id))
-    flash(_("Withdrawn.") if result.ok else _problems(form), "info" if result.ok else "error")
+    flash(_("Withdrawn.") if result.ok else problems(form), "info" if result.ok else "error")
     return redirect(url_for("governance.proposal_page", proposal_id=proposal_id))
 
 
@@ -183,7 +178,7 @@ def draft_minutes():
     result = submit(form, write)
     if result.ok:
         return redirect(url_for("governance.minutes_page", minutes_id=result.value.id))
-    flash(_problems(form), "error")
+    flash(problems(form), "error")
     return redirect(url_for("governance.meetings"))
 
 

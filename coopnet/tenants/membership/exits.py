@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coopnet.database import utcnow
-from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from coopnet.errors import Conflict, Forbidden, ValidationFailed
 from coopnet.i18n import speaking
 from coopnet.platform.models import Account
 from coopnet.tenants.governance import hooks, rulebook
@@ -186,11 +186,6 @@ def leave_when_passed(session, tenant, proposal):
             )
 
 
-def exits_of(session, account_id: int) -> list[MemberExit]:
-    query = select(MemberExit).where(MemberExit.account_id == account_id)
-    return session.scalars(query.order_by(MemberExit.id)).all()
-
-
 def refund_at_exit(session, account_id: int, by: int, on, amount=None) -> BuyInPayment:
     """An officer records paying back what the co-op owes someone who left (all of it,
     or an instalment of it); recorded as a negative buy-in payment."""
@@ -241,10 +236,3 @@ def settlement(session, account_id: int) -> dict | None:
 
 def open_exit(session, account_id: int) -> MemberExit | None:
     return session.scalar(select(MemberExit).where(MemberExit.account_id == account_id, MemberExit.state == "proposed"))
-
-
-def get_exit(session, exit_id: int) -> MemberExit:
-    found = session.get(MemberExit, exit_id)
-    if found is None:
-        raise NotFound(_("No such exit."))
-    return found

@@ -41,23 +41,42 @@ ZERO = Decimal("0.00")
 # --- hours -----------------------------------------------------------------------------
 
 
+def worked():
+    """Every piece of work that counts toward probation, as rows of (account_id, worked_on,
+    hours): the one place that says where hours come from (hours officers enter today; time
+    entries can join here), so every sum below changes with it."""
+    return select(HoursEntry.account_id, HoursEntry.worked_on, HoursEntry.hours).subquery("worked")
+
+
 def hours_worked(session, account_id: int, start: date, end: date) -> Decimal:
-    """Hours worked by one person between two dates (inclusive): the one place that
-    answers it, so time tracking can become the source without touching the rest
-    (``hours_by_person`` answers the same for everyone at once)."""
-    return hours_by_person(session, start, end, [account_id]).get(account_id, ZERO)
-
-
-def hours_by_person(session, start, end, account_ids=None) -> dict[int, Decimal]:
-    """Hours worked between two dates, by person; ``start`` may be a column (each
-    person's own candidacy start)."""
-    query = select(HoursEntry.account_id, func.sum(HoursEntry.hours)).where(
-        HoursEntry.worked_on >= start, HoursEntry.worked_on <= end
+    """Hours worked by one person between two dates (inclusive)."""
+    work = worked()
+    total = session.scalar(
+        select(func.coalesce(func.sum(work.c.hours), 0)).where(
+            work.c.account_id == account_id, work.c.worked_on >= start, work.c.worked_on <= end
+        )
     )
-    if account_ids is not None:
-        query = query.where(HoursEntry.account_id.in_(account_ids))
-    rows = session.execute(query.group_by(HoursEntry.account_id))
-    return {account_id: Decimal(total).quantize(CENTS) for account_id, total in rows}
+    return Decimal(total).quantize(CENTS)
+
+
+def _hours_in_candidacy(today: date):
+    """Hours each person worked from the start of their candidacy (or status) to ``today``,
+    as a subquery of (account_id, hours) joined to their register entry."""
+    work = worked()
+    start = func.coalesce(MemberRecord.candidate_since, MemberRecord.since)
+    return (
+        select(work.c.account_id, func.sum(work.c.hours).label("hours"))
+        .join(MemberRecord, MemberRecord.account_id == work.c.account_id)
+        .where(work.c.worked_on >= start, work.c.worked_on <= today)
+        .group_by(work.c.account_id)
+    )
+
+
+def _paid_in():
+    """Buy-in paid in by each person, net of refunds, as a subquery of (account_id, paid)."""
+    return select(BuyInPayment.account_id, func.sum(BuyInPayment.amount).label("paid")).group_by(
+        BuyInPayment.account_id
+    )
 
 
 def _not_about_oneself(account_id, by):
@@ -192,22 +211,10 @@ def progress_of_all(session, entries: list[MemberRecord], today: date | None = N
     ids = [entry.account_id for entry in entries]
     if not ids:
         return {}
-    start = func.coalesce(MemberRecord.candidate_since, MemberRecord.since)
-    hours = dict(
-        session.execute(
-            select(HoursEntry.account_id, func.sum(HoursEntry.hours))
-            .join(MemberRecord, MemberRecord.account_id == HoursEntry.account_id)
-            .where(HoursEntry.account_id.in_(ids), HoursEntry.worked_on >= start, HoursEntry.worked_on <= today)
-            .group_by(HoursEntry.account_id)
-        ).all()
-    )
-    paid = dict(
-        session.execute(
-            select(BuyInPayment.account_id, func.sum(BuyInPayment.amount))
-            .where(BuyInPayment.account_id.in_(ids))
-            .group_by(BuyInPayment.account_id)
-        ).all()
-    )
+    hours = _hours_in_candidacy(today).subquery()
+    paid = _paid_in().subquery()
+    hours = dict(session.execute(select(hours.c.account_id, hours.c.hours).where(hours.c.account_id.in_(ids))).all())
+    paid = dict(session.execute(select(paid.c.account_id, paid.c.paid).where(paid.c.account_id.in_(ids))).all())
     return {
         entry.account_id: _progress(
             rules,
@@ -227,18 +234,8 @@ def ready_for_admission(session, today: date | None = None) -> list[int]:
     today = today or date.today()
     rules = policy(session)
     start = func.coalesce(MemberRecord.candidate_since, MemberRecord.since)
-    hours = (
-        select(HoursEntry.account_id, func.sum(HoursEntry.hours).label("hours"))
-        .join(MemberRecord, MemberRecord.account_id == HoursEntry.account_id)
-        .where(MemberRecord.status == "candidate", HoursEntry.worked_on >= start, HoursEntry.worked_on <= today)
-        .group_by(HoursEntry.account_id)
-        .subquery()
-    )
-    paid = (
-        select(BuyInPayment.account_id, func.sum(BuyInPayment.amount).label("paid"))
-        .group_by(BuyInPayment.account_id)
-        .subquery()
-    )
+    hours = _hours_in_candidacy(today).where(MemberRecord.status == "candidate").subquery()
+    paid = _paid_in().subquery()
     checks = []
     if rules.probation_months is not None:
         checks.append(start <= months_before(today, rules.probation_months))
@@ -252,7 +249,6 @@ def ready_for_admission(session, today: date | None = None) -> list[int]:
         .where(
             MemberRecord.status == "candidate",
             MemberRecord.admission_proposal_id.is_(None),
-            start <= today,
             served,
             func.coalesce(paid.c.paid, 0) >= rules.buy_in,
         )

@@ -257,7 +257,7 @@ def propose_exit(account_id):
 
 @blueprint.post("/register/<id:account_id>/hours")
 def add_hours(account_id):
-    _officers_only()
+    require_officer()
 
     def action(form):
         return committed(
@@ -269,7 +269,7 @@ def add_hours(account_id):
 
 @blueprint.post("/register/<id:account_id>/payments")
 def pay_buy_in(account_id):
-    _officers_only()
+    require_officer()
 
     def action(form):
         return committed(
@@ -288,7 +288,7 @@ def pay_buy_in(account_id):
 
 @blueprint.post("/register/<id:account_id>/refund")
 def refund(account_id):
-    _officers_only()
+    require_officer()
 
     def action(form):
         return committed(
@@ -296,7 +296,3 @@ def refund(account_id):
         )
 
     return _person_action(account_id, "refund_form", action, _("The refund is recorded."))
-
-
-def _officers_only():
-    require_officer()

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.extensions import db
-from coopnet.forms import EmptyForm, committed, submit
+from coopnet.forms import EmptyForm, committed, problems, submit
 from coopnet.links import external_url
 from coopnet.platform.context import has_role, require_role, tenant_role
 from coopnet.tenants.membership import lifecycle, people, roles, rota
@@ -32,10 +32,6 @@ ACTIVE = ("applicant", "candidate", "member", "leave")
 def _people():
     """(account id, name) of everyone in the register who has not left, by name."""
     return [(account.id, account.name) for entry, account in lifecycle.register(db.session) if entry.status in ACTIVE]
-
-
-def _problems(form):
-    return " ".join([*form.form_errors, *(e for f in form for e in f.errors)]) or _("That did not work; try again.")
 
 
 # --- officers ----------------------------------------------------------------------------
@@ -72,7 +68,7 @@ def officers_page():
 def end_term(term_id):
     form = EndTermForm()
     result = submit(form, committed(roles.end_term, db.session, term_id, form.ends_on.data))
-    flash(_("The term is ended.") if result.ok else _problems(form), "success" if result.ok else "error")
+    flash(_("The term is ended.") if result.ok else problems(form), "success" if result.ok else "error")
     return redirect(url_for("membership.officers_page"))
 
 
@@ -120,7 +116,7 @@ def generate_rota():
     )
     result = submit(form, action)
     flash(
-        _("%(count)s shifts are on the rota.", count=len(result.value)) if result.ok else _problems(form),
+        _("%(count)s shifts are on the rota.", count=len(result.value)) if result.ok else problems(form),
         "success" if result.ok else "error",
     )
     return redirect(url_for("membership.rota_page"))
@@ -140,7 +136,7 @@ def ask_swap(shift_id):
     )
     result = submit(form, action)
     flash(
-        _("Asked; the shifts change hands when they accept.") if result.ok else _problems(form),
+        _("Asked; the shifts change hands when they accept.") if result.ok else problems(form),
         "success" if result.ok else "error",
     )
     return redirect(url_for("membership.rota_page"))
@@ -168,7 +164,7 @@ def withdraw_swap(swap_id):
 def _answered(action, done):
     form = EmptyForm()
     result = submit(form, action)
-    flash(done if result.ok else _problems(form), "success" if result.ok else "error")
+    flash(done if result.ok else problems(form), "success" if result.ok else "error")
     return redirect(url_for("membership.rota_page"))
 
 
@@ -203,5 +199,5 @@ def accountability_page():
 def respond(statement_id):
     form = ResponseForm()
     result = submit(form, committed(roles.respond, db.session, statement_id, current_user.id, form.response.data))
-    flash(_("Your response is added.") if result.ok else _problems(form), "success" if result.ok else "error")
+    flash(_("Your response is added.") if result.ok else problems(form), "success" if result.ok else "error")
     return redirect(url_for("membership.accountability_page"))
