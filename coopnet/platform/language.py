@@ -47,10 +47,6 @@ def set_tenant_locale(session, tenant_id: int, code: str | None) -> str | None:
     return tenant.locale
 
 
-def language_choices(unset_label):
-    return [("", unset_label), *LANGUAGES.items()]
-
-
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language"), validate_choice=False)
     next = HiddenField()  # the page to go back to, if it is on this site

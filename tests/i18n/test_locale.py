@@ -105,3 +105,21 @@ def test_only_admins_set_the_coop_default(client, db, make_tenant, make_account,
 def test_a_regional_variant_picks_its_language(client, db, header, lang):
     page = client.get("/login", headers={"Accept-Language": header}).get_data(as_text=True)
     assert f'<html lang="{lang}">' in page
+
+
+def test_the_coop_default_has_a_json_twin_for_admins_only(client, db, make_tenant, make_account, add_member, login):
+    tenant, admin = make_tenant()
+    member = make_account()
+    add_member(tenant, member, "member")
+    url = f"/c/{tenant.slug}/api/v1/language"
+    login(member.email)
+    assert client.get(url).get_json() == {"locale": None}
+    refused = client.put(url, json={"locale": "ru"}, headers=SPANISH)
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["message"] == "Solo la administración de la cooperativa puede hacer esto."
+    login(admin.email)
+    assert client.put(url, json={"locale": "xx"}).status_code == 422
+    assert client.put(url, json={"locale": "ru"}).get_json() == {"locale": "ru"}
+    assert client.get(url).get_json() == {"locale": "ru"}
+    login(member.email)
+    assert '<html lang="ru">' in client.get(f"/c/{tenant.slug}/").get_data(as_text=True)

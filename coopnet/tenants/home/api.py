@@ -3,8 +3,10 @@
 from flask import g
 
 from coopnet.api import document_errors
+from coopnet.extensions import db
 from coopnet.links import external_url
-from coopnet.platform.context import tenant_api_blueprint
+from coopnet.platform.context import require_role, tenant_api_blueprint
+from coopnet.platform.language import LanguageIn, LanguageOut, set_tenant_locale
 from coopnet.tenants.home.schemas import TenantInfoOut
 
 blueprint = tenant_api_blueprint("home_api", __name__, "A co-op, network or organisation, and your role in it")
@@ -26,3 +28,23 @@ def tenant_info(tenant, role):
 def tenant():
     """This tenant and your role in it."""
     return tenant_info(g.tenant, g.membership.role)
+
+
+@blueprint.route("/language", methods=["GET"])
+@blueprint.response(200, LanguageOut)
+@document_errors(blueprint, 401, 403, 404)
+def coop_language():
+    """The co-op's default language for people who chose none (null: each person's browser)."""
+    return {"locale": g.tenant.locale}
+
+
+@blueprint.route("/language", methods=["PUT"])
+@blueprint.arguments(LanguageIn)
+@blueprint.response(200, LanguageOut)
+@document_errors(blueprint, 400, 401, 403, 404, 415, 422)
+def set_coop_language(data):
+    """Set the co-op's default language: en, es, ru, or null (admins)."""
+    require_role("admin")
+    locale = set_tenant_locale(db.session, g.tenant.id, data["locale"])
+    db.session.commit()
+    return {"locale": locale}
