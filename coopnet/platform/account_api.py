@@ -10,7 +10,6 @@ from coopnet.extensions import db
 from coopnet.links import external_url
 from coopnet.platform import account_links, accounts, sessions, two_factor
 from coopnet.platform.account_deletion import delete_account
-from coopnet.platform.api import second_factor_refusal
 from coopnet.platform.auth import refuse_tokens
 from coopnet.platform.context import tenant_api_blueprint, tenant_role
 from coopnet.platform.schemas import (
@@ -98,11 +97,7 @@ def request_sign_in_link(data):
 def sign_in_with_link(data):
     """Log in with the link (and a code when two-factor is on); sets the session cookie.
     A missing or wrong code leaves the link usable."""
-    account = account_links.peek_link(db.session, data["token"], "sign_in")
-    refused = second_factor_refusal(account, data.get("code"))
-    if refused is not None:
-        return refused
-    account = account_links.sign_in_with_link(db.session, data["token"])
+    account = account_links.sign_in_with_link(db.session, data["token"], data.get("code"))
     db.session.commit()
     sessions.start_session(account)
     return {"account": account}

@@ -32,6 +32,7 @@ from coopnet.platform.addresses import normalise_email
 from coopnet.platform.mail import compose_platform
 from coopnet.platform.models import Account, AccountLink
 from coopnet.platform.sessions import end_all_sessions, end_mailed_links
+from coopnet.platform.two_factor import require_second_factor
 
 LIFETIMES = {
     "reset_password": timedelta(hours=1),
@@ -272,7 +273,13 @@ def request_sign_in_link(session, email: str, make_link: MakeLink) -> None:
     )
 
 
-def sign_in_with_link(session, token: str) -> Account:
+def sign_in_with_link(session, token: str, code=None, code_asked_next=False) -> Account:
+    """The account a sign-in link logs in. With two-factor on, ``code`` must be good
+    before the link is spent (a missing or wrong code leaves it usable), unless the
+    caller asks for the code in a step of its own next (``code_asked_next``: the log-in page)."""
+    account = peek_link(session, token, "sign_in")
+    if not code_asked_next:
+        require_second_factor(session, account, code)
     link = redeem_link(session, token, "sign_in")
     account = session.get(Account, link.account_id)
     account.email_verified_at = account.email_verified_at or utcnow()

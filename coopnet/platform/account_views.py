@@ -113,9 +113,9 @@ def ask_sign_in_link():
 @blueprint.route("/login/link/<token>", methods=["GET", "POST"])
 def sign_in_with_link(token):
     form = EmptyForm()
-    result = submit(form, committed(account_links.sign_in_with_link, db.session, token))
+    result = submit(form, committed(account_links.sign_in_with_link, db.session, token, code_asked_next=True))
     if result.ok:
-        return log_in(result.value)
+        return log_in(result.value)  # with two-factor on, the code step comes next
     return render_template("platform/link_button.html", form=form, action=_("Log in")), result.status
 
 

@@ -101,27 +101,10 @@ def log_in(data):
     account = accounts.authenticate(db.session, accounts.hasher(), data["email"], data["password"])
     if account is None:
         return api_error(401, "invalid_credentials", _("That email and password do not match an account."))
-    refused = second_factor_refusal(account, data.get("code"))
-    if refused is not None:
-        return refused
+    two_factor.require_second_factor(db.session, account, data.get("code"))
     db.session.commit()
     start_session(account)
     return {"account": account}
-
-
-def second_factor_refusal(account, code):
-    """None when the account needs no code or ``code`` is good; else the 401 to answer."""
-    if not account.two_factor_enabled:
-        return None
-    if not code:
-        db.session.commit()
-        return api_error(
-            401, "two_factor_code_required", _("Send a code from your authenticator app (or a recovery code).")
-        )
-    if not two_factor.check_code(db.session, account, code):
-        db.session.commit()
-        return api_error(401, "invalid_two_factor_code", _("That code is wrong or was used already."))
-    return None
 
 
 @blueprint.route("/session", methods=["DELETE"])

@@ -19,12 +19,21 @@ from sqlalchemy import func, select, update
 
 from coopnet import sealed
 from coopnet.database import utcnow
-from coopnet.errors import Conflict, ValidationFailed
+from coopnet.errors import Conflict, ServiceError, ValidationFailed
 from coopnet.platform.accounts import require_password
 from coopnet.platform.mail import tell_owner
 from coopnet.platform.models import Account, Membership, RecoveryCode, Tenant
 from coopnet.platform.sessions import end_all_sessions
 from coopnet.platform.throttle import Attempts
+
+
+class CodeNeeded(ServiceError):
+    status, code = 401, "two_factor_code_required"
+
+
+class WrongCode(ServiceError):
+    status, code = 401, "invalid_two_factor_code"
+
 
 WRONG_CODES = Attempts(
     "TWO_FACTOR_LIMIT", "two-factor", _l("Too many wrong codes for this account. Wait 15 minutes and try again.")
@@ -115,6 +124,17 @@ def recovery_codes_left(session, account: Account) -> int:
     return session.scalar(
         select(func.count()).where(RecoveryCode.account_id == account.id, RecoveryCode.used_at.is_(None))
     )
+
+
+def require_second_factor(session, account: Account, code) -> None:
+    """Nothing when the account has no two-factor or ``code`` is good (and now spent);
+    otherwise a 401 saying a code is needed or was wrong."""
+    if not account.two_factor_enabled:
+        return
+    if not code:
+        raise CodeNeeded(_("Send a code from your authenticator app (or a recovery code)."))
+    if not check_code(session, account, code):
+        raise WrongCode(_("That code is wrong or was used already."))
 
 
 def check_code(session, account: Account, code) -> bool:
