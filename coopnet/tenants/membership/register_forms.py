@@ -115,7 +115,10 @@ class RotaForm(FlaskForm):
     starts_at = DateTimeLocalField(_l("First shift starts (UTC)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     days = IntegerField(_l("Days"), validators=[Optional()])
     shift_hours = SelectField(
-        _l("Hours a shift"), coerce=int, choices=[(h, str(h)) for h in (1, 2, 3, 4, 6, 8, 12, 24)], default=24
+        _l("Hours a shift"),
+        coerce=int,
+        choices=[SelectChoice(h, str(h)) for h in (1, 2, 3, 4, 6, 8, 12, 24)],
+        default=24,
     )
 
 

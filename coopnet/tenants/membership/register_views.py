@@ -7,6 +7,7 @@ Its routes join the membership pages blueprint (imported at the end of views.py)
 from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from coopnet.errors import ServiceError, ValidationFailed
 from coopnet.extensions import db
@@ -187,7 +188,7 @@ def _person_page(account_id, status=200, **submitted):
     allowed = sorted(lifecycle.TRANSITIONS[shown["status"]] - {"member"} - set(lifecycle.EXIT_STATUSES))
     if shown["status"] == "leave":
         allowed = sorted(set(allowed) | {"member"})  # back from leave
-    forms["status_form"].status.choices = [(s, STATUS_LABELS[s]) for s in allowed]
+    forms["status_form"].status.choices = [SelectChoice(s, STATUS_LABELS[s]) for s in allowed]
     names = people.names(db.session, g.tenant, [c.changed_by for c in shown["history"] if c.changed_by])
     page = render_template(
         "membership/person.html",

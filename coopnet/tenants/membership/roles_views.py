@@ -9,6 +9,7 @@ from datetime import timezone
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from coopnet.extensions import db
 from coopnet.forms import EmptyForm, committed, problems, submit
@@ -31,7 +32,11 @@ ACTIVE = ("applicant", "candidate", "member", "leave")
 
 def _people():
     """(account id, name) of everyone in the register who has not left, by name."""
-    return [(account.id, account.name) for entry, account in lifecycle.register(db.session) if entry.status in ACTIVE]
+    return [
+        SelectChoice(account.id, account.name)
+        for entry, account in lifecycle.register(db.session)
+        if entry.status in ACTIVE
+    ]
 
 
 # --- officers ----------------------------------------------------------------------------
@@ -85,7 +90,7 @@ def rota_page():
     mine = [s for s in shifts if s.account_id == current_user.id]
     others = [s for s in shifts if s.account_id != current_user.id]
     swap_form = SwapForm(formdata=None)
-    swap_form.with_shift_id.choices = [(s.id, _shift_label(s, names)) for s in others]
+    swap_form.with_shift_id.choices = [SelectChoice(s.id, _shift_label(s, names)) for s in others]
     rota_form = RotaForm(formdata=None)
     rota_form.participants.choices = _people()
     return render_template(
