@@ -45,12 +45,16 @@ def db(app):
     context (as in production), so this fixture does not hold one open."""
     yield _db
     with app.app_context():
-        with _db.engine.begin() as conn:
+        with _db.engine.connect() as conn:
             schemas = [
                 r[0] for r in conn.exec_driver_sql("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", ("t\\_%",))
             ]
-            for schema in schemas:
+        # A schema a transaction: dropping dozens at once takes a lock on every table and
+        # index in them, more than max_locks_per_transaction allows.
+        for schema in schemas:
+            with _db.engine.begin() as conn:
                 conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        with _db.engine.begin() as conn:
             tables = [
                 r[0]
                 for r in conn.exec_driver_sql(

@@ -1,4 +1,5 @@
-"""Pay in the JSON API: time, clients, pay policies and runs, the surplus and capital accounts."""
+"""Pay in the JSON API: time, clients and invoices, pay policies, runs and their adjustments,
+the surplus and capital accounts."""
 
 from datetime import date, timedelta
 
@@ -12,7 +13,8 @@ from coopnet.extensions import db
 from coopnet.money import cents
 from coopnet.platform.context import acts_as_officer, require_officer, tenant_api_blueprint, tenant_role
 from coopnet.tenants.governance.proposals import names
-from coopnet.tenants.pay import payroll, schemas, surplus, timesheets
+from coopnet.tenants.pay import adjustments, invoices, payroll, schemas, surplus, timesheets
+from coopnet.tenants.pay.invoice_pdf import invoice_pdf
 
 blueprint = tenant_api_blueprint("pay_api", __name__, "Time, pay runs, the year-end surplus and capital accounts")
 
@@ -91,7 +93,13 @@ def list_clients():
 def add_client(data):
     """Add a client at a rate from 0.00 to 150.00 an hour (officers)."""
     require_officer()
-    client = timesheets.add_client(db.session, data["name"], cents(data["hourly_rate"], "hourly_rate"))
+    client = timesheets.add_client(
+        db.session,
+        data["name"],
+        cents(data["hourly_rate"], "hourly_rate"),
+        email=data["email"],
+        payment_days=data["payment_days"],
+    )
     db.session.commit()
     return client
 
@@ -224,3 +232,91 @@ def record_capital(data, account_id):
     entry = surplus.record_capital(db.session, account_id, data["kind"], data["amount"], data["entry_on"], data["note"])
     db.session.commit()
     return entry
+
+
+@blueprint.route("/invoices", methods=["GET"])
+@blueprint.response(200, schemas.InvoiceListOut)
+@document_errors(blueprint, 401, 403, 404, 422)
+def list_invoices():
+    """Invoices, newest first; ``status`` filters: draft, sent, paid or overdue (officers)."""
+    require_officer()
+    return {"invoices": invoices.listing(db.session, request.args.get("status"))}
+
+
+@blueprint.route("/invoices", methods=["POST"])
+@blueprint.arguments(schemas.InvoiceIn)
+@blueprint.response(201, schemas.InvoiceOut)
+@document_errors(blueprint, *ERRORS)
+def create_invoice(data):
+    """Invoice a client's billable time of a period at the client's rate, as a draft (officers)."""
+    require_officer()
+    invoice = invoices.create(db.session, current_user.id, data)
+    db.session.commit()
+    return invoice
+
+
+@blueprint.route("/invoices/<id:invoice_id>", methods=["GET"])
+@blueprint.response(200, schemas.InvoiceOut)
+@document_errors(blueprint, 401, 403, 404)
+def get_invoice(invoice_id):
+    """An invoice with its lines; ``overdue`` once sent and past its due date (officers)."""
+    require_officer()
+    return invoices.get(db.session, invoice_id)
+
+
+@blueprint.route("/invoices/<id:invoice_id>/send", methods=["POST"])
+@blueprint.response(200, schemas.InvoiceOut)
+@document_errors(blueprint, *ERRORS)
+def send_invoice(invoice_id):
+    """Mark a draft sent and mail it to the client through the co-op's outbox (officers)."""
+    require_officer()
+    invoice = invoices.send(db.session, g.tenant, invoice_id, current_user.id)
+    db.session.commit()
+    return invoice
+
+
+@blueprint.route("/invoices/<id:invoice_id>/paid", methods=["POST"])
+@blueprint.arguments(schemas.InvoicePaidIn)
+@blueprint.response(200, schemas.InvoiceOut)
+@document_errors(blueprint, *ERRORS)
+def mark_invoice_paid(data, invoice_id):
+    """Record the client's payment of a sent invoice on ``paid_on`` (default today) (officers)."""
+    require_officer()
+    invoice = invoices.mark_paid(db.session, invoice_id, current_user.id, data["paid_on"])
+    db.session.commit()
+    return invoice
+
+
+@blueprint.route("/invoices/<id:invoice_id>/invoice.pdf", methods=["GET"])
+@blueprint.response(200, description="The invoice as PDF", content_type="application/pdf")
+@document_errors(blueprint, 401, 403, 404)
+def invoice_as_pdf(invoice_id):
+    """The invoice as a PDF (officers)."""
+    require_officer()
+    invoice = invoices.get(db.session, invoice_id)
+    return Response(
+        invoice_pdf(g.tenant.name, invoice, invoices.is_overdue(invoice)),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="invoice-{invoice.number}.pdf"'},
+    )
+
+
+@blueprint.route("/pay-adjustments", methods=["GET"])
+@blueprint.response(200, schemas.AdjustmentListOut)
+@document_errors(blueprint, 401, 403, 404)
+def list_adjustments():
+    """Corrections to finalised pay, who recorded them, when and why, and the run paying each (officers)."""
+    require_officer()
+    return {"adjustments": adjustments.listing(db.session, request.args.get("account_id", type=int))}
+
+
+@blueprint.route("/pay-adjustments", methods=["POST"])
+@blueprint.arguments(schemas.AdjustmentIn)
+@blueprint.response(201, schemas.AdjustmentOut)
+@document_errors(blueprint, *ERRORS)
+def record_adjustment(data):
+    """Correct a finalised run: the amount is paid (or taken back) in the next run (officers)."""
+    require_officer()
+    adjustment = adjustments.record(db.session, g.tenant, current_user.id, data)
+    db.session.commit()
+    return adjustment

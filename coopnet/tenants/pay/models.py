@@ -41,6 +41,8 @@ class Client(TenantModel):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     hourly_rate: Mapped[int] = mapped_column(BigInteger)  # cents
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")  # where invoices go
+    payment_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")  # an invoice is due after
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -58,6 +60,7 @@ class TimeEntry(TenantModel):
     note: Mapped[str] = mapped_column(Text, default="")
     entered_by: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)  # billed on
 
 
 # The member's days (timesheets, the fiscal year) and the pay run's period.
@@ -90,6 +93,23 @@ class PayPolicy(TenantModel):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class PolicyProposal(TenantModel):
+    """A new pay policy put to the co-op as a decision in the rulebook's ``pay`` category:
+    it takes effect from its date when the proposal passes."""
+
+    __tablename__ = "pay_policy_proposals"
+    __table_args__ = (CheckConstraint("state IN ('open', 'adopted', 'not_agreed', 'not_applied')", name="state"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    terms: Mapped[dict] = mapped_column(JSON)  # the policy as proposed (the pay-policies JSON body)
+    proposed_by: Mapped[int] = mapped_column(BigInteger)
+    proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    state: Mapped[str] = mapped_column(String(20), default="open")
+    policy_id: Mapped[int | None] = mapped_column(ForeignKey("pay_policies.id"))
+    problem: Mapped[str] = mapped_column(Text, default="")  # why a passed one could not take effect
+
+
 class PayRun(TenantModel):
     __tablename__ = "pay_runs"
     __table_args__ = (CheckConstraint("status IN ('draft', 'final')", name="status"),)
@@ -117,6 +137,24 @@ class PayLine(TenantModel):
     adjustment: Mapped[int] = mapped_column(BigInteger, default=0)
     net: Mapped[int] = mapped_column(BigInteger)
     detail: Mapped[list] = mapped_column(JSON, default=list)  # [{"kind", "minutes", "rate", "amount"}]
+
+
+class PayAdjustment(TenantModel):
+    """A correction to pay already finalised: it is paid (or taken back) in the next run
+    that starts after it was recorded; the finalised run itself is never edited."""
+
+    __tablename__ = "pay_adjustments"
+    __table_args__ = (CheckConstraint("amount <> 0", name="amount"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)  # cents; negative takes back an overpayment
+    corrects_run_id: Mapped[int] = mapped_column(ForeignKey("pay_runs.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int] = mapped_column(BigInteger)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the run that pays it: set while a draft includes it, fixed when that run is finalised
+    paid_in_run_id: Mapped[int | None] = mapped_column(ForeignKey("pay_runs.id", ondelete="SET NULL"))
 
 
 class SurplusPolicy(TenantModel):
@@ -179,3 +217,59 @@ class CapitalEntry(TenantModel):
     allocation_id: Mapped[int | None] = mapped_column(ForeignKey("surplus_allocations.id"))
     note: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InvoiceCounter(TenantModel):
+    """The co-op's last invoice number: taken with one ``UPDATE ... RETURNING`` in the
+    transaction that writes the invoice, so a rolled-back invoice leaves no gap."""
+
+    __tablename__ = "invoice_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    last: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Invoice(TenantModel):
+    """A bill to a client for a period's billable time: draft, then sent, then paid.
+    Overdue is not stored: a sent invoice is overdue once its due date has passed."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'sent', 'paid')", name="status"),
+        CheckConstraint("total >= 0", name="total"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    number: Mapped[int] = mapped_column(BigInteger, unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    issued_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    hourly_rate: Mapped[int] = mapped_column(BigInteger)  # cents: the client's rate when it was made
+    minutes: Mapped[int] = mapped_column(BigInteger)
+    total: Mapped[int] = mapped_column(BigInteger)  # cents
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_by: Mapped[int | None] = mapped_column(BigInteger)
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    paid_recorded_by: Mapped[int | None] = mapped_column(BigInteger)
+
+    client: Mapped[Client] = relationship(lazy="joined")
+    lines: Mapped[list["InvoiceLine"]] = relationship(order_by="InvoiceLine.id", cascade="all, delete-orphan")
+
+
+class InvoiceLine(TenantModel):
+    """The hours of one kind of work on an invoice, at the client's rate."""
+
+    __tablename__ = "invoice_lines"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    minutes: Mapped[int] = mapped_column(BigInteger)
+    rate: Mapped[int] = mapped_column(BigInteger)  # cents an hour
+    amount: Mapped[int] = mapped_column(BigInteger)  # cents

@@ -22,6 +22,7 @@ from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.money import cents, show
 from coopnet.tenants.membership.models import MemberRecord
+from coopnet.tenants.pay import adjustments as corrections
 from coopnet.tenants.pay.models import PayLine, PayPolicy, PayRun, TimeEntry
 from coopnet.tenants.pay.timesheets import locked_until
 
@@ -210,20 +211,26 @@ def start_run(session, by: int, start, end, adjustments: dict[int, int] | None =
         )
     )
     run = PayRun(period_start=start, period_end=end, created_by=by, status="draft")
-    for account_id, values in compute(session, start, end).items():
-        adjustment = (adjustments or {}).get(account_id, 0)
+    session.add(run)
+    session.flush()
+    owed = defaultdict(int, adjustments or {})
+    for adjustment in corrections.pending_for(session, run):  # taken by this draft; freed if it is recomputed
+        owed[adjustment.account_id] += adjustment.amount
+        adjustment.paid_in_run_id = run.id
+    computed = compute(session, start, end)
+    for account_id in sorted(set(computed) | {a for a, amount in owed.items() if amount}):
+        values = computed.get(account_id, {"minutes": 0, "gross": 0, "fee": 0, "detail": []})
         run.lines.append(
             PayLine(
                 account_id=account_id,
                 minutes=values["minutes"],
                 gross=values["gross"],
                 fee=values["fee"],
-                adjustment=adjustment,
-                net=values["gross"] - values["fee"] + adjustment,
+                adjustment=owed[account_id],
+                net=values["gross"] - values["fee"] + owed[account_id],
                 detail=values["detail"],
             )
         )
-    session.add(run)
     session.flush()
     return run
 

@@ -63,12 +63,16 @@ class WorkKindListOut(Schema):
 class ClientIn(Schema):
     name = fields.String(required=True)
     hourly_rate = fields.Raw(required=True, metadata={**MONEY, "description": "sliding scale, 0.00 to 150.00"})
+    email = fields.String(load_default="", metadata={"description": "where invoices are mailed"})
+    payment_days = fields.Raw(load_default=30, metadata={"type": "integer", "description": "days until due"})
 
 
 class ClientOut(Schema):
     id = fields.Integer()
     name = fields.String()
     hourly_rate = Money()
+    email = fields.String()
+    payment_days = fields.Integer()
 
 
 class ClientListOut(Schema):
@@ -202,3 +206,81 @@ class CapitalEntryIn(Schema):
     amount = fields.Raw(required=True, metadata=MONEY)
     entry_on = fields.String(required=True, metadata={"format": "date"})
     note = fields.String(load_default="")
+
+
+class InvoiceIn(Schema):
+    client_id = fields.Raw(required=True, metadata={"type": "integer", "example": 1})
+    period_start = fields.String(required=True, metadata={"format": "date", "example": "2026-03-01"})
+    period_end = fields.String(required=True, metadata={"format": "date", "example": "2026-03-31"})
+    due_on = fields.String(
+        load_default=None, metadata={"format": "date", "nullable": True, "description": "default: the client's terms"}
+    )
+
+
+class InvoicePaidIn(Schema):
+    paid_on = fields.String(load_default=None, metadata={"format": "date", "nullable": True})
+
+
+class InvoiceLineOut(Schema):
+    kind = fields.String()
+    hours = fields.Function(lambda line: f"{line.minutes / 60:.2f}", metadata={"type": "string"})
+    minutes = fields.Integer()
+    rate = Money()
+    amount = Money()
+
+
+class InvoiceOut(Schema):
+    id = fields.Integer()
+    number = fields.Integer()
+    client_id = fields.Integer()
+    client_name = fields.Function(lambda i: i.client.name, metadata={"type": "string"})
+    period_start = fields.Date()
+    period_end = fields.Date()
+    issued_on = fields.Date()
+    due_on = fields.Date()
+    currency = fields.String()
+    hourly_rate = Money()
+    minutes = fields.Integer()
+    total = Money()
+    status = fields.String(metadata={"enum": ["draft", "sent", "paid"]})
+    overdue = fields.Function(lambda i: i.status == "sent" and i.due_on < _today(), metadata={"type": "boolean"})
+    sent_at = fields.DateTime(allow_none=True)
+    paid_on = fields.Date(allow_none=True)
+    lines = fields.List(fields.Nested(InvoiceLineOut))
+
+
+class InvoiceSummaryOut(InvoiceOut):
+    class Meta:
+        exclude = ("lines",)
+
+
+class InvoiceListOut(Schema):
+    invoices = fields.List(fields.Nested(InvoiceSummaryOut))
+
+
+class AdjustmentIn(Schema):
+    account_id = fields.Raw(required=True, metadata={"type": "integer"})
+    corrects_run_id = fields.Raw(required=True, metadata={"type": "integer"})
+    amount = fields.Raw(required=True, metadata={**MONEY, "description": "negative takes back an overpayment"})
+    reason = fields.String(required=True)
+
+
+class AdjustmentOut(Schema):
+    id = fields.Integer()
+    account_id = fields.Integer()
+    corrects_run_id = fields.Integer()
+    amount = Money()
+    reason = fields.String()
+    recorded_by = fields.Integer()
+    recorded_at = fields.DateTime()
+    paid_in_run_id = fields.Integer(allow_none=True)
+
+
+class AdjustmentListOut(Schema):
+    adjustments = fields.List(fields.Nested(AdjustmentOut))
+
+
+def _today():
+    from datetime import date
+
+    return date.today()

@@ -4,6 +4,7 @@ Who commits: the caller (view, command or job) that owns the unit of work;
 these functions add, flush and return.
 """
 
+import re
 from datetime import date
 
 from flask_babel import gettext as _
@@ -15,6 +16,7 @@ from coopnet.tenants.pay.models import Client, PayRun, TimeEntry, WorkKind
 
 DEFAULT_KINDS = (("client", "Client work"), ("internal", "Internal work"))
 MINUTES_A_DAY = 24 * 60
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def kinds(session) -> list[WorkKind]:
@@ -133,16 +135,21 @@ def entries(session, account_id: int, start: date, end: date) -> list[TimeEntry]
     return session.scalars(query.order_by(TimeEntry.worked_on, TimeEntry.id)).all()
 
 
-def add_client(session, name: str, hourly_rate: int) -> Client:
+def add_client(session, name: str, hourly_rate: int, email: str = "", payment_days: int = 30) -> Client:
     name = (name or "").strip()
+    email = (email or "").strip() if isinstance(email, str) else None
     problems = {}
     if not name or len(name) > 200:
         problems["name"] = _("Name the client.")
     if not 0 <= hourly_rate <= 15000:
         problems["hourly_rate"] = _("The sliding scale runs from 0.00 to 150.00 an hour.")
+    if email is None or len(email) > 254 or (email and not EMAIL.fullmatch(email)):
+        problems["email"] = _("An email address such as accounts@example.org, or nothing.")
+    if isinstance(payment_days, bool) or not isinstance(payment_days, int) or not 0 <= payment_days <= 365:
+        problems["payment_days"] = _("A whole number of days from %(low)s to %(high)s.", low=0, high=365)
     if problems:
         raise ValidationFailed(_("Some fields are missing or invalid."), problems)
-    client = Client(name=name, hourly_rate=hourly_rate)
+    client = Client(name=name, hourly_rate=hourly_rate, email=email, payment_days=payment_days)
     session.add(client)
     session.flush()
     return client
