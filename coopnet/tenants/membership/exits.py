@@ -143,6 +143,10 @@ def leave_when_passed(session, tenant, proposal):
     if proposed is None:
         return
     entry = record(session, proposed.account_id)
+    if entry.status in EXIT_STATUSES:  # they left meanwhile (deleted their account): nothing to decide
+        proposed.state = "not_agreed"
+        session.flush()
+        return
     if proposal.outcome == "passed" and proposed.to_status in TRANSITIONS[entry.status]:
         with speaking(tenant=tenant):
             why = _(

@@ -300,13 +300,14 @@ def _check_exit_allowed(session, account_id, to_status, proposal_id):
 def _record_exit(session, account_id, to_status, on, by, reason, proposal_id):
     """What the co-op owes back, as it stood on the day they left: the buy-in paid in
     (net of anything already refunded). The exit a passed proposal decided is completed."""
+    owed = exit_owed(session, account_id)
     found = None
     if proposal_id is not None:
         found = session.scalar(select(MemberExit).where(MemberExit.proposal_id == proposal_id).with_for_update())
-    if found is None:
+    if found is None:  # recorded by hand, or a departure: a finished exit of its own
         found = MemberExit(account_id=account_id, to_status=to_status, reason=reason or "", requested_by=by)
         session.add(found)
-    found.state, found.exited_on, found.owed = "done", on, exit_owed(session, account_id)
+    found.state, found.exited_on, found.owed = "done", on, owed
     # Someone who leaves holds no office from that day: current terms end, later ones go.
     session.execute(
         update(OfficerTerm)

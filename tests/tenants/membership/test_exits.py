@@ -205,3 +205,34 @@ def test_another_coop_proposes_and_refunds_nothing(quilted, client, make_tenant,
     ):
         assert other.post(path, json=body).status_code == 404
     assert client.get("/c/quilted/api/v1/proposals").get_json()["proposals"] == []
+
+
+def test_someone_who_leaves_while_their_exit_is_voted_on_is_not_moved_twice(quilted, client, as_, app):
+    """Alex deletes their account while the vote on their expulsion is open: the register
+    records the departure once, and the vote's end changes nothing and mails nobody."""
+    tenant, _, members = quilted
+    url = f"/c/quilted/api/v1/members/{members[1].id}"
+    proposal_id = client.post(f"{url}/exit", json={"status": "expelled", "reason": "x"}).get_json()["proposal_id"]
+    with app.app_context():
+        from coopnet.database import tenant_scope
+        from coopnet.extensions import db
+        from coopnet.tenants.membership.lifecycle import record_departure
+
+        with tenant_scope(db.session, "quilted"):
+            from coopnet.platform.models import Tenant
+
+            record_departure(db.session, db.session.get(Tenant, tenant.id), members[1].id, "Deleted their account.")
+            db.session.commit()
+    everyone_agrees([client, as_(members[0])], proposal_id)
+    assert close(client, proposal_id)["outcome"] == "passed"
+    person = client.get(url).get_json()
+    assert person["status"] == "withdrawn" and [h["to_status"] for h in person["history"]] == ["member", "withdrawn"]
+    assert person["exit"]["status"] == "withdrawn" and person["exit"]["proposal_id"] is None
+    with app.app_context():
+        from coopnet.extensions import db
+
+        states = db.session.execute(text("SELECT state FROM t_quilted.member_exits ORDER BY id")).scalars().all()
+        mail = db.session.execute(
+            text("SELECT count(*) FROM t_quilted.outbox_messages WHERE subject LIKE '%Not agreed%'")
+        ).scalar()
+    assert states == ["not_agreed", "done"] and mail == 0
