@@ -1,4 +1,5 @@
-"""Pay and surplus: time, each co-op's pay rules, pay runs, the year-end split and capital accounts."""
+"""Pay and surplus: time, clients and invoices, each co-op's pay rules, pay runs, the year-end split
+and capital accounts."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -8,5 +9,11 @@ capability = Capability(
     name="pay",
     package=__name__,
     kinds=("coop", "network"),
-    nav=(NavEntry(_l("Time"), "pay.timesheet"), NavEntry(_l("Capital"), "pay.capital")),
+    nav=(
+        NavEntry(_l("Time"), "pay.timesheet"),
+        NavEntry(_l("Capital"), "pay.capital"),
+        # Officers who are not admins reach these too; the menu shows them to admins only.
+        NavEntry(_l("Invoices"), "pay.invoice_list", role="admin"),
+        NavEntry(_l("Pay adjustments"), "pay.adjustment_list", role="admin"),
+    ),
 )

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.money import cents
-from coopnet.platform.models import Membership
+from coopnet.platform.models import Account, Membership
 from coopnet.tenants.pay.models import PayAdjustment, PayRun
 
 MAX_REASON = 2000
@@ -85,3 +85,14 @@ def get(session, adjustment_id: int) -> PayAdjustment:
     if found is None:
         raise NotFound(_("No such adjustment."))
     return found
+
+
+def members(session, tenant) -> dict[int, str]:
+    """Everyone with access to the co-op, by account id: whose pay may be adjusted."""
+    query = (
+        select(Account.id, Account.name)
+        .join(Membership, Membership.account_id == Account.id)
+        .where(Membership.tenant_id == tenant.id)
+        .order_by(Account.name)
+    )
+    return dict(session.execute(query).all())

@@ -12,3 +12,21 @@ class TimeForm(FlaskForm):
     kind = SelectField(_l("Kind of work"), validate_choice=False)
     billable = BooleanField(_l("Billable"))
     note = StringField(_l("Note"))
+
+
+class InvoiceForm(FlaskForm):
+    client_id = SelectField(_l("Client"), coerce=int, validate_choice=False)
+    period_start = DateField(_l("Work from"), validators=[Optional()])
+    period_end = DateField(_l("Work to"), validators=[Optional()])
+    due_on = DateField(_l("Due on (empty: the client's terms)"), validators=[Optional()])
+
+
+class PaidForm(FlaskForm):
+    paid_on = DateField(_l("Paid on"), validators=[Optional()])
+
+
+class AdjustmentForm(FlaskForm):
+    account_id = SelectField(_l("Member"), coerce=int, validate_choice=False)
+    corrects_run_id = SelectField(_l("Corrects the finalised run"), coerce=int, validate_choice=False)
+    amount = StringField(_l("Amount (negative takes back an overpayment)"))
+    reason = StringField(_l("Why"))

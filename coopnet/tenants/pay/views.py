@@ -1,4 +1,5 @@
-"""Pay pages: a week's timesheet quick to fill on a phone, and a member's capital statement with a chart."""
+"""Pay pages: a week's timesheet quick to fill on a phone, a member's capital statement with a chart,
+and the officers' invoices and pay adjustments."""
 
 from datetime import date, timedelta
 
@@ -7,11 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.extensions import db
-from coopnet.forms import committed, submit
+from coopnet.forms import EmptyForm, committed, problems, submit
 from coopnet.i18n import day
-from coopnet.platform.context import acts_as_officer, tenant_blueprint
-from coopnet.tenants.pay import charts, surplus, timesheets
-from coopnet.tenants.pay.forms import TimeForm
+from coopnet.platform.context import acts_as_officer, require_officer, tenant_blueprint
+from coopnet.tenants.pay import adjustments, charts, invoices, payroll, surplus, timesheets
+from coopnet.tenants.pay.forms import AdjustmentForm, InvoiceForm, PaidForm, TimeForm
 
 blueprint = tenant_blueprint("pay", __name__, template_folder="templates")
 
@@ -50,3 +51,83 @@ def timesheet():
 def capital():
     balance, entries = surplus.capital_account(db.session, current_user.id)
     return render_template("pay/capital.html", balance=balance, entries=entries, chart=charts.balance_svg(entries))
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+@blueprint.route("/invoices", methods=["GET", "POST"])
+def invoice_list():
+    require_officer()
+    form = InvoiceForm()
+    form.client_id.choices = [(c.id, c.name) for c in timesheets.clients(db.session)]
+    values = {
+        "client_id": form.client_id.data,
+        "period_start": _iso(form.period_start.data),
+        "period_end": _iso(form.period_end.data),
+        "due_on": _iso(form.due_on.data),
+    }
+    result = submit(form, committed(invoices.create, db.session, current_user.id, values))
+    if result.ok:
+        flash(_("Invoice %(number)s drafted.", number=result.value.number), "success")
+        return redirect(url_for("pay.invoice_page", invoice_id=result.value.id))
+    found = invoices.listing(db.session)
+    page = render_template(
+        "pay/invoices.html", form=form, invoices=found, overdue={i.id for i in found if invoices.is_overdue(i)}
+    )
+    return page, result.status
+
+
+@blueprint.get("/invoices/<id:invoice_id>")
+def invoice_page(invoice_id):
+    require_officer()
+    invoice = invoices.get(db.session, invoice_id)
+    return render_template(
+        "pay/invoice.html",
+        invoice=invoice,
+        overdue=invoices.is_overdue(invoice),
+        send_form=EmptyForm(),
+        paid_form=PaidForm(),
+    )
+
+
+@blueprint.post("/invoices/<id:invoice_id>/send")
+def send_invoice(invoice_id):
+    require_officer()
+    form = EmptyForm()
+    result = submit(form, committed(invoices.send, db.session, g.tenant, invoice_id, current_user.id))
+    flash(_("Sent to the client.") if result.ok else problems(form), "success" if result.ok else "error")
+    return redirect(url_for("pay.invoice_page", invoice_id=invoice_id))
+
+
+@blueprint.post("/invoices/<id:invoice_id>/paid")
+def invoice_paid(invoice_id):
+    require_officer()
+    form = PaidForm()
+    paid_on = _iso(form.paid_on.data)
+    result = submit(form, committed(invoices.mark_paid, db.session, invoice_id, current_user.id, paid_on))
+    flash(_("Marked paid.") if result.ok else problems(form), "success" if result.ok else "error")
+    return redirect(url_for("pay.invoice_page", invoice_id=invoice_id))
+
+
+@blueprint.route("/pay-adjustments", methods=["GET", "POST"])
+def adjustment_list():
+    require_officer()
+    form = AdjustmentForm()
+    people = adjustments.members(db.session, g.tenant)
+    form.account_id.choices = list(people.items())
+    finals = [r for r in payroll.runs(db.session) if r.status == "final"]
+    form.corrects_run_id.choices = [(r.id, f"{day(r.period_start)} - {day(r.period_end)}") for r in finals]
+    values = {
+        "account_id": form.account_id.data,
+        "corrects_run_id": form.corrects_run_id.data,
+        "amount": form.amount.data,
+        "reason": form.reason.data,
+    }
+    result = submit(form, committed(adjustments.record, db.session, g.tenant, current_user.id, values))
+    if result.ok:
+        flash(_("Adjustment recorded: the next pay run pays it."), "success")
+        return redirect(url_for("pay.adjustment_list"))
+    page = render_template("pay/adjustments.html", form=form, adjustments=adjustments.listing(db.session), names=people)
+    return page, result.status

@@ -158,3 +158,28 @@ def test_another_coops_member_gets_404_on_every_invoice_route(coop, clients, cli
         response = other.open(path, method=method, json=body)
         assert response.status_code == 404, (method, path, response.status_code)
     assert client.get(f"{base}/{made['id']}").get_json()["status"] == "draft"
+
+
+def test_the_invoice_pages_draft_send_and_mark_paid(coop, clients, client, engine):
+    from tests.conftest import csrf_token
+
+    union, _ = clients
+    log(client, client_id=union, minutes=90)
+    token = csrf_token(client, "/c/quilted/invoices")
+    bad = client.post("/c/quilted/invoices", data={"csrf_token": token, "client_id": union})
+    assert bad.status_code == 422 and "A date such as 2026-03-01." in bad.get_data(as_text=True)
+    made = client.post(
+        "/c/quilted/invoices",
+        data={"csrf_token": token, "client_id": union, "period_start": f"{YEAR}-03-01", "period_end": f"{YEAR}-03-31"},
+    )
+    assert made.status_code == 302
+    page = client.get(made.headers["Location"]).get_data(as_text=True)
+    assert "<h1>Invoice 1</h1>" in page and "60.00" in page and "Send to the client" in page
+    assert client.post("/c/quilted/invoices/1/send", data={"csrf_token": token}).status_code == 302
+    page = client.get("/c/quilted/invoices/1").get_data(as_text=True)
+    assert "Mark paid" in page
+    client.post("/c/quilted/invoices/1/paid", data={"csrf_token": token, "paid_on": date.today().isoformat()})
+    listing = client.get("/c/quilted/invoices").get_data(as_text=True)
+    assert "Tenants&#39; union" in listing and "paid" in listing
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT status FROM t_quilted.invoices")).scalar() == "paid"
