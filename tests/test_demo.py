@@ -64,3 +64,10 @@ def test_demo_pay_and_surplus_from_the_stories(app, client, engine):
     client.post("/api/v1/session", json={"email": DEMO_LOGIN[0], "password": DEMO_LOGIN[1]})
     versions = client.get("/c/quilted/api/v1/pay-policies").get_json()["versions"]
     assert versions[0]["rates"] == {"member": "25.00", "candidate": "25.00", "trainee": "15.00"}
+    invoices = client.get("/c/quilted/api/v1/invoices").get_json()["invoices"]
+    assert [(i["number"], i["status"], i["overdue"]) for i in invoices] == [
+        (3, "sent", False),
+        (2, "sent", True),
+        (1, "paid", False),
+    ]
+    assert all(i["total"] != "0.00" for i in invoices)

@@ -1,14 +1,15 @@
 """Pay demo data from the stories: a year of time at Quilted and Design Action, Quilted's
 equal pay ($25 an hour for members and candidates, $15 for trainees), a finalised pay run,
-and last year's surplus split (Design Action keeps 25% and shares the rest by hours)."""
+Quilted's clients on its sliding scale with an invoice paid, one sent and one overdue, and
+last year's surplus split (Design Action keeps 25% and shares the rest by hours)."""
 
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from coopnet.database import tenant_scope
-from coopnet.platform.models import Account
-from coopnet.tenants.pay import payroll, surplus, timesheets
+from coopnet.platform.models import Account, Tenant
+from coopnet.tenants.pay import invoices, payroll, surplus, timesheets
 from coopnet.tenants.pay.models import TimeEntry
 
 LAST_YEAR = date.today().year - 1
@@ -18,8 +19,9 @@ def _ids(session, emails):
     return [session.scalar(select(Account.id).where(Account.email == email)) for email in emails]
 
 
-def _a_year_of_time(session, people, daily_minutes, admin_id):
-    """Weekdays of last year and this year so far, each person their usual day, client and internal work."""
+def _a_year_of_time(session, people, daily_minutes, admin_id, clients=()):
+    """Weekdays of last year and this year so far, each person their usual day, client and internal work
+    (client work billable to the clients in turn, when there are any)."""
     day = date(LAST_YEAR, 1, 1)
     entries = []
     while day < date.today() - timedelta(days=1):
@@ -33,6 +35,9 @@ def _a_year_of_time(session, people, daily_minutes, admin_id):
                         minutes=minutes,
                         kind=kind,
                         billable=kind == "client",
+                        client_id=clients[(day.toordinal() + index) % len(clients)]
+                        if clients and kind == "client"
+                        else None,
                         entered_by=admin_id,
                     )
                 )
@@ -58,9 +63,14 @@ def _quilted(session):
                 "rates": {"member": "25.00", "candidate": "25.00", "trainee": "15.00"},
             },
         )
-        timesheets.add_client(session, "Tenants' union (sliding scale)", 4000)
-        timesheets.add_client(session, "Regional food co-op", 15000)
-        _a_year_of_time(session, people, [420, 360, 300, 480], people[0])
+        union = timesheets.add_client(
+            session, "Tenants' union (sliding scale)", 4000, email="books@tenantsunion.example", payment_days=30
+        )
+        food = timesheets.add_client(
+            session, "Regional food co-op", 15000, email="accounts@foodcoop.example", payment_days=14
+        )
+        _a_year_of_time(session, people, [420, 360, 300, 480], people[0], clients=(union.id, food.id))
+        _invoices(session, people[0], union.id, food.id)
         last_month_end = date.today().replace(day=1) - timedelta(days=1)
         run = payroll.start_run(session, people[0], last_month_end.replace(day=1), last_month_end)
         payroll.finalise(session, run.id)
@@ -75,6 +85,29 @@ def _quilted(session):
         )
         surplus.allocate(session, people[0], LAST_YEAR, "48000.00")
         session.commit()
+
+
+def _month(months_ago):
+    first = date.today().replace(day=1)
+    for _ in range(months_ago):
+        first = (first - timedelta(days=1)).replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+def _invoices(session, by, union, food):
+    """Three months ago's union invoice paid, two months ago's food co-op invoice overdue,
+    last month's union invoice sent and not yet due."""
+    tenant = session.scalar(select(Tenant).where(Tenant.slug == "quilted"))
+    for months_ago, client_id, paid in ((3, union, True), (2, food, False), (1, union, False)):
+        start, end = _month(months_ago)
+        issued = end + timedelta(days=1)
+        invoice = invoices.create(
+            session, by, {"client_id": client_id, "period_start": start, "period_end": end}, today=issued
+        )
+        invoices.send(session, tenant, invoice.id, by)
+        if paid:
+            invoices.mark_paid(session, invoice.id, by, paid_on=issued + timedelta(days=20))
 
 
 def _design_action(session):
