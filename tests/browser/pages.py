@@ -81,6 +81,11 @@ class PageChecks:
             self.page.reload()
         self()
 
+    def seen_before(self):
+        """The page now is one this journey looked at already (the same form again, with
+        other input): no second look."""
+        self._pending = None
+
     def every_page_looked_at(self):
         unlooked = self.unlooked + ([self._pending] if self._pending else [])
         assert not unlooked, f"pages visited but not checked with look(): {unlooked}"

@@ -114,3 +114,46 @@ def test_two_factor_from_setup_to_the_next_log_in(page, look, found_coop, log_in
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("main").get_by_role("link", name="May First")).to_be_visible()
     look()
+
+
+SIGNUP_LABELS = {
+    "name": "Co-op name",
+    "slug": "Address",
+    "founder.name": "Your name",
+    "founder.email": "Your email",
+    "founder.password": "Password",
+}
+
+
+def typed(body, field):
+    """What a person types into the form for ``field`` of a JSON signup body."""
+    if field.startswith("founder."):
+        return body["founder"][field.split(".", 1)[1]]
+    return body[field]
+
+
+def test_every_bad_signup_the_api_refuses_is_refused_in_the_form_too(page, look):
+    from tests.platform.test_signup import BAD_SIGNUPS
+
+    typeable = [
+        (label, body, field)
+        for label, body, _, field in BAD_SIGNUPS
+        if all(isinstance(typed(body, name), str) and "\x00" not in typed(body, name) for name in SIGNUP_LABELS)
+    ]
+    assert len(typeable) >= 15
+    for number, (label, body, field) in enumerate(typeable):
+        if field != "founder.email":  # each row its own address: three sign-ups a day per address
+            body = {**body, "founder": {**body["founder"], "email": f"row{number}@designaction.example"}}
+        page.goto("/signup")
+        look() if number == 0 else look.seen_before()
+        for name, field_label in SIGNUP_LABELS.items():
+            page.get_by_label(field_label, exact=True).fill(typed(body, name))
+        with page.expect_response(lambda response: response.request.method == "POST") as answer:
+            page.get_by_role("button", name="Create the co-op").click()
+        assert answer.value.status == 422, label
+        page.wait_for_load_state()
+        look() if number == 0 else look.seen_before()
+        expect(field_error(page, SIGNUP_LABELS[field])).not_to_be_empty()
+        for name, field_label in SIGNUP_LABELS.items():
+            if name != "founder.password":  # a password is never sent back into the page
+                expect(page.get_by_label(field_label, exact=True)).to_have_value(typed(body, name))
