@@ -4,6 +4,7 @@ and capital accounts."""
 from flask_babel import lazy_gettext as _l
 
 from coopnet.capabilities import Capability, NavEntry
+from coopnet.tenants.pay import policy_decisions  # noqa: F401  (it answers governance's hooks)
 
 capability = Capability(
     name="pay",

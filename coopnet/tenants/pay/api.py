@@ -13,7 +13,7 @@ from coopnet.extensions import db
 from coopnet.money import cents
 from coopnet.platform.context import acts_as_officer, require_officer, tenant_api_blueprint, tenant_role
 from coopnet.tenants.governance.proposals import names
-from coopnet.tenants.pay import adjustments, invoices, payroll, schemas, surplus, timesheets
+from coopnet.tenants.pay import adjustments, invoices, payroll, policy_decisions, schemas, surplus, timesheets
 from coopnet.tenants.pay.invoice_pdf import invoice_pdf
 
 blueprint = tenant_api_blueprint("pay_api", __name__, "Time, pay runs, the year-end surplus and capital accounts")
@@ -320,3 +320,24 @@ def record_adjustment(data):
     adjustment = adjustments.record(db.session, g.tenant, current_user.id, data)
     db.session.commit()
     return adjustment
+
+
+@blueprint.route("/pay-policy-proposals", methods=["GET"])
+@blueprint.response(200, schemas.PolicyProposalListOut)
+@document_errors(blueprint, 401, 404)
+def list_policy_proposals():
+    """Pay policies put to the co-op, and whether each was adopted."""
+    return {"proposals": policy_decisions.listing(db.session)}
+
+
+@blueprint.route("/pay-policy-proposals", methods=["POST"])
+@blueprint.arguments(schemas.PayPolicyIn)
+@blueprint.response(201, schemas.PolicyProposalOut)
+@document_errors(blueprint, *ERRORS)
+@tenant_role("member")
+def propose_pay_policy(data):
+    """Propose a pay policy as a decision in the rulebook's pay category; it takes effect from its
+    date when the proposal passes (409 ``no_pay_decisions`` when the rulebook has no such category)."""
+    decision = policy_decisions.propose(db.session, g.tenant, current_user.id, data)
+    db.session.commit()
+    return decision

@@ -284,3 +284,18 @@ def _today():
     from datetime import date
 
     return date.today()
+
+
+class PolicyProposalOut(Schema):
+    id = fields.Integer()
+    proposal_id = fields.Integer()
+    terms = fields.Dict()
+    proposed_by = fields.Integer()
+    proposed_at = fields.DateTime()
+    state = fields.String(metadata={"enum": ["open", "adopted", "not_agreed", "not_applied"]})
+    policy_id = fields.Integer(allow_none=True)
+    problem = fields.String()
+
+
+class PolicyProposalListOut(Schema):
+    proposals = fields.List(fields.Nested(PolicyProposalOut))
