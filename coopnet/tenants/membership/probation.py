@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, true, update
+from sqlalchemy import Numeric, and_, cast, func, or_, select, true, union_all, update
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, Forbidden, ValidationFailed
@@ -43,9 +43,19 @@ ZERO = Decimal("0.00")
 
 def worked():
     """Every piece of work that counts toward probation, as rows of (account_id, worked_on,
-    hours): the one place that says where hours come from (hours officers enter today; time
-    entries can join here), so every sum below changes with it."""
-    return select(HoursEntry.account_id, HoursEntry.worked_on, HoursEntry.hours).subquery("worked")
+    hours): the one place that says where hours come from, so every sum below changes with
+    it. Two sources: the timesheet (pay's time entries, to the minute) and the hours an
+    officer enters by hand for work the timesheet does not hold (before the co-op used it)."""
+    # pay reads membership's classes, so membership reaches pay's table only here, late.
+    from coopnet.tenants.pay.models import TimeEntry
+
+    timesheet = select(
+        TimeEntry.account_id,
+        TimeEntry.worked_on,
+        (cast(TimeEntry.minutes, Numeric(12, 4)) / 60).label("hours"),
+    )
+    by_hand = select(HoursEntry.account_id, HoursEntry.worked_on, HoursEntry.hours)
+    return union_all(by_hand, timesheet).subquery("worked")
 
 
 def hours_worked(session, account_id: int, start: date, end: date) -> Decimal:

@@ -437,3 +437,17 @@ def test_a_welcome_link_stops_working_once_its_person_got_in_another_way(quilted
     assert person.post("/api/v1/sign-in-link/confirm", json={"token": sign_in}).status_code == 200
 
     assert app.test_client().get(f"/c/quilted/welcome/{token}").status_code == 404
+
+
+def test_probation_hours_count_the_timesheet_and_hours_entered_by_hand(quilted, client):
+    kyle = add_candidate(client)
+    url = f"/c/quilted/api/v1/members/{kyle}"
+    assert (
+        client.post(f"{url}/hours", json={"worked_on": months_ago(6, 1).isoformat(), "hours": "10"}).status_code == 201
+    )
+    for day in range(1, 4):  # an officer logs Kyle's time in the timesheet: 3 days of 7 h 30 min
+        entry = {"worked_on": (date.today() - timedelta(days=day)).isoformat(), "minutes": 450, "account_id": kyle}
+        response = client.post("/c/quilted/api/v1/time-entries", json=entry)
+        assert response.status_code == 201, response.get_json()
+
+    assert client.get(url).get_json()["probation"]["hours_served"] == "32.50"
