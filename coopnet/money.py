@@ -12,8 +12,9 @@ from flask_babel import gettext as _
 from coopnet.errors import ValidationFailed
 
 MAX_CENTS = 10**14  # a trillion in any currency: larger is a typo
-AMOUNT_TEXT = re.compile(r"-?\d{1,15}(\.\d{1,6})?")
-SHARE_TEXT = re.compile(r"\d{1,6}(\.\d{1,6})?|\d{1,6}/\d{1,6}")
+# ASCII digits only: \d would take Arabic-Indic or Devanagari digits for an amount.
+AMOUNT_TEXT = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,6})?")
+SHARE_TEXT = re.compile(r"[0-9]{1,6}(\.[0-9]{1,6})?|[0-9]{1,6}/[0-9]{1,6}")
 
 
 def cents(value, field: str, allow_negative: bool = False) -> int:

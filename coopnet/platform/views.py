@@ -22,7 +22,9 @@ blueprint = Blueprint("platform", __name__)
 
 def safe_next(target):
     """Only same-site paths; never an absolute URL an attacker chose."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    if not target or "\\" in target or any(ord(character) < 32 for character in target):
+        return None  # a backslash or a control character: browsers may read another host into it
+    if target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
     return None
 

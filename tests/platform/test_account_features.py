@@ -733,3 +733,13 @@ def test_last_seen_follows_the_cookie_in_a_transaction_of_its_own(app, client, e
             "SELECT now() - seen_at < interval '1 minute' FROM account_sessions WHERE account_id = %s", (account.id,)
         ).scalar()
     assert age is True
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example", "/\\/evil.example", "/\tevil", "//evil.example", "https://evil"])
+def test_after_log_in_no_next_leads_off_the_site(client, make_account, target):
+    account = make_account()
+    response = client.post(
+        "/login",
+        data={"csrf_token": csrf_token(client, "/login"), "email": account.email, "password": PASSWORD, "next": target},
+    )
+    assert response.status_code == 302 and response.location in ("/", "http://localhost/")

@@ -5,7 +5,7 @@ Who commits: the caller (view, command or job) that owns the unit of work;
 these functions add, flush and return.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -19,10 +19,12 @@ from coopnet.platform.models import Account, Membership
 from coopnet.tenants.governance import rulebook
 from coopnet.tenants.membership.models import (
     BuyInPayment,
+    DutyShift,
     MemberExit,
     MemberRecord,
     MembershipPolicy,
     OfficerTerm,
+    ShiftSwap,
     StatusChange,
 )
 
@@ -121,6 +123,14 @@ def set_policy(session, values: dict) -> MembershipPolicy:
     if problems:
         raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     found = session.get(MembershipPolicy, 1)
+    current = found.currency if found is not None else "USD"
+    if checked["currency"] != current and session.scalar(select(BuyInPayment.id).limit(1)) is not None:
+        # Payments and amounts owed carry no currency of their own: changing it would relabel them.
+        raise Conflict(
+            _("Buy-in payments are recorded in %(currency)s; the currency can no longer change.", currency=current),
+            {"currency": _("Keep %(currency)s.", currency=current)},
+            code="currency_in_use",
+        )
     if found is None:
         found = MembershipPolicy(id=1)
         session.add(found)
@@ -132,6 +142,14 @@ def set_policy(session, values: dict) -> MembershipPolicy:
 
 
 # --- the register --------------------------------------------------------------------
+
+
+def require_active(session, account_id: int) -> MemberRecord:
+    """The register entry of someone who has not left (officer terms and shifts are for them), else a 409."""
+    entry = record(session, account_id)
+    if entry.status in EXIT_STATUSES:
+        raise Conflict(_("This person has left the co-op."), code="not_active")
+    return entry
 
 
 def record(session, account_id: int, lock: bool = False) -> MemberRecord:
@@ -319,6 +337,15 @@ def _record_exit(session, account_id, to_status, on, by, reason, proposal_id):
         .values(ends_on=on)
     )
     session.execute(delete(OfficerTerm).where(OfficerTerm.account_id == account_id, OfficerTerm.starts_on > on))
+    # Nor any duty after that day: their later shifts go (the officers deal them again),
+    # and swap requests to or from them lapse.
+    session.execute(
+        update(ShiftSwap)
+        .where(ShiftSwap.state == "asked", or_(ShiftSwap.asked_by == account_id, ShiftSwap.asked_of == account_id))
+        .values(state="lapsed", decided_at=utcnow())
+    )
+    after = datetime.combine(on + timedelta(days=1), time.min, tzinfo=UTC)
+    session.execute(delete(DutyShift).where(DutyShift.account_id == account_id, DutyShift.starts_at >= after))
 
 
 def grant_access(session, tenant, account_id, status):

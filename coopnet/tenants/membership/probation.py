@@ -23,6 +23,7 @@ from coopnet.tenants.governance import hooks, rulebook
 from coopnet.tenants.governance import services as governance
 from coopnet.tenants.membership.lifecycle import (
     CENTS,
+    EXIT_STATUSES,
     a_date,
     buy_in_paid,
     change_status,
@@ -94,10 +95,18 @@ def _not_about_oneself(account_id, by):
         raise Forbidden(_("Another officer records your own hours and payments."), code="own_record")
 
 
+# No co-op on the platform has hours older than this to bring in; "0001-01-01" is a typo.
+EARLIEST_WORK = date(1970, 1, 1)
+
+
 def add_hours(session, tenant, account_id: int, worked_on, hours, by: int) -> HoursEntry:
     _not_about_oneself(account_id, by)
     record(session, account_id, lock=True)  # one entry at a time per person: the 24-hour check holds
     worked_on = a_date(worked_on, "worked_on", not_after=date.today())
+    if worked_on < EARLIEST_WORK:
+        raise ValidationFailed(
+            _("That date is too far back."), {"worked_on": _("A date after %(day)s.", day=day(EARLIEST_WORK))}
+        )
     try:
         amount = money(hours, "hours", allow_float=True)
     except ValidationFailed:
@@ -132,6 +141,8 @@ def hours_entries(session, account_id: int, limit: int = 200) -> list[HoursEntry
 def pay_buy_in(session, tenant, account_id: int, amount, paid_on, by: int, note: str = "") -> BuyInPayment:
     _not_about_oneself(account_id, by)
     entry = record(session, account_id, lock=True)
+    if entry.status in EXIT_STATUSES:  # what is owed to someone who left is settled by refunds only
+        raise Conflict(_("Buy-in is not taken from people who have left."), code="not_active")
     amount = money(amount, "amount")
     if amount == 0:
         raise ValidationFailed(_("A payment is more than zero."), {"amount": _("A payment is more than zero.")})
@@ -161,7 +172,9 @@ def payments(session, account_id: int) -> list[BuyInPayment]:
 
 
 def instalment(session) -> Decimal:
-    """One instalment of the buy-in: the last one takes the remainder, so they sum exactly."""
+    """The amount of one instalment of the buy-in, rounded down to the cent; the
+    instalments after the first few cover the rest (a payment of any amount counts
+    toward the buy-in, so the remainder is simply what is still due)."""
     rules = policy(session)
     return (rules.buy_in / rules.buy_in_instalments).quantize(CENTS, rounding="ROUND_DOWN")
 

@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.i18n import day
-from coopnet.tenants.membership.lifecycle import a_date, record
+from coopnet.tenants.membership.lifecycle import a_date, record, require_active
 from coopnet.tenants.membership.models import AccountabilityStatement, OfficerTerm
 
 OFFICER_ROLES = ("coordinator", "secretary", "bookkeeper", "new-client coordinator", "webmaster", "records keeper")
@@ -37,7 +37,7 @@ def appoint(session, role: str, account_id: int, starts_on, ends_on=None) -> Off
         problems["ends_on"] = _("A term ends after it starts.")
     if problems:
         raise ValidationFailed(_("Some fields are missing or invalid."), problems)
-    record(session, account_id)
+    require_active(session, account_id)
     far = date.max
     overlap = session.scalar(
         select(OfficerTerm)

@@ -14,7 +14,7 @@ from coopnet.database import utcnow
 from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from coopnet.i18n import moment, speaking
 from coopnet.platform.models import Account
-from coopnet.tenants.membership.lifecycle import record
+from coopnet.tenants.membership.lifecycle import require_active
 from coopnet.tenants.membership.models import DutyShift, ShiftSwap
 from coopnet.tenants.outbox.mail import compose
 from coopnet.terms import term
@@ -42,7 +42,7 @@ def generate_rota(session, participants: list[int], starts: datetime, days: int,
     if problems:
         raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     for account_id in participants:
-        record(session, account_id)
+        require_active(session, account_id)
     end = starts + timedelta(days=days)
     clash = session.scalar(select(DutyShift.id).where(DutyShift.starts_at < end, DutyShift.ends_at > starts))
     if clash is not None:
