@@ -6,6 +6,7 @@ Strings are marked with flask_babel's ``gettext as _`` (``lazy_gettext as _l`` f
 module-level text such as form labels); catalogues live in ``coopnet/translations``
 (``babel.cfg`` says what is extracted; see the README for the commands)."""
 
+from contextlib import nullcontext
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -67,6 +68,13 @@ def locale_for(account=None, tenant=None) -> str:
 def speaking(account=None, tenant=None):
     """``with speaking(account, tenant):`` composes text in that person's language."""
     return force_locale(locale_for(account, tenant))
+
+
+def speaking_to(account=None):
+    """``with speaking_to(account):`` composes mail to an account's owner, during a request,
+    in the language they chose; with none chosen (or no account), in the request's."""
+    own = supported(getattr(account, "locale", None))
+    return force_locale(own) if own else nullcontext()
 
 
 def current_locale() -> Locale:

@@ -54,9 +54,9 @@ def submit(session, network, values: dict, client_address: str, today: date | No
     email = normalise_email(values.get("email"))
     need = (values.get("need") or "").strip()
     ability = (values.get("ability_to_pay") or "").strip()
-    if problem := name_problem(organisation, "your organisation's name"):
+    if problem := name_problem(organisation, gettext("your organisation's name")):
         problems["organisation"] = problem
-    if problem := name_problem(contact_name, "a contact name"):
+    if problem := name_problem(contact_name, gettext("a contact name")):
         problems["contact_name"] = problem
     if problem := email_problem(email):
         problems["email"] = problem

@@ -3,6 +3,8 @@ links, address verification and change, password change, the session list,
 two-factor authentication, deleting the account; and a co-op's two-factor rule."""
 
 from flask import g, jsonify
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from coopnet.api import api_blueprint, document_errors
@@ -41,7 +43,7 @@ LINK_ENDPOINTS = {
     "change_email": "account.confirm_email_change",
     "sign_in": "account.sign_in_with_link",
 }
-IF_ACCOUNT = "If an account uses that address, we mailed it a link. It works once and expires soon."
+IF_ACCOUNT = _l("If an account uses that address, we mailed it a link. It works once and expires soon.")
 
 
 def mailed_link(purpose, token):
@@ -50,7 +52,7 @@ def mailed_link(purpose, token):
 
 
 def accepted(message):
-    response = jsonify(MessageOut().dump({"message": message}))
+    response = jsonify(MessageOut().dump({"message": str(message)}))
     response.status_code = 202
     return response
 
@@ -112,7 +114,7 @@ def request_verification():
     """Mail a link that verifies your address (needed to accept invitations)."""
     account_links.request_verification(db.session, current_user, mailed_link)
     db.session.commit()
-    return accepted(f"We mailed a link to {current_user.email}. It works for two days.")
+    return accepted(_("We mailed a link to %(email)s. It works for two days.", email=current_user.email))
 
 
 @blueprint.route("/account/verification/confirm", methods=["POST"])
@@ -139,7 +141,7 @@ def request_email_change(data):
         db.session, accounts.hasher(), current_user, data["password"], data["email"], mailed_link
     )
     db.session.commit()
-    return accepted("We mailed a link to the new address. Your address changes when it is followed.")
+    return accepted(_("We mailed a link to the new address. Your address changes when it is followed."))
 
 
 @blueprint.route("/account/email/confirm", methods=["POST"])

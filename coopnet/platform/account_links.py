@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
+from coopnet.i18n import speaking_to
 from coopnet.platform.accounts import (
     WRONG_PASSWORD,
     address_holder,
@@ -117,30 +118,44 @@ def _live_account(session, email: str) -> Account | None:
     return account if account is not None and account.deleted_at is None else None
 
 
+def _paragraphs(*texts: str) -> str:
+    return "\n\n".join(texts) + "\n"
+
+
+def _require_email(email: str) -> None:
+    if problem := email_problem(email):
+        raise ValidationFailed(_("Enter the email address you log in with."), {"email": problem})
+
+
 def request_password_reset(session, email: str, make_link: MakeLink) -> None:
-    """Mail a reset link to the account at ``email``; a note if there is none."""
+    """Mail a reset link to the account at ``email``; a note if there is none (in the
+    language of the person asking: whoever reads it has no account to choose one)."""
     email = normalise_email(email)
-    if email_problem(email):
-        raise ValidationFailed("Enter the email address you log in with.", {"email": email_problem(email)})
+    _require_email(email)
     account = _live_account(session, email)
     if account is None:
         compose_platform(
             session,
             email,
-            "Password reset on coopnet",
-            "Someone, perhaps you, asked to reset the coopnet password of this address, but no account uses it.\n\n"
-            "If it was not you, there is nothing to do.\n",
+            _("Password reset on coopnet"),
+            _paragraphs(
+                _("Someone, perhaps you, asked to reset the coopnet password of this address, but no account uses it."),
+                _("If it was not you, there is nothing to do."),
+            ),
         )
         return
     link = issue_link(session, account, "reset_password", make_link)
-    compose_platform(
-        session,
-        account.email,
-        "Reset your coopnet password",
-        f"Someone, perhaps you, asked to reset the password of your coopnet account.\n\n"
-        f"To choose a new one, follow this link within an hour (it works once):\n{link}\n\n"
-        "If it was not you, ignore this mail: your password stays as it is.\n",
-    )
+    with speaking_to(account):
+        compose_platform(
+            session,
+            account.email,
+            _("Reset your coopnet password"),
+            _paragraphs(
+                _("Someone, perhaps you, asked to reset the password of your coopnet account."),
+                _("To choose a new one, follow this link within an hour (it works once):\n%(link)s", link=link),
+                _("If it was not you, ignore this mail: your password stays as it is."),
+            ),
+        )
 
 
 def reset_password(session, hasher, token: str, password: str) -> Account:
@@ -161,22 +176,27 @@ def reset_password(session, hasher, token: str, password: str) -> Account:
 def request_verification(session, account: Account, make_link: MakeLink) -> None:
     """Mail a link that proves the account's owner reads its address."""
     if account.email_verified:
-        raise Conflict("Your address is already verified.", code="already_verified")
+        raise Conflict(_("Your address is already verified."), code="already_verified")
     link = issue_link(session, account, "verify_email", make_link, new_email=account.email)
-    compose_platform(
-        session,
-        account.email,
-        "Verify your address on coopnet",
-        f"To verify that this address is yours, follow this link within two days:\n{link}\n\n"
-        "Until then you cannot accept invitations to co-ops. If you have no coopnet account, ignore this mail.\n",
-    )
+    with speaking_to(account):
+        compose_platform(
+            session,
+            account.email,
+            _("Verify your address on coopnet"),
+            _paragraphs(
+                _("To verify that this address is yours, follow this link within two days:\n%(link)s", link=link),
+                _(
+                    "Until then you cannot accept invitations to co-ops. If you have no coopnet account, ignore this mail."
+                ),
+            ),
+        )
 
 
 def verify_email(session, token: str) -> Account:
     link = redeem_link(session, token, "verify_email")
     account = session.get(Account, link.account_id)
     if account.email != link.new_email:
-        raise NotFound("This link was for an address your account no longer uses.", code="link_invalid")
+        raise NotFound(_("This link was for an address your account no longer uses."), code="link_invalid")
     account.email_verified_at = account.email_verified_at or utcnow()
     session.flush()
     return account
@@ -192,30 +212,46 @@ def request_email_change(session, hasher, account: Account, password: str, new_e
     raise_problems(
         {"email": problem, "password": None if check_password(hasher, account, password) else str(WRONG_PASSWORD)}
     )
-    if address_holder(session, new_email) is not None:
+    holder = address_holder(session, new_email)
+    if holder is not None:
+        with speaking_to(holder if holder.email == new_email else None):
+            compose_platform(
+                session,
+                new_email,
+                _("An address change on coopnet"),
+                _paragraphs(
+                    _(
+                        "Someone asked to move their coopnet account to this address, but another account uses it "
+                        "(or one that looks like it), so nothing changed."
+                    ),
+                    _("If it was not you, there is nothing to do."),
+                ),
+            )
+        return
+    link = issue_link(session, account, "change_email", make_link, new_email=new_email)
+    with speaking_to(account):
         compose_platform(
             session,
             new_email,
-            "An address change on coopnet",
-            "Someone asked to move their coopnet account to this address, but another account uses it "
-            "(or one that looks like it), so nothing changed.\n\nIf it was not you, there is nothing to do.\n",
+            _("Confirm your new address on coopnet"),
+            _paragraphs(
+                _("To move your coopnet account to this address, follow this link within a day:\n%(link)s", link=link),
+                _("If you did not ask for this, ignore this mail."),
+            ),
         )
-        return
-    link = issue_link(session, account, "change_email", make_link, new_email=new_email)
-    compose_platform(
-        session,
-        new_email,
-        "Confirm your new address on coopnet",
-        f"To move your coopnet account to this address, follow this link within a day:\n{link}\n\n"
-        "If you did not ask for this, ignore this mail.\n",
-    )
-    compose_platform(
-        session,
-        account.email,
-        "Your coopnet address is about to change",
-        f"Someone logged in to your account asked to move it to {new_email}. Nothing changes until that "
-        "address confirms.\n\nIf it was not you, log in, change your password and log out everywhere.\n",
-    )
+        compose_platform(
+            session,
+            account.email,
+            _("Your coopnet address is about to change"),
+            _paragraphs(
+                _(
+                    "Someone logged in to your account asked to move it to %(email)s. Nothing changes until that "
+                    "address confirms.",
+                    email=new_email,
+                ),
+                _("If it was not you, log in, change your password and log out everywhere."),
+            ),
+        )
 
 
 def confirm_email_change(session, token: str) -> Account:
@@ -235,14 +271,16 @@ def confirm_email_change(session, token: str) -> Account:
     except IntegrityError:  # someone took the address between the check and here
         raise taken from None
     end_mailed_links(session, account)
-    compose_platform(
-        session,
-        old,
-        _("Your coopnet address changed"),
-        _("Your coopnet account now uses %(email)s; mail for it no longer comes here.", email=link.new_email)
-        + "\n\n"
-        + _("If it was not you, write to the platform's operator at once."),
-    )
+    with speaking_to(account):
+        compose_platform(
+            session,
+            old,
+            _("Your coopnet address changed"),
+            _paragraphs(
+                _("Your coopnet account now uses %(email)s; mail for it no longer comes here.", email=link.new_email),
+                _("If it was not you, write to the platform's operator at once."),
+            ),
+        )
     return account
 
 
@@ -250,27 +288,37 @@ def request_sign_in_link(session, email: str, make_link: MakeLink) -> None:
     """Mail a sign-in link to the account at ``email`` (nothing if there is none):
     the way in for an owner throttled by someone else's failed log-ins."""
     email = normalise_email(email)
-    if email_problem(email):
-        raise ValidationFailed("Enter the email address you log in with.", {"email": email_problem(email)})
+    _require_email(email)
     account = _live_account(session, email)
     if account is None:  # the same work as for an account: one mail, telling the owner
         compose_platform(
             session,
             email,
             _("Your coopnet sign-in link"),
-            _("Someone, perhaps you, asked for a link to log in to coopnet with this address, but no account uses it.")
-            + "\n\n"
-            + _("If it was not you, there is nothing to do."),
+            _paragraphs(
+                _(
+                    "Someone, perhaps you, asked for a link to log in to coopnet with this address, "
+                    "but no account uses it."
+                ),
+                _("If it was not you, there is nothing to do."),
+            ),
         )
         return
     link = issue_link(session, account, "sign_in", make_link)
-    compose_platform(
-        session,
-        account.email,
-        "Your coopnet sign-in link",
-        f"To log in to coopnet without your password, follow this link within 15 minutes (it works once):\n"
-        f"{link}\n\nIf you did not ask for it, ignore this mail.\n",
-    )
+    with speaking_to(account):
+        compose_platform(
+            session,
+            account.email,
+            _("Your coopnet sign-in link"),
+            _paragraphs(
+                _(
+                    "To log in to coopnet without your password, follow this link within 15 minutes "
+                    "(it works once):\n%(link)s",
+                    link=link,
+                ),
+                _("If you did not ask for it, ignore this mail."),
+            ),
+        )
 
 
 def sign_in_with_link(session, token: str, code=None, code_asked_next=False) -> Account:

@@ -41,29 +41,30 @@ def hasher() -> PasswordHasher:
 
 def email_problem(email):
     if not email:
-        return "Enter an email address."
+        return _("Enter an email address.")
     if len(email) > 254:
-        return "An email address has at most 254 characters."
+        return _("An email address has at most 254 characters.")
     try:
         validate_email(email, check_deliverability=False)
-    except EmailNotValidError as exc:
-        return str(exc)
+    except EmailNotValidError:
+        # email_validator explains in English only.
+        return _("Enter a valid email address, such as name@example.org.")
     if mixes_scripts(normalise_email(email)):
-        return "This address mixes letters from different alphabets; type it in one alphabet."
+        return _("This address mixes letters from different alphabets; type it in one alphabet.")
     return None
 
 
 def password_problem(password, email=""):
     if not password:
-        return "Choose a password."
+        return _("Choose a password.")
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"A password needs at least {MIN_PASSWORD_LENGTH} characters."
+        return _("A password needs at least %(limit)s characters.", limit=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"A password has at most {MAX_PASSWORD_LENGTH} characters."
+        return _("A password has at most %(limit)s characters.", limit=MAX_PASSWORD_LENGTH)
     if len(set(password)) < 4:
-        return "That password repeats too few characters; choose a less guessable one."
+        return _("That password repeats too few characters; choose a less guessable one.")
     if email and password.lower() == email.lower():
-        return "Your password cannot be your email address."
+        return _("Your password cannot be your email address.")
     return None
 
 
@@ -73,19 +74,25 @@ def has_control_characters(text: str) -> bool:
     return any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in text)
 
 
-def name_problem(name, what="a name", limit=200):
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def name_problem(name, what, limit=200):
+    """``what`` is the thing as it reads mid-sentence, marked for translation (``_("a title")``),
+    so each problem is one translated sentence: "Enter a title.", "A title has at most 200 characters."."""
     if not name or not name.strip():
-        return f"Enter {what}."
+        return _sentence(_("Enter %(what)s.", what=what))
     if len(name) > limit:
-        return f"{what[0].upper()}{what[1:]} has at most {limit} characters."
+        return _sentence(_("%(what)s has at most %(limit)s characters.", what=what, limit=limit))
     if has_control_characters(name):
-        return f"{what[0].upper()}{what[1:]} must be one line, without line breaks or control characters."
+        return _sentence(_("%(what)s must be one line, without line breaks or control characters.", what=what))
     return None
 
 
 def account_problems(name, email, password, prefix=""):
     problems = {
-        f"{prefix}name": name_problem(name, "your name"),
+        f"{prefix}name": name_problem(name, _("your name")),
         f"{prefix}email": email_problem(email),
         f"{prefix}password": password_problem(password, email),
     }
@@ -114,11 +121,11 @@ def create_account(session, hasher, name, email, password, prefix="", verified=F
     name, email = (name or "").strip(), normalise_email(email)
     problems = account_problems(name, email, password, prefix)
     if problems:
-        raise ValidationFailed("Some fields are missing or invalid.", problems)
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     if address_holder(session, email) is not None:
         raise Conflict(
-            "An account with this email already exists.",
-            {f"{prefix}email": "An account with this email already exists; log in instead."},
+            _("An account with this email already exists."),
+            {f"{prefix}email": _("An account with this email already exists; log in instead.")},
             code="email_taken",
         )
     account = Account(
@@ -189,7 +196,7 @@ def change_password(session, hasher, account, current: str, new: str, keep_sessi
     )
     account.password_hash = hasher.hash(new)
     end_all_sessions(session, account, keep_session)
-    tell_owner(session, account, _("The password of your coopnet account was changed."))
+    tell_owner(session, account, _l("The password of your coopnet account was changed."))
     session.flush()
 
 
@@ -204,9 +211,11 @@ def issue_token(session, account, name, expires_in_days=None, read_only=False, t
     """A new token and its secret. Optional scopes: it stops working after
     ``expires_in_days``, can only read, or works in one co-op (one of the account's)."""
     name = (name or "").strip()
-    problems = {"name": name_problem(name, "a token name", 100)}
+    problems = {"name": name_problem(name, _("a token name"), 100)}
     if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
-        problems["expires_in_days"] = f"A token lasts from 1 to {MAX_TOKEN_DAYS} days, or leave it empty."
+        problems["expires_in_days"] = _(
+            "A token lasts from 1 to %(limit)s days, or leave it empty.", limit=MAX_TOKEN_DAYS
+        )
     tenant_id = None
     if tenant_slug:
         tenant_id = session.scalar(
@@ -215,7 +224,7 @@ def issue_token(session, account, name, expires_in_days=None, read_only=False, t
             .where(Tenant.slug == tenant_slug, Membership.account_id == account.id)
         )
         if tenant_id is None:
-            problems["tenant"] = "You are not a member of a co-op at this address."
+            problems["tenant"] = _("You are not a member of a co-op at this address.")
     raise_problems(problems)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -276,7 +285,7 @@ def list_tokens(session, account):
 def revoke_token(session, account, token_id):
     token = session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.account_id == account.id))
     if token is None:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
     return token

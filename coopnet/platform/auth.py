@@ -6,6 +6,8 @@ account's role there in the same query; the tenant context picks that up."""
 from functools import wraps
 
 from flask import abort, g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import exists, select
 
@@ -64,7 +66,7 @@ def load_account(account_id):
 @login_manager.request_loader
 def load_account_from_token(request):
     header = request.headers.get("Authorization", "")
-    scheme, _, secret = header.partition(" ")
+    scheme, _space, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret:
         return None
     if not is_api_request():  # a token is for the JSON API; the pages take a logged-in person only
@@ -80,11 +82,11 @@ def load_account_from_token(request):
 
 def _check_token_scope(read_only, tenant_id, row):
     if read_only and request.method not in ("GET", "HEAD", "OPTIONS"):
-        raise Forbidden("This API token can only read.", code="token_read_only")
+        raise Forbidden(_("This API token can only read."), code="token_read_only")
     if tenant_id is not None:
         tenant = tenant_refs(row)[0] if _tenant_slug() else None
         if tenant is None or tenant.id != tenant_id:
-            raise Forbidden("This API token works in one co-op's API only.", code="token_scope")
+            raise Forbidden(_("This API token works in one co-op's API only."), code="token_scope")
 
 
 def refuse_tokens(view):
@@ -94,7 +96,7 @@ def refuse_tokens(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if current_user.is_authenticated and g.get("authenticated_by_token"):
-            raise Forbidden("An API token cannot do this; log in with your password.", code="token_not_allowed")
+            raise Forbidden(_("An API token cannot do this; log in with your password."), code="token_not_allowed")
         return view(*args, **kwargs)
 
     return wrapped
@@ -102,12 +104,13 @@ def refuse_tokens(view):
 
 def configure(manager):
     manager.login_view = "platform.login"
-    manager.login_message = "Log in to see that page."
+    manager.login_message = _l("Log in to see that page.")
+    manager.localize_callback = str  # the session stores text, not a lazy string
     manager.login_message_category = "info"
 
 
 @login_manager.unauthorized_handler
 def unauthorized():
     if is_api_request():
-        abort(401, "Log in or send an API token.")
+        abort(401, _("Log in or send an API token."))
     return redirect(url_for("platform.login", next=request.full_path.rstrip("?")))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from coopnet.errors import NotFound
 from coopnet.extensions import db
+from coopnet.i18n import speaking_to
 from coopnet.mailer import attempt_delivery
 from coopnet.platform.models import PlatformMail
 from coopnet.worker.queues import delivery_retry, enqueue_after_commit, platform_job
@@ -26,15 +27,18 @@ def compose_platform(session, to: str, subject: str, body: str) -> PlatformMail:
     return message
 
 
-def tell_owner(session, account, what: str) -> PlatformMail:
+def tell_owner(session, account, what) -> PlatformMail:
     """Mail an account's owner about a change to its security (password, address,
-    two-factor), so a change they did not make is noticed."""
-    return compose_platform(
-        session,
-        account.email,
-        _("A change to your coopnet account"),
-        what + "\n\n" + _("If it was not you, reset your password now and log out everywhere from your account page."),
-    )
+    two-factor), so a change they did not make is noticed. ``what`` is lazy text
+    (``_l``): it is written in the owner's language."""
+    with speaking_to(account):
+        subject = _("A change to your coopnet account")
+        body = (
+            str(what)
+            + "\n\n"
+            + _("If it was not you, reset your password now and log out everywhere from your account page.")
+        )
+    return compose_platform(session, account.email, subject, body)
 
 
 @platform_job(queue="default", retry=delivery_retry())

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from flask import current_app, request, session
+from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, or_, select, update
 
@@ -133,7 +134,7 @@ def end_one_session(account, record_id: int) -> None:
         .returning(AccountSession.session_id)
     ).scalar()
     if ended is None:
-        raise NotFound("No such session of yours is active.", code="session_not_found")
+        raise NotFound(_("No such session of yours is active."), code="session_not_found")
     db.session.commit()
     if ended == session.get("session_id"):
         session.clear()

@@ -1,12 +1,16 @@
 """Throttling: failed log-ins per account and per address, and signups per address and per founder email."""
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from limits import parse
 
 from coopnet.errors import ServiceError
 from coopnet.extensions import limiter
 from coopnet.platform.addresses import normalise_email
+
+# Each error_message is a callable: Flask-Limiter calls it when a limit is hit, so the
+# 429's message (the page's, or the JSON error shape's) is in that request's language.
 
 
 def _login_pair():
@@ -31,7 +35,9 @@ def throttle_login(view):
         key_func=_login_pair,
         methods=["POST"],
         deduct_when=_failed,
-        error_message="Too many failed log-ins for this account from your address. Wait 15 minutes and try again.",
+        error_message=lambda: _(
+            "Too many failed log-ins for this account from your address. Wait 15 minutes and try again."
+        ),
     )(view)
     view = limiter.shared_limit(
         lambda: current_app.config["LOGIN_ADDRESS_LIMIT"],
@@ -39,7 +45,7 @@ def throttle_login(view):
         key_func=get_remote_address,
         methods=["POST"],
         deduct_when=_failed,
-        error_message="Too many failed log-ins from your address. Wait 15 minutes and try again.",
+        error_message=lambda: _("Too many failed log-ins from your address. Wait 15 minutes and try again."),
     )(view)
     return view
 
@@ -68,14 +74,14 @@ def throttle_signup(view):
         key_func=_signup_email,
         methods=["POST"],
         exempt_when=_no_founder_email,
-        error_message="Too many sign-ups for this email address today. Try again tomorrow.",
+        error_message=lambda: _("Too many sign-ups for this email address today. Try again tomorrow."),
     )(view)
     return limiter.shared_limit(
         lambda: current_app.config["SIGNUP_ADDRESS_LIMIT"],
         scope="signup-address",
         key_func=get_remote_address,
         methods=["POST"],
-        error_message="Too many sign-ups from your address today. Try again tomorrow or ask the operator.",
+        error_message=lambda: _("Too many sign-ups from your address today. Try again tomorrow or ask the operator."),
     )(view)
 
 
@@ -94,7 +100,7 @@ def throttle_invitations(view):
         key_func=_account_key,
         methods=["POST"],
         deduct_when=_created,
-        error_message="You have sent many invitations in the last hour. Try again later.",
+        error_message=lambda: _("You have sent many invitations in the last hour. Try again later."),
     )(view)
 
 
@@ -123,14 +129,14 @@ def throttle_mailed_links(view):
         key_func=_link_email,
         methods=["POST"],
         exempt_when=_no_link_email,
-        error_message="Several links were mailed to this address in the last hour. Use the newest, or wait.",
+        error_message=lambda: _("Several links were mailed to this address in the last hour. Use the newest, or wait."),
     )(view)
     return limiter.shared_limit(
         lambda: current_app.config["ACCOUNT_LINK_ADDRESS_LIMIT"],
         scope="link-address",
         key_func=get_remote_address,
         methods=["POST"],
-        error_message="Too many links asked for from your address. Wait an hour and try again.",
+        error_message=lambda: _("Too many links asked for from your address. Wait an hour and try again."),
     )(view)
 
 

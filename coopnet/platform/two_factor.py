@@ -91,7 +91,7 @@ def confirm_setup(session, hasher, account: Account, code: str, password: str, k
     account.totp_enabled_at, account.totp_last_step = utcnow(), step
     codes = _new_recovery_codes(session, account)
     end_all_sessions(session, account, keep_session)
-    tell_owner(session, account, _("Two-factor authentication was turned on for your coopnet account."))
+    tell_owner(session, account, _l("Two-factor authentication was turned on for your coopnet account."))
     session.flush()
     return codes
 
@@ -107,7 +107,7 @@ def disable(session, hasher, account: Account, password: str) -> None:
         )
     account.totp_secret = account.totp_enabled_at = account.totp_last_step = None
     session.execute(update(RecoveryCode).where(RecoveryCode.account_id == account.id).values(used_at=utcnow()))
-    tell_owner(session, account, _("Two-factor authentication was turned off for your coopnet account."))
+    tell_owner(session, account, _l("Two-factor authentication was turned off for your coopnet account."))
     session.flush()
 
 

@@ -65,7 +65,7 @@ def signup():
         # The same page whether or not the address has an account: the mail says which.
         return render_template("platform/signup_sent.html")
     if result.ok:
-        tenant, _ = result.value
+        tenant = result.value[0]  # (tenant, account); "_" would hide gettext in this whole view
         flash(_("Welcome to %(name)s. Invite your co-founders from the members page.", name=tenant.name), "success")
         return redirect(url_for("home.dashboard", slug=tenant.slug))
     return render_template("platform/signup.html", form=form), result.status
@@ -115,11 +115,13 @@ def logout():
 def account():
     form = TokenForm()
     memberships = tenants.tenants_of(db.session, current_user)
-    form.tenant.choices += [SelectChoice(tenant.slug, f"{tenant.name} only") for tenant, _ in memberships]
+    form.tenant.choices += [
+        SelectChoice(tenant.slug, _("%(name)s only", name=tenant.name)) for tenant, _role in memberships
+    ]
 
     def issue():
         days = int(form.expires_in_days.data) if (form.expires_in_days.data or "").isdigit() else None
-        _, secret = accounts.issue_token(
+        _token, secret = accounts.issue_token(
             db.session, current_user, form.name.data, days, form.read_only.data, form.tenant.data or None
         )
         db.session.commit()

@@ -56,6 +56,16 @@ def test_logged_in_account_founds_a_second_coop(client, engine, login, make_tena
     assert counts(engine)["accounts"] == 1
 
 
+def test_logged_in_account_founds_a_second_coop_from_the_form(client, engine, login, make_tenant):
+    _, admin = make_tenant("quilted")
+    login(admin.email)
+    form = {"csrf_token": csrf_token(client, "/signup"), "name": "Tech Underground", "slug": "tech-underground"}
+    response = client.post("/signup", data=form)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/c/tech-underground/")
+    assert "Welcome to Tech Underground." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert counts(engine) == {"tenants": 2, "accounts": 1, "memberships": 2, "schemas": 2}
+
+
 BAD_SIGNUPS = [
     ("empty name", signup_body(name=""), 422, "name"),
     ("blank name", signup_body(name="   "), 422, "name"),

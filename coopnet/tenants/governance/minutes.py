@@ -49,7 +49,7 @@ def create_meeting(
 ) -> Meeting:
     title = (title or "").strip()
     problems = {}
-    if problem := name_problem(title, "a title"):
+    if problem := name_problem(title, gettext("a title")):
         problems["title"] = problem
     if starts_at is None or starts_at.tzinfo is None:
         problems["starts_at"] = gettext("Give the start with its offset, such as 2026-12-01T17:00:00+00:00.")

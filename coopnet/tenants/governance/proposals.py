@@ -82,7 +82,7 @@ def open_proposal(
         problems["category"] = _(
             "Choose one of this co-op's categories: %(values)s.", values=", ".join(current.categories)
         )
-    if problem := name_problem(title, "a title"):
+    if problem := name_problem(title, _("a title")):
         problems["title"] = problem
     if len(body) > MAX_BODY:
         problems["body"] = _("The text has at most %(max_body)s characters.", max_body=MAX_BODY)

@@ -35,7 +35,9 @@ def add_person(
     password, and its owner is mailed a link to set one."""
     email, name = normalise_email(email), (name or "").strip()
     problems = {
-        key: value for key, value in (("email", email_problem(email)), ("name", name_problem(name, "a name"))) if value
+        key: value
+        for key, value in (("email", email_problem(email)), ("name", name_problem(name, _("a name"))))
+        if value
     }
     if problems:
         raise ValidationFailed("Some fields are missing or invalid.", problems)

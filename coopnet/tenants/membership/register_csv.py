@@ -62,7 +62,7 @@ def _parse(text):
             reason
             for reason in (
                 email_problem(row["email"]),
-                name_problem(row["name"], "a name"),
+                name_problem(row["name"], _("a name")),
                 None if row["status"] in STATUSES else f"status is one of {', '.join(STATUSES)}",
                 None if (row["class"] or "member") in CLASSES else f"class is one of {', '.join(CLASSES)}",
             )
