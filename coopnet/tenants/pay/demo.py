@@ -52,7 +52,7 @@ def load(session):
 
 
 def _quilted(session):
-    people = _ids(session, [f"{who}@quilted.example" for who in ("erik", "colin", "alex", "kyle")])
+    people = _ids(session, [f"{who}@quilted.example" for who in ("erik", "colin", "alex")])
     with tenant_scope(session, "quilted"):
         timesheets.kinds(session)
         payroll.set_policy(
@@ -69,7 +69,9 @@ def _quilted(session):
         food = timesheets.add_client(
             session, "Regional food co-op", 15000, email="accounts@foodcoop.example", payment_days=14
         )
-        _a_year_of_time(session, people, [420, 360, 300, 480], people[0], clients=(union.id, food.id))
+        # Kyle, a candidate since the spring, is not on the timesheet: an officer entered his
+        # probation hours by hand (the membership demo), and the two would count twice.
+        _a_year_of_time(session, people, [420, 360, 300], people[0], clients=(union.id, food.id))
         _invoices(session, people[0], union.id, food.id)
         last_month_end = date.today().replace(day=1) - timedelta(days=1)
         run = payroll.start_run(session, people[0], last_month_end.replace(day=1), last_month_end)

@@ -17,8 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
-from coopnet.i18n import speaking
-from coopnet.money import show
+from coopnet.i18n import day, hours, money, speaking
 from coopnet.tenants.outbox.mail import compose
 from coopnet.tenants.pay.models import Client, Invoice, InvoiceCounter, InvoiceLine, TimeEntry
 
@@ -149,17 +148,16 @@ def listing(session, status: str | None = None, today: date | None = None) -> li
 def mail_body(tenant_name: str, invoice: Invoice) -> tuple[str, str]:
     subject = _("[%(coop)s] Invoice %(number)s", coop=tenant_name, number=invoice.number)
     body = _(
-        "Hello %(client)s,\n\n%(coop)s invoices you %(total)s %(currency)s for %(hours)s hours of work "
+        "Hello %(client)s,\n\n%(coop)s invoices you %(total)s for %(hours)s hours of work "
         "from %(start)s to %(end)s (invoice %(number)s), due by %(due)s.\n\nThank you.\n",
         client=invoice.client.name,
         coop=tenant_name,
-        total=show(invoice.total),
-        currency=invoice.currency,
-        hours=f"{invoice.minutes / 60:.2f}",
-        start=invoice.period_start.isoformat(),
-        end=invoice.period_end.isoformat(),
+        total=money(invoice.total, invoice.currency),
+        hours=hours(invoice.minutes),
+        start=day(invoice.period_start),
+        end=day(invoice.period_end),
         number=invoice.number,
-        due=invoice.due_on.isoformat(),
+        due=day(invoice.due_on),
     )
     return subject, body
 

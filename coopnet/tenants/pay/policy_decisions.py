@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, ServiceError
-from coopnet.money import show
+from coopnet.i18n import amount, day, number, speaking
 from coopnet.tenants.governance import hooks, rulebook
 from coopnet.tenants.governance import services as governance
 from coopnet.tenants.pay import payroll
 from coopnet.tenants.pay.models import PolicyProposal
+from coopnet.terms import term
 
 CATEGORY = "pay"
 
@@ -37,7 +38,9 @@ def propose(session, tenant, by: int, terms: dict) -> PolicyProposal:
     savepoint = session.begin_nested()
     try:
         checked = payroll.set_policy(session, terms)
-        summary = _describe(checked)
+        with speaking(tenant=tenant):  # members read it on pages and in mail: the co-op's language
+            title = _("Pay policy from %(day)s", day=day(checked.effective_from))
+            summary = _describe(checked)
     finally:
         savepoint.rollback()
     window = rulebook.rule_for(rulebook.current(session), CATEGORY).window_days
@@ -46,7 +49,7 @@ def propose(session, tenant, by: int, terms: dict) -> PolicyProposal:
         tenant,
         by,
         CATEGORY,
-        f"Pay policy from {terms['effective_from']}",
+        title,
         summary,
         utcnow() + timedelta(days=window),
     )
@@ -61,13 +64,17 @@ def _plain(terms: dict) -> dict:
 
 
 def _describe(policy) -> str:
-    rates = ", ".join(f"{key} {show(value)} an hour" for key, value in sorted(policy.rates.items()))
-    lines = [f"Scheme: {policy.scheme}; rates: {rates}."]
+    rates = ", ".join(
+        _("%(kind)s %(amount)s an hour", kind=term(key), amount=amount(value))
+        for key, value in sorted(policy.rates.items())
+    )
+    lines = [_("Scheme: %(scheme)s; rates: %(rates)s.", scheme=term(policy.scheme), rates=rates)]
     if policy.kind_multipliers:
-        lines.append("Multiples by kind of work: " + ", ".join(f"{k} x{v}" for k, v in policy.kind_multipliers.items()))
+        multiples = ", ".join(f"{term(kind)} x{number(value)}" for kind, value in policy.kind_multipliers.items())
+        lines.append(_("Multiples by kind of work: %(multiples)s.", multiples=multiples))
     if policy.member_fee:
-        lines.append(f"Monthly member fee: {show(policy.member_fee)}.")
-    lines.append(f"In force from {policy.effective_from.isoformat()} if the co-op agrees.")
+        lines.append(_("Monthly member fee: %(amount)s.", amount=amount(policy.member_fee)))
+    lines.append(_("In force from %(day)s if the co-op agrees.", day=day(policy.effective_from)))
     return "\n".join(lines)
 
 

@@ -74,7 +74,7 @@ def test_send_mails_the_client_then_paid_and_overdue(coop, clients, client, app,
     with engine.connect() as conn:
         mail = conn.execute(text("SELECT to_address, subject, body FROM t_quilted.outbox_messages")).all()
     assert len(mail) == 1 and mail[0][0] == "books@union.example"
-    assert "Invoice 1" in mail[0][1] and "80.00 USD" in mail[0][2]
+    assert "Invoice 1" in mail[0][1] and "$80.00" in mail[0][2]
     assert client.post(f"{API}/invoices/{first['id']}/send").status_code == 409  # once
 
     no_mail = invoice(client, food).get_json()
