@@ -10,6 +10,7 @@ from flask_login import current_user
 from coopnet.api import api_blueprint, document_errors
 from coopnet.errors import NotFound
 from coopnet.extensions import db
+from coopnet.i18n import speaking
 from coopnet.network import access, directory, fees, members, presenting, referrals, schemas
 from coopnet.network.throttle import throttle_requests
 from coopnet.platform.context import has_role, public_tenant_route, tenant_api_blueprint
@@ -62,14 +63,14 @@ def invite(data):
     invitation = members.invite(db.session, g.tenant, *_me(), coop=data["coop"], email=data["email"])
     from coopnet.network import notices
 
-    for address in members.invitation_recipients(db.session, invitation):
-        notices.mail(
-            db.session,
-            g.tenant,
-            address,
-            f"{g.tenant.name} invites you to join the network",
-            f"Accept with POST /api/v1/network-invitations/{invitation.id}/accept, or from your co-op's Network page.",
+    with speaking(tenant=g.tenant):
+        subject = _("%(network)s invites you to join the network", network=g.tenant.name)
+        body = _(
+            "Accept with POST /api/v1/network-invitations/%(id)s/accept, or from your co-op's Network page.",
+            id=invitation.id,
         )
+    for address in members.invitation_recipients(db.session, invitation):
+        notices.mail(db.session, g.tenant, address, subject, body)
     db.session.commit()
     return {"id": invitation.id}
 

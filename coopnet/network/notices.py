@@ -2,7 +2,11 @@
 
 Every notice is a tenant job for the network (its outbox holds the mail), queued
 after the commit, so the same call works from a network page and from a
-platform route with no tenant bound."""
+platform route with no tenant bound. Mail to a person with an account is written
+in their own language, else the network's (``to_readers``); mail to a client, who
+has no account, in the network's."""
+
+from collections.abc import Callable
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
@@ -23,24 +27,37 @@ def _network(session, network_id: int):
     return session.get(Tenant, network_id)
 
 
-def coordinator_emails(session, network_id: int, role: str | None) -> list[str]:
+Writer = Callable[[], tuple[str, str]]  # () -> (subject, body), in the language in force
+
+
+def to_readers(session, network, readers: list[Account], write: Writer) -> None:
+    """Mail each reader what ``write`` composes, in the reader's language (else the network's)."""
+    for reader in readers:
+        with speaking(reader, network):
+            subject, body = write()
+        mail(session, network, reader.email, subject, body)
+
+
+def coordinators(session, network_id: int, role: str | None) -> list[Account]:
+    """The network's admins and the holders of ``role`` (any coordinator role when None)."""
     admins = select(Membership.account_id).where(Membership.tenant_id == network_id, Membership.role == "admin")
     holders = select(Coordinator.account_id).where(Coordinator.network_id == network_id)
     if role:
         holders = holders.where(Coordinator.role == role)
     return list(
         session.scalars(
-            select(Account.email).where(or_(Account.id.in_(admins), Account.id.in_(holders))).order_by(Account.id)
+            select(Account).where(or_(Account.id.in_(admins), Account.id.in_(holders))).order_by(Account.id)
         )
     )
 
 
-def member_emails(session, member: NetworkMember) -> list[str]:
+def member_contacts(session, member: NetworkMember) -> list[Account]:
+    """Who speaks for a network member: the consultant, or the member co-op's admins."""
     if member.account_id is not None:
-        return list(session.scalars(select(Account.email).where(Account.id == member.account_id)))
+        return list(session.scalars(select(Account).where(Account.id == member.account_id)))
     return list(
         session.scalars(
-            select(Account.email)
+            select(Account)
             .join(Membership, Membership.account_id == Account.id)
             .where(Membership.tenant_id == member.coop_id, Membership.role == "admin")
             .order_by(Account.id)
@@ -48,9 +65,8 @@ def member_emails(session, member: NetworkMember) -> list[str]:
     )
 
 
-def to_coordinators(session, network, role: str | None, subject: str, body: str) -> None:
-    for address in coordinator_emails(session, network.id, role):
-        mail(session, network, address, subject, body)
+def to_coordinators(session, network, role: str | None, write: Writer) -> None:
+    to_readers(session, network, coordinators(session, network.id, role), write)
 
 
 def client_confirmation(session, network, request: ClientRequest) -> None:
@@ -72,7 +88,7 @@ def client_confirmation(session, network, request: ClientRequest) -> None:
 
 
 def offer_made(session, network, request: ClientRequest, offer: Offer, member: NetworkMember) -> None:
-    with speaking(tenant=network):
+    def write():
         subject = _("Work offered by %(network)s", network=network.name)
         body = (
             _(
@@ -93,8 +109,9 @@ def offer_made(session, network, request: ClientRequest, offer: Offer, member: N
                 id=offer.id,
             )
         )
-    for address in member_emails(session, member):
-        mail(session, network, address, subject, body)
+        return subject, body
+
+    to_readers(session, network, member_contacts(session, member), write)
 
 
 def placed(session, request: ClientRequest, offer: Offer) -> None:
@@ -102,7 +119,7 @@ def placed(session, request: ClientRequest, offer: Offer) -> None:
     member = session.get(NetworkMember, offer.member_id)
     name = session.scalar(select(Tenant.name).where(Tenant.id == member.coop_id)) if member.coop_id else None
     name = name or session.scalar(select(Account.name).where(Account.id == member.account_id))
-    contacts = ", ".join(member_emails(session, member))
+    contacts = ", ".join(contact.email for contact in member_contacts(session, member))
     with speaking(tenant=network):
         subject = _("%(network)s found someone for your request", network=network.name)
         body = (
@@ -111,27 +128,39 @@ def placed(session, request: ClientRequest, offer: Offer) -> None:
             + _("%(member)s will take on your request and be in touch (%(contacts)s).", member=name, contacts=contacts)
             + "\n"
         )
-        note = _("%(member)s took the %(organisation)s request", member=name, organisation=request.organisation)
     mail(session, network, request.email, subject, body)
-    to_coordinators(session, network, "consultant_group", note, "")
+    to_coordinators(
+        session,
+        network,
+        "consultant_group",
+        lambda: (_("%(member)s took the %(organisation)s request", member=name, organisation=request.organisation), ""),
+    )
 
 
 def declined(session, request: ClientRequest, offer: Offer) -> None:
     network = _network(session, request.network_id)
-    with speaking(tenant=network):
+
+    def write():
         subject = _("An offer for %(organisation)s was declined", organisation=request.organisation)
         body = (
             _("Reason: %(reason)s", reason=offer.reason) + "\n" + _("Offer it to someone else or refer the client out.")
         )
-    to_coordinators(session, network, "consultant_group", subject, body)
+        return subject, body
+
+    to_coordinators(session, network, "consultant_group", write)
 
 
 def expired(session, request: ClientRequest) -> None:
     network = _network(session, request.network_id)
-    with speaking(tenant=network):
-        subject = _("An offer for %(organisation)s ran out", organisation=request.organisation)
-        body = _("Nobody answered by the deadline. Offer it again or refer the client out.")
-    to_coordinators(session, network, "consultant_group", subject, body)
+    to_coordinators(
+        session,
+        network,
+        "consultant_group",
+        lambda: (
+            _("An offer for %(organisation)s ran out", organisation=request.organisation),
+            _("Nobody answered by the deadline. Offer it again or refer the client out."),
+        ),
+    )
 
 
 def outside_referrals(session, network, request: ClientRequest) -> None:

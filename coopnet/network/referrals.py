@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ServiceError, ValidationFailed
+from coopnet.i18n import speaking
 from coopnet.network import access, directory, notices
 from coopnet.network.models import URGENCIES, ClientRequest, NetworkMember, NetworkSettings, Offer, RequestEvent
 from coopnet.network.ranking import rank
@@ -95,7 +96,13 @@ def submit(session, network, values: dict, client_address: str, today: date | No
     _event(session, found.id, "received", note=f"Request from {organisation}.")
     notices.client_confirmation(session, network, found)
     notices.to_coordinators(
-        session, network, "new_client", f"New client request from {organisation}", f"{organisation}: {need[:500]}"
+        session,
+        network,
+        "new_client",
+        lambda: (
+            gettext("New client request from %(organisation)s", organisation=organisation),
+            f"{organisation}: {need[:500]}",
+        ),
     )
     return found
 
@@ -174,8 +181,13 @@ def triage(session, network, request_id: int, actor_id: int, is_admin: bool, not
         session,
         network,
         "consultant_group",
-        f"Request from {found.organisation} is ready to offer",
-        f"The new-client coordinator passed on the request from {found.organisation}.",
+        lambda: (
+            gettext("Request from %(organisation)s is ready to offer", organisation=found.organisation),
+            gettext(
+                "The new-client coordinator passed on the request from %(organisation)s.",
+                organisation=found.organisation,
+            ),
+        ),
     )
     session.flush()
     return found
@@ -194,7 +206,9 @@ def ask_client(session, network, request_id: int, actor_id: int, is_admin: bool,
     now = utcnow()
     _first_response(found, now)
     _event(session, found.id, "question", actor_id, note=question, at=now)
-    notices.mail(session, network, found.email, f"A question about your request to {network.name}", question)
+    with speaking(tenant=network):  # the client has no account: the network's language
+        subject = gettext("A question about your request to %(network)s", network=network.name)
+    notices.mail(session, network, found.email, subject, question)
     session.flush()
     return found
 

@@ -193,3 +193,15 @@ def test_reports_count_requests_responses_and_work_per_member(app, client, act, 
     assert report["share_placed"] == "1.00"
     assert report["median_hours_to_first_response"] == "0.0"
     assert report["by_member"] == [{"member": "Quilted", "offered": 1, "accepted": 1}]
+
+
+def test_coordinators_get_the_network_s_mail_in_their_own_language(app, client, act, tu):
+    act("clients@techunderground.example")
+    assert client.put("/api/v1/account/language", json={"locale": "ru"}).status_code == 200
+
+    submit_request(client, tu.slug)
+    run_jobs(app)
+
+    subjects = {to: subject for to, subject, _ in outbox(app, tu.slug)}
+    assert subjects["clients@techunderground.example"] == "Новый запрос клиента от Tenants Union"
+    assert subjects["rosa@tenants.example"] == "Tech Underground received your request"  # the client: the network's
