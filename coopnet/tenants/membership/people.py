@@ -51,8 +51,16 @@ def add_person(
         )
     if account is None:
         account, created = Account(name=name, email=email, password_hash=NO_PASSWORD), True
-        session.add(account)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(account)
+                session.flush()
+        except IntegrityError:  # the same address added (or signed up) at the same moment
+            raise Conflict(
+                _("%(email)s was just added by someone else; reload the register.", email=email),
+                {"email": _("This address was just taken.")},
+                code="email_taken",
+            ) from None
     enrol(session, tenant, account, status, since, member_class, by)
     if created:
         link = make_link(welcome_token(secret_key, account, tenant))
