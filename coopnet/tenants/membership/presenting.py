@@ -22,6 +22,7 @@ def person(session, account_id: int) -> dict:
         "probation": probation.probation(session, entry),
         "history": lifecycle.history(session, account_id),
         "exit": exits.settlement(session, account_id),
+        "entrance_fee": {"owed": entry.entrance_fee_owed, "deferred": entry.entrance_fee_deferred},
     }
 
 

@@ -138,6 +138,20 @@ def hours_entries(session, account_id: int, limit: int = 200) -> list[HoursEntry
 # --- buy-in ----------------------------------------------------------------------------
 
 
+def defer_entrance_fee(session, account_id: int, deferred: bool, by: int) -> MemberRecord:
+    """Record that the entrance fee a person owes is deferred (TechCollective: owed, and paid
+    later when the co-op and the member can), or no longer deferred (officers)."""
+    _not_about_oneself(account_id, by)
+    entry = record(session, account_id, lock=True)
+    if entry.status in EXIT_STATUSES:
+        raise Conflict(_("This person has left the co-op."), code="not_active")
+    if not entry.entrance_fee_owed:
+        raise Conflict(_("This person owes no entrance fee."), code="no_entrance_fee")
+    entry.entrance_fee_deferred = bool(deferred)
+    session.flush()
+    return entry
+
+
 def pay_buy_in(session, tenant, account_id: int, amount, paid_on, by: int, note: str = "") -> BuyInPayment:
     _not_about_oneself(account_id, by)
     entry = record(session, account_id, lock=True)

@@ -145,6 +145,18 @@ def pay_buy_in(data, account_id):
     return payment
 
 
+@blueprint.route("/members/<id:account_id>/entrance-fee", methods=["PUT"])
+@blueprint.arguments(schemas.EntranceFeeIn)
+@blueprint.response(200, schemas.PersonOut)
+@document_errors(blueprint, *ERRORS)
+def defer_entrance_fee(data, account_id):
+    """Defer the entrance fee a person owes, or end the deferral (officers)."""
+    require_officer()
+    probation.defer_entrance_fee(db.session, account_id, data["deferred"], current_user.id)
+    db.session.commit()
+    return person(db.session, account_id)
+
+
 @blueprint.route("/members/<id:account_id>/hours", methods=["GET"])
 @blueprint.response(200, schemas.HoursListOut)
 @document_errors(blueprint, 401, 404)

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     EmailField,
@@ -92,6 +93,10 @@ class PaymentForm(FlaskForm):
 class RefundForm(FlaskForm):
     amount = StringField(_l("Amount refunded"), description=_l("Leave empty to refund all that is owed."))
     paid_on = DateField(_l("Refunded on"), validators=[Optional()])
+
+
+class EntranceFeeForm(FlaskForm):
+    deferred = BooleanField(_l("Deferred: owed, and paid later"))
 
 
 class AppointForm(FlaskForm):

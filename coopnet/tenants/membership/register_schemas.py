@@ -73,6 +73,15 @@ class SettlementOut(Schema):
     still_owed = Money()
 
 
+class EntranceFeeOut(Schema):
+    owed = Money(metadata={**MONEY, "description": "the entrance fee this person owes"})
+    deferred = fields.Boolean(metadata={"description": "owed, and paid later"})
+
+
+class EntranceFeeIn(Schema):
+    deferred = fields.Boolean(required=True)
+
+
 class PersonOut(Schema):
     account_id = fields.Integer()
     name = fields.String()
@@ -83,6 +92,7 @@ class PersonOut(Schema):
     probation = fields.Nested(ProbationOut)
     history = fields.List(fields.Nested(ChangeOut))
     exit = fields.Nested(SettlementOut, allow_none=True, metadata={"description": "null until they leave"})
+    entrance_fee = fields.Nested(EntranceFeeOut)
 
 
 class RegisterEntryOut(Schema):

@@ -18,6 +18,7 @@ from coopnet.tenants.membership.links import welcome_link
 from coopnet.tenants.membership.register_forms import (
     STATUS_LABELS,
     ConfirmImportForm,
+    EntranceFeeForm,
     ExitForm,
     HoursForm,
     ImportForm,
@@ -36,6 +37,7 @@ PERSON_FORMS = {
     "hours_form": (HoursForm, "hours"),
     "payment_form": (PaymentForm, "payment"),
     "refund_form": (RefundForm, "refund"),
+    "fee_form": (EntranceFeeForm, "fee"),
 }
 PREVIEW_ROWS = 500  # rows listed on the preview page (every problem is listed, however many)
 
@@ -285,6 +287,16 @@ def pay_buy_in(account_id):
         )
 
     return _person_action(account_id, "payment_form", action, _("The payment is recorded."))
+
+
+@blueprint.post("/register/<id:account_id>/entrance-fee")
+def defer_entrance_fee(account_id):
+    require_officer()
+
+    def action(form):
+        return committed(probation.defer_entrance_fee, db.session, account_id, form.deferred.data, current_user.id)
+
+    return _person_action(account_id, "fee_form", action, _("The entrance fee is recorded."))
 
 
 @blueprint.post("/register/<id:account_id>/refund")

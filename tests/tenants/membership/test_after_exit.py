@@ -86,3 +86,30 @@ def test_amounts_are_ascii_digits_and_hours_not_from_year_one(quilted, client):
     assert arabic.status_code == 422 and "amount" in arabic.get_json()["error"]["fields"]
     ancient = client.post(f"/c/quilted/api/v1/members/{kyle}/hours", json={"worked_on": "0001-01-01", "hours": "1"})
     assert ancient.status_code == 422 and "worked_on" in ancient.get_json()["error"]["fields"]
+
+
+def test_an_entrance_fee_owed_can_be_deferred_by_an_officer(quilted, client, as_):
+    _, _, (colin, _) = quilted
+    policy = client.get("/c/quilted/api/v1/membership-policy").get_json()
+    assert (
+        client.put(
+            "/c/quilted/api/v1/membership-policy", json={**policy_in(policy), "entrance_fee": "250.00"}
+        ).status_code
+        == 200
+    )
+    kyle = add_candidate(client)
+    url = f"/c/quilted/api/v1/members/{kyle}/entrance-fee"
+    assert client.get(f"/c/quilted/api/v1/members/{kyle}").get_json()["entrance_fee"] == {
+        "owed": "250.00",
+        "deferred": False,
+    }
+
+    assert as_(colin).put(url, json={"deferred": True}).status_code == 403  # a member, not an officer
+    assert client.put(url, json={"deferred": "soon"}).status_code == 422
+    deferred = client.put(url, json={"deferred": True})
+
+    assert deferred.status_code == 200 and deferred.get_json()["entrance_fee"] == {"owed": "250.00", "deferred": True}
+    page = client.get(f"/c/quilted/register/{kyle}").get_data(as_text=True)
+    assert "Deferred: paid later." in page
+    nothing = client.put(f"/c/quilted/api/v1/members/{colin.id}/entrance-fee", json={"deferred": True})
+    assert nothing.status_code == 409 and nothing.get_json()["error"]["code"] == "no_entrance_fee"
