@@ -6,7 +6,6 @@ Each link works once and expires; only its token's SHA-256 is stored. Asking for
 reset or a sign-in link answers the same whether or not the address has an account:
 the mail tells the owner. Who commits: the caller; these functions flush."""
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -28,6 +27,7 @@ from coopnet.platform.accounts import (
     password_problem,
     raise_problems,
     revoke_all_tokens,
+    token_digest,
 )
 from coopnet.platform.addresses import normalise_email
 from coopnet.platform.mail import compose_platform
@@ -45,10 +45,6 @@ LINK_INVALID = _l("This link is not valid, was used, or has expired. Ask for a n
 MakeLink = Callable[[str, str], str]  # (purpose, token) -> the URL to mail
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_link(session, account: Account, purpose: str, make_link: MakeLink, new_email: str | None = None) -> str:
     """A new link for ``purpose``; earlier unused links of the same purpose stop working."""
     now = utcnow()
@@ -62,7 +58,7 @@ def issue_link(session, account: Account, purpose: str, make_link: MakeLink, new
         AccountLink(
             account_id=account.id,
             purpose=purpose,
-            token_hash=_hash(token),
+            token_hash=token_digest(token),
             new_email=new_email,
             created_at=now,
             expires_at=now + LIFETIMES[purpose],
@@ -80,7 +76,7 @@ def redeem_link(session, token: str, purpose: str) -> AccountLink:
         link_id = session.execute(
             update(AccountLink)
             .where(
-                AccountLink.token_hash == _hash(token),
+                AccountLink.token_hash == token_digest(token),
                 AccountLink.purpose == purpose,
                 AccountLink.used_at.is_(None),
                 AccountLink.expires_at > now,
@@ -102,7 +98,7 @@ def peek_link(session, token: str, purpose: str) -> Account:
             select(Account)
             .join(AccountLink, AccountLink.account_id == Account.id)
             .where(
-                AccountLink.token_hash == _hash(token),
+                AccountLink.token_hash == token_digest(token),
                 AccountLink.purpose == purpose,
                 AccountLink.used_at.is_(None),
                 AccountLink.expires_at > utcnow(),

@@ -200,7 +200,8 @@ def change_password(session, hasher, account, current: str, new: str, keep_sessi
     session.flush()
 
 
-def _hash_token(secret):
+def token_digest(secret: str) -> str:
+    """What is stored of a secret token (API token, mailed link): its SHA-256, never the token."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -230,7 +231,7 @@ def issue_token(session, account, name, expires_in_days=None, read_only=False, t
     token = ApiToken(
         account_id=account.id,
         name=name,
-        token_hash=_hash_token(secret),
+        token_hash=token_digest(secret),
         prefix=secret[:10],
         expires_at=utcnow() + timedelta(days=expires_in_days) if expires_in_days else None,
         read_only=bool(read_only),
@@ -254,7 +255,7 @@ def account_for_token(session, secret, extend=None):
         select(Account, ApiToken.id, ApiToken.last_used_at, ApiToken.read_only, ApiToken.tenant_id)
         .join(ApiToken, ApiToken.account_id == Account.id)
         .where(
-            ApiToken.token_hash == _hash_token(secret),
+            ApiToken.token_hash == token_digest(secret),
             ApiToken.revoked_at.is_(None),
             or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > func.now()),
         )

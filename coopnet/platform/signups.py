@@ -5,7 +5,6 @@ already has an account (the mail tells its owner).
 Who commits: request_signup flushes and leaves the commit to the caller;
 confirm_signup ends in tenants.signup, which owns its transaction and commits."""
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -15,17 +14,13 @@ from sqlalchemy import select, update
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
-from coopnet.platform.accounts import account_problems, address_holder
+from coopnet.platform.accounts import account_problems, address_holder, token_digest
 from coopnet.platform.addresses import normalise_email
 from coopnet.platform.mail import compose_platform
 from coopnet.platform.models import Account, SignupRequest
 from coopnet.platform.tenants import check_slug_free, signup, tenant_problems
 
 SIGNUP_LINK_TTL = timedelta(hours=24)
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def request_signup(
@@ -71,7 +66,7 @@ def request_signup(
     now = utcnow()
     session.add(
         SignupRequest(
-            token_hash=_hash(token),
+            token_hash=token_digest(token),
             email=email,
             founder_name=founder_name,
             password_hash=password_hash,
@@ -105,7 +100,7 @@ def confirm_signup(session, token: str):
         request_id = session.execute(
             update(SignupRequest)
             .where(
-                SignupRequest.token_hash == _hash(token),
+                SignupRequest.token_hash == token_digest(token),
                 SignupRequest.used_at.is_(None),
                 SignupRequest.expires_at > now,
             )
