@@ -341,3 +341,6 @@ def propose_pay_policy(data):
     decision = policy_decisions.propose(db.session, g.tenant, current_user.id, data)
     db.session.commit()
     return decision
+
+
+from coopnet.tenants.pay import time_api  # noqa: E402, F401  (its routes join this blueprint)

@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import Optional
 
 
@@ -30,3 +31,16 @@ class AdjustmentForm(FlaskForm):
     corrects_run_id = SelectField(_l("Corrects the finalised run"), coerce=int, validate_choice=False)
     amount = StringField(_l("Amount (negative takes back an overpayment)"))
     reason = StringField(_l("Why"))
+
+
+class TimeImportForm(FlaskForm):
+    csv_file = FileField(
+        _l("Time file (CSV)"),
+        description=_l("Columns: worked_on, minutes; and if you like email, kind, billable, client, note."),
+    )
+
+
+class ConfirmTimeImportForm(FlaskForm):
+    """The previewed file travels back with the confirmation; the import checks it all again."""
+
+    csv = HiddenField()

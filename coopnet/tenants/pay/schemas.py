@@ -299,3 +299,17 @@ class PolicyProposalOut(Schema):
 
 class PolicyProposalListOut(Schema):
     proposals = fields.List(fields.Nested(PolicyProposalOut))
+
+
+class TimeImportIn(Schema):
+    csv = fields.String(
+        required=True,
+        metadata={"description": "columns: worked_on, minutes; optional email, kind, billable, client, note"},
+    )
+    preview = fields.Boolean(load_default=False)
+
+
+class TimeImportOut(Schema):
+    rows = fields.Integer()
+    imported = fields.Integer()
+    problems = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": "line to reason"})

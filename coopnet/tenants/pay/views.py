@@ -131,3 +131,6 @@ def adjustment_list():
         return redirect(url_for("pay.adjustment_list"))
     page = render_template("pay/adjustments.html", form=form, adjustments=adjustments.listing(db.session), names=people)
     return page, result.status
+
+
+from coopnet.tenants.pay import time_views  # noqa: E402, F401  (its routes join this blueprint)

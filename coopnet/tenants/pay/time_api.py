@@ -1,0 +1,61 @@
+"""Time in the JSON API beyond logging it: CSV import (preview first) and export.
+
+Its routes join the pay API blueprint (imported at the end of api.py)."""
+
+from datetime import date
+
+from flask import Response, g, request
+from flask_login import current_user
+
+from coopnet.api import document_errors
+from coopnet.extensions import db
+from coopnet.platform.context import acts_as_officer, require_officer
+from coopnet.tenants.pay import schemas, time_csv
+from coopnet.tenants.pay.api import ERRORS, _day, blueprint
+
+
+@blueprint.route("/time-entries/import", methods=["POST"])
+@blueprint.arguments(schemas.TimeImportIn)
+@blueprint.response(200, schemas.TimeImportOut)
+@document_errors(blueprint, *ERRORS)
+def import_time(data):
+    """Time from CSV: ``preview`` names every bad row and writes nothing; an import writes every
+    row or, if any row is bad, none (422 naming each line). Rows for someone else (an ``email``
+    column) only from officers and admins."""
+    officer = acts_as_officer()
+    if data["preview"]:
+        found = time_csv.preview(db.session, g.tenant, current_user.id, officer, data["csv"])
+        db.session.rollback()
+        return {**found, "imported": 0}
+    ids = time_csv.import_time(db.session, g.tenant, current_user.id, officer, data["csv"])
+    db.session.commit()
+    return {"rows": len(ids), "imported": len(ids), "problems": {}}
+
+
+@blueprint.route("/time-entries/export.csv", methods=["GET"])
+@blueprint.response(200, description="Time as CSV, in the import's columns", content_type="text/csv")
+@document_errors(blueprint, 401, 403, 404, 422)
+def export_time():
+    """Time from ``from`` to ``to`` (default: this year so far) as CSV: your own, or for officers
+    everyone's (or one person's with ``account_id``)."""
+    today = date.today()
+    start, end = _day("from", today.replace(month=1, day=1)), _day("to", today)
+    account_id = whose_time(request.args.get("account_id", type=int))
+    return csv_response(time_csv.export(db.session, g.tenant, start, end, account_id), start, end)
+
+
+def whose_time(asked: int | None) -> int | None:
+    """The account whose time to show: a member's own; an officer's choice, or everyone's (None)."""
+    if acts_as_officer():
+        return asked
+    if asked not in (None, current_user.id):
+        require_officer()
+    return current_user.id
+
+
+def csv_response(text: str, start: date, end: date) -> Response:
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="time-{start.isoformat()}-{end.isoformat()}.csv"'},
+    )

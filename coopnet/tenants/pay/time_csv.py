@@ -1,0 +1,230 @@
+"""Time from and to CSV: an import checked row by row first (a preview names every bad row and
+writes nothing; the import writes every row or none), and an export in the same columns, so an
+exported file imports again.
+
+Columns: worked_on and minutes are needed; email (whose time: empty is the importer's own),
+kind (default client), billable (yes/no), client (a client's name) and note are optional;
+name, as the export writes it, is ignored.
+
+Who commits: the caller; these functions add, flush and return.
+"""
+
+import csv
+import io
+import re
+from collections import defaultdict
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import BigInteger, String, any_, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from coopnet.errors import ValidationFailed
+from coopnet.platform.models import Account, Membership
+from coopnet.tenants.pay.models import Client, TimeEntry
+from coopnet.tenants.pay.timesheets import MINUTES_A_DAY, kinds, locked_until
+
+REQUIRED = ("worked_on", "minutes")
+COLUMNS = ("email", "name", "worked_on", "minutes", "kind", "billable", "client", "note")
+MAX_ROWS = 20_000
+MAX_BYTES = 4_000_000
+MAX_NOTE = 2000
+YES, NO = {"yes", "y", "true", "1", "x"}, {"", "no", "n", "false", "0"}
+WHOLE = re.compile(r"[0-9]{1,5}")  # ASCII digits only
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def parse(text: str) -> tuple[list[dict], dict[int, list[str]]]:
+    """(rows, problems by line number) from the text alone; line 1 is the header."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationFailed(_("The file is empty."), {"csv": _("Upload a CSV file with a header line.")})
+    if len(text) > MAX_BYTES:
+        raise ValidationFailed(
+            _("The file is too large."), {"csv": _("At most %(size)s MB at once.", size=MAX_BYTES // 1000000)}
+        )
+    try:
+        return _parse(text)
+    except csv.Error as exc:
+        raise ValidationFailed(
+            _("The file is not a CSV we can read."), {"csv": _("Line problem: %(exc)s", exc=exc)}
+        ) from None
+
+
+def _parse(text):
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ValidationFailed(
+            _("The header is missing columns."), {"csv": _("Missing columns: %(values)s.", values=", ".join(missing))}
+        )
+    reader.fieldnames = header
+    rows, problems = [], {}
+    for line, raw in enumerate(reader, start=2):
+        if line > MAX_ROWS + 1:
+            raise ValidationFailed(
+                _("Too many rows."), {"csv": _("At most %(max_rows)s rows at once.", max_rows=format(MAX_ROWS, ","))}
+            )
+        row = {key: (raw.get(key) or "").strip() for key in COLUMNS}
+        reasons = []
+        try:
+            row["worked_on"] = date.fromisoformat(row["worked_on"])
+        except ValueError:
+            reasons.append(_("the day is a date such as 2026-03-02"))
+        if WHOLE.fullmatch(row["minutes"]) and 0 < int(row["minutes"]) <= MINUTES_A_DAY:
+            row["minutes"] = int(row["minutes"])
+        else:
+            reasons.append(_("minutes are a whole number from 1 to 1440"))
+        row["kind"] = row["kind"].lower() or "client"
+        if row["billable"].lower() in YES | NO:
+            row["billable"] = row["billable"].lower() in YES
+        else:
+            reasons.append(_("billable is yes or no"))
+        if len(row["note"]) > MAX_NOTE:
+            reasons.append(_("a note has at most 2,000 characters"))
+        row["email"] = row["email"].lower()
+        if reasons:
+            problems[line] = reasons
+        rows.append(row)
+    return rows, problems
+
+
+def check(session, tenant, by: int, may_log_for_others: bool, text: str) -> tuple[list[dict], dict[int, str]]:
+    """(rows, problems by line), each row resolved to ``account_id`` and ``client_id``,
+    writing nothing. A handful of queries for the whole file, whatever its length."""
+    rows, problems = parse(text)
+    kind_keys = {k.key for k in kinds(session)}
+    clients = defaultdict(list)
+    for client_id, name in session.execute(select(Client.id, Client.name)):
+        clients[name.strip().lower()].append(client_id)
+    emails = sorted({row["email"] for row in rows if row["email"]})
+    wanted = bindparam("emails", emails, type_=ARRAY(String))
+    members = dict(
+        session.execute(
+            select(func.lower(Account.email), Account.id)
+            .join(Membership, Membership.account_id == Account.id)
+            .where(Membership.tenant_id == tenant.id, func.lower(Account.email) == any_(wanted))
+        ).all()
+    )
+    locked = locked_until(session)
+    for line, row in enumerate(rows, start=2):
+        reasons = problems.setdefault(line, [])
+        row["account_id"] = members.get(row["email"]) if row["email"] else by
+        if row["account_id"] is None:
+            reasons.append(_("%(email)s is not a member of this co-op", email=row["email"]))
+        elif row["account_id"] != by and not may_log_for_others:
+            reasons.append(_("only officers and admins import time for someone else"))
+        if row["kind"] not in kind_keys:
+            reasons.append(_("the kind of work is one of: %(values)s", values=", ".join(sorted(kind_keys))))
+        found = clients.get(row["client"].lower(), []) if row["client"] else [None]
+        row["client_id"] = found[0] if len(found) == 1 else None
+        if not found:
+            reasons.append(_("no client of this co-op is called %(name)s", name=row["client"]))
+        elif len(found) > 1:
+            reasons.append(_("two clients are called %(name)s: rename one first", name=row["client"]))
+        if locked is not None and isinstance(row["worked_on"], date) and row["worked_on"] <= locked:
+            reasons.append(_("time up to %(value)s is locked by a finalised pay run", value=locked.isoformat()))
+    _check_days(session, rows, problems)
+    return rows, {line: "; ".join(reasons) for line, reasons in sorted(problems.items()) if reasons}
+
+
+def _check_days(session, rows, problems):
+    """No one's day may hold more than 24 hours, counting what is logged already."""
+    good = {
+        line
+        for line, row in enumerate(rows, start=2)
+        if row["account_id"] and isinstance(row["worked_on"], date) and isinstance(row["minutes"], int)
+    }
+    if not good:
+        return
+    ids = bindparam("ids", sorted({rows[line - 2]["account_id"] for line in good}), type_=ARRAY(BigInteger))
+    logged = session.execute(
+        select(TimeEntry.account_id, TimeEntry.worked_on, func.sum(TimeEntry.minutes))
+        .where(
+            TimeEntry.account_id == any_(ids),
+            TimeEntry.worked_on >= min(rows[line - 2]["worked_on"] for line in good),
+            TimeEntry.worked_on <= max(rows[line - 2]["worked_on"] for line in good),
+        )
+        .group_by(TimeEntry.account_id, TimeEntry.worked_on)
+    )
+    day_total = defaultdict(int, {(account, day): int(total) for account, day, total in logged})
+    for line in sorted(good):
+        row = rows[line - 2]
+        key = (row["account_id"], row["worked_on"])
+        day_total[key] += row["minutes"]
+        if day_total[key] > MINUTES_A_DAY:
+            problems[line].append(
+                _(
+                    "this makes %(minutes)s minutes on %(value)s: a day has at most 1,440",
+                    minutes=day_total[key],
+                    value=row["worked_on"].isoformat(),
+                )
+            )
+
+
+def preview(session, tenant, by: int, may_log_for_others: bool, text: str) -> dict:
+    """What an import would do, line by line, writing nothing."""
+    rows, problems = check(session, tenant, by, may_log_for_others, text)
+    return {"rows": len(rows), "problems": {str(line): reason for line, reason in problems.items()}}
+
+
+def import_time(session, tenant, by: int, may_log_for_others: bool, text: str) -> list[int]:
+    """All rows or none: any bad row and nothing is written (every bad line is named).
+    Returns the new entries' ids, in the file's order."""
+    rows, problems = check(session, tenant, by, may_log_for_others, text)
+    if problems:
+        raise ValidationFailed(
+            _("Some rows have problems; nothing was imported."),
+            {f"line {line}": reason for line, reason in problems.items()},
+        )
+    if not rows:
+        return []
+    values = [
+        {
+            "account_id": row["account_id"],
+            "worked_on": row["worked_on"],
+            "minutes": row["minutes"],
+            "kind": row["kind"],
+            "billable": row["billable"],
+            "client_id": row["client_id"],
+            "note": row["note"],
+            "entered_by": by,
+        }
+        for row in rows
+    ]
+    return list(session.scalars(insert(TimeEntry).returning(TimeEntry.id, sort_by_parameter_order=True), values))
+
+
+def export(session, tenant, start: date, end: date, account_id: int | None = None) -> str:
+    """Time from ``start`` to ``end`` (one person's, or everyone's) in the import's columns."""
+    query = (
+        select(TimeEntry, Account.email, Account.name, Client.name)
+        .join(Account, Account.id == TimeEntry.account_id, isouter=True)
+        .join(Client, Client.id == TimeEntry.client_id, isouter=True)
+        .where(TimeEntry.worked_on >= start, TimeEntry.worked_on <= end)
+        .order_by(TimeEntry.worked_on, TimeEntry.account_id, TimeEntry.id)
+    )
+    if account_id is not None:
+        query = query.where(TimeEntry.account_id == account_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for entry, email, name, client in session.execute(query):
+        writer.writerow(
+            [
+                _cell(email or ""),
+                _cell(name or ""),
+                entry.worked_on.isoformat(),
+                entry.minutes,
+                _cell(entry.kind),
+                "yes" if entry.billable else "no",
+                _cell(client or ""),
+                _cell(entry.note),
+            ]
+        )
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A spreadsheet never runs what a member typed as a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
