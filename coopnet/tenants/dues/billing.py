@@ -214,13 +214,6 @@ def member_for_customer(session, customer_id) -> DuesMember | None:
     return session.scalar(select(DuesMember).where(DuesMember.stripe_customer_id == customer_id))
 
 
-def customer_of(event: dict) -> str | None:
-    obj = (event.get("data") or {}).get("object") or {}
-    if event.get("type", "").startswith("checkout."):
-        return None  # a Checkout session may create the customer; it names the member instead
-    return obj.get("customer") if isinstance(obj, dict) else None
-
-
 def apply_event(session, tenant, event: dict, now: datetime) -> str:
     """What one Stripe event does; safe in any order and more than once."""
     kind = event["type"]

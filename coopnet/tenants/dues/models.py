@@ -1,6 +1,6 @@
 """Dues tables: the organisation's settings and schedule, its member register, what was
-billed and paid, the support queue (each tenant's own schema), and the Stripe event log
-(shared schema: one row an event, so a replay has no second effect)."""
+billed and paid, the support queue (each tenant's own schema). The Stripe event log is
+shared with platform billing (coopnet.platform.billing.models)."""
 
 from datetime import date, datetime
 
@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coopnet.database import TenantModel, utcnow
-from coopnet.extensions import db
+from coopnet.platform.billing.models import StripeEvent  # noqa: F401  (shared with platform billing)
 
 
 class DuesSettings(TenantModel):
@@ -176,20 +176,3 @@ class SupportAnswer(TenantModel):
     author_name: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class StripeEvent(db.Model):
-    """Shared schema: each Stripe event once per receiving account (a tenant, or 0 for
-    the platform's own billing), so a replayed event is recognised and has no effect."""
-
-    __tablename__ = "stripe_events"
-    __table_args__ = (UniqueConstraint("tenant_id", "event_id", name="uq_stripe_events_tenant_event"),)
-
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(BigInteger)  # 0: the platform's own Stripe account
-    event_id: Mapped[str] = mapped_column(String(255))
-    type: Mapped[str] = mapped_column(String(100))
-    payload: Mapped[dict] = mapped_column(JSON)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    outcome: Mapped[str | None] = mapped_column(String(200))
