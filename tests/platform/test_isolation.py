@@ -27,6 +27,8 @@ SAMPLE_VALUES = {
     "run_id": "1",
     "allocation_id": "1",
     "invoice_id": "1",
+    "entry_id": "1",
+    "client_id": "1",
     # network
     "coordinator_id": "1",
     "member_id": "1",

@@ -44,3 +44,11 @@ class ConfirmTimeImportForm(FlaskForm):
     """The previewed file travels back with the confirmation; the import checks it all again."""
 
     csv = HiddenField()
+
+
+class TimeCorrectionForm(TimeForm):
+    reason = StringField(_l("Why (kept with the correction)"))
+
+
+class RemoveTimeForm(FlaskForm):
+    reason = StringField(_l("Why remove it"))

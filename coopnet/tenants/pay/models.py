@@ -273,3 +273,66 @@ class InvoiceLine(TenantModel):
     minutes: Mapped[int] = mapped_column(BigInteger)
     rate: Mapped[int] = mapped_column(BigInteger)  # cents an hour
     amount: Mapped[int] = mapped_column(BigInteger)  # cents
+
+
+class TimeEntryChange(TenantModel):
+    """Who entered, changed or removed a member's time, when, and what it was before and after.
+    It outlives a removed entry, so ``entry_id`` is not a foreign key."""
+
+    __tablename__ = "time_entry_changes"
+    __table_args__ = (CheckConstraint("action IN ('created', 'changed', 'deleted')", name="action"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    entry_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    account_id: Mapped[int] = mapped_column(BigInteger, index=True)  # whose time
+    action: Mapped[str] = mapped_column(String(10))
+    before: Mapped[dict | None] = mapped_column(JSON)  # the entry's fields, None when created
+    after: Mapped[dict | None] = mapped_column(JSON)  # None when removed
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    changed_by: Mapped[int] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LeaveTaken(TenantModel):
+    """Paid leave a member took on a day (Web Collective: six weeks a year), in minutes; it counts
+    toward a salary's yearly hours up to the policy's allowance."""
+
+    __tablename__ = "leave_taken"
+    __table_args__ = (CheckConstraint("minutes > 0 AND minutes <= 1440", name="minutes"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigInteger)
+    taken_on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    recorded_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+Index("ix_leave_taken_account_day", LeaveTaken.account_id, LeaveTaken.taken_on)
+
+
+class SalaryYearEnd(TenantModel):
+    """A member's salary year closed: hours committed and done, and what the co-op decided about
+    the difference: a shortfall repaid (``owed``) or carried as hours, surplus hours carried or not."""
+
+    __tablename__ = "salary_year_ends"
+    __table_args__ = (
+        UniqueConstraint("year", "account_id", name="uq_salary_year_ends_year_account"),
+        CheckConstraint("outcome IN ('even', 'owed', 'carried', 'dropped')", name="outcome"),
+        CheckConstraint("owed >= 0", name="owed"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)  # the fiscal year it starts in
+    account_id: Mapped[int] = mapped_column(BigInteger)
+    committed_minutes: Mapped[int] = mapped_column(BigInteger)
+    worked_minutes: Mapped[int] = mapped_column(BigInteger)
+    leave_minutes: Mapped[int] = mapped_column(BigInteger)  # leave counted (up to the allowance)
+    carried_in_minutes: Mapped[int] = mapped_column(BigInteger)  # from the year before; negative is owed
+    balance_minutes: Mapped[int] = mapped_column(BigInteger)  # worked + leave + carried in - committed
+    outcome: Mapped[str] = mapped_column(String(10))
+    carried_minutes: Mapped[int] = mapped_column(BigInteger)  # into the next year
+    owed: Mapped[int] = mapped_column(BigInteger)  # cents the member pays back
+    closed_by: Mapped[int] = mapped_column(BigInteger)
+    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -313,3 +313,35 @@ class TimeImportOut(Schema):
     rows = fields.Integer()
     imported = fields.Integer()
     problems = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": "line to reason"})
+
+
+class TimeEntryEditIn(Schema):
+    """Only the fields sent change."""
+
+    worked_on = fields.String(metadata={"format": "date", "example": "2026-03-02"})
+    minutes = fields.Raw(metadata={"type": "integer", "example": 120})
+    kind = fields.String()
+    billable = fields.Boolean()
+    client_id = fields.Raw(allow_none=True, metadata={"type": "integer", "nullable": True})
+    note = fields.String()
+    reason = fields.String(load_default="", metadata={"description": "why, kept with the change"})
+
+
+class TimeEntryRemoveIn(Schema):
+    reason = fields.String(load_default="")
+
+
+class TimeEntryChangeOut(Schema):
+    id = fields.Integer()
+    entry_id = fields.Integer()
+    account_id = fields.Integer()
+    action = fields.String(metadata={"enum": ["created", "changed", "deleted"]})
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+    reason = fields.String()
+    changed_by = fields.Integer()
+    changed_at = fields.DateTime()
+
+
+class TimeEntryChangeListOut(Schema):
+    changes = fields.List(fields.Nested(TimeEntryChangeOut))

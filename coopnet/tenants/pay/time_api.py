@@ -1,4 +1,5 @@
-"""Time in the JSON API beyond logging it: CSV import (preview first) and export.
+"""Time in the JSON API beyond logging it: CSV import (preview first) and export, corrections
+by the member or an officer, and the audit of who changed what.
 
 Its routes join the pay API blueprint (imported at the end of api.py)."""
 
@@ -10,7 +11,7 @@ from flask_login import current_user
 from coopnet.api import document_errors
 from coopnet.extensions import db
 from coopnet.platform.context import acts_as_officer, require_officer
-from coopnet.tenants.pay import schemas, time_csv
+from coopnet.tenants.pay import schemas, time_changes, time_csv
 from coopnet.tenants.pay.api import ERRORS, _day, blueprint
 
 
@@ -42,6 +43,47 @@ def export_time():
     start, end = _day("from", today.replace(month=1, day=1)), _day("to", today)
     account_id = whose_time(request.args.get("account_id", type=int))
     return csv_response(time_csv.export(db.session, g.tenant, start, end, account_id), start, end)
+
+
+@blueprint.route("/time-entries/<id:entry_id>", methods=["GET"])
+@blueprint.response(200, schemas.TimeEntryOut)
+@document_errors(blueprint, 401, 403, 404)
+def get_time_entry(entry_id):
+    """One entry: its member's own, or any for officers."""
+    return time_changes.get_entry(db.session, entry_id, current_user.id, acts_as_officer())
+
+
+@blueprint.route("/time-entries/<id:entry_id>", methods=["PUT"])
+@blueprint.arguments(schemas.TimeEntryEditIn)
+@blueprint.response(200, schemas.TimeEntryOut)
+@document_errors(blueprint, *ERRORS)
+def correct_time_entry(data, entry_id):
+    """Correct an entry (the fields sent change): your own, or anyone's for officers; the change is
+    kept with who, when, why and the entry before and after. 409 in a locked period or once invoiced."""
+    entry = time_changes.correct(db.session, entry_id, current_user.id, acts_as_officer(), data)
+    db.session.commit()
+    return entry
+
+
+@blueprint.route("/time-entries/<id:entry_id>", methods=["DELETE"])
+@blueprint.arguments(schemas.TimeEntryRemoveIn, location="query")
+@blueprint.response(204)
+@document_errors(blueprint, 401, 403, 404, 409, 422)
+def remove_time_entry(data, entry_id):
+    """Remove an entry logged by mistake (``reason`` optional); the audit keeps what it was."""
+    time_changes.remove(db.session, entry_id, current_user.id, acts_as_officer(), data["reason"])
+    db.session.commit()
+
+
+@blueprint.route("/time-entry-changes", methods=["GET"])
+@blueprint.response(200, schemas.TimeEntryChangeListOut)
+@document_errors(blueprint, 401, 403, 404)
+def list_time_changes():
+    """Who entered, changed or removed time, when, and before and after, newest first: your own
+    time's, or for officers anyone's (``account_id``) or everyone's; ``entry_id`` narrows to one entry."""
+    account_id = whose_time(request.args.get("account_id", type=int))
+    entry_id = request.args.get("entry_id", type=int)
+    return {"changes": time_changes.changes(db.session, account_id, entry_id)}
 
 
 def whose_time(asked: int | None) -> int | None:

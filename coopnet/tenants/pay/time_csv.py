@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from coopnet.errors import ValidationFailed
 from coopnet.platform.models import Account, Membership
-from coopnet.tenants.pay.models import Client, TimeEntry
+from coopnet.tenants.pay.models import Client, TimeEntry, TimeEntryChange
 from coopnet.tenants.pay.timesheets import MINUTES_A_DAY, kinds, locked_until
 
 REQUIRED = ("worked_on", "minutes")
@@ -192,7 +192,25 @@ def import_time(session, tenant, by: int, may_log_for_others: bool, text: str) -
         }
         for row in rows
     ]
-    return list(session.scalars(insert(TimeEntry).returning(TimeEntry.id, sort_by_parameter_order=True), values))
+    ids = list(session.scalars(insert(TimeEntry).returning(TimeEntry.id, sort_by_parameter_order=True), values))
+    for_others = [
+        {
+            "entry_id": entry_id,
+            "account_id": value["account_id"],
+            "action": "created",
+            "after": {
+                **{field: value[field] for field in ("minutes", "kind", "billable", "client_id", "note")},
+                "worked_on": value["worked_on"].isoformat(),
+            },
+            "reason": _("imported from a CSV file"),
+            "changed_by": by,
+        }
+        for entry_id, value in zip(ids, values, strict=True)
+        if value["account_id"] != by
+    ]
+    if for_others:
+        session.execute(insert(TimeEntryChange), for_others)
+    return ids
 
 
 def export(session, tenant, start: date, end: date, account_id: int | None = None) -> str:

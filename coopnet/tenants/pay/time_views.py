@@ -1,4 +1,5 @@
-"""Time pages beyond the week's timesheet: CSV import (preview, then confirm) and export.
+"""Time pages beyond one's own week: CSV import (preview, then confirm) and export, officers
+keeping anyone's timesheet, and correcting or removing an entry with the audit of each change.
 
 Its routes join the pay pages blueprint (imported at the end of views.py)."""
 
@@ -8,14 +9,14 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from coopnet.errors import ServiceError, ValidationFailed
+from coopnet.errors import NotFound, ServiceError, ValidationFailed
 from coopnet.extensions import db
-from coopnet.forms import apply_errors
-from coopnet.platform.context import acts_as_officer
-from coopnet.tenants.pay import time_csv
-from coopnet.tenants.pay.forms import ConfirmTimeImportForm, TimeImportForm
+from coopnet.forms import apply_errors, committed, problems, submit
+from coopnet.platform.context import acts_as_officer, require_officer
+from coopnet.tenants.pay import adjustments, time_changes, time_csv, timesheets
+from coopnet.tenants.pay.forms import ConfirmTimeImportForm, RemoveTimeForm, TimeCorrectionForm, TimeImportForm
 from coopnet.tenants.pay.time_api import csv_response, whose_time
-from coopnet.tenants.pay.views import blueprint
+from coopnet.tenants.pay.views import blueprint, time_page
 
 PREVIEW_ROWS = 500  # rows listed on the preview page (every problem is listed, however many)
 
@@ -78,6 +79,73 @@ def export_time():
         raise ValidationFailed(_("Give dates such as 2026-03-01."), {"from": _("A date such as 2026-03-01.")}) from None
     account_id = whose_time(request.args.get("account_id", type=int))
     return csv_response(time_csv.export(db.session, g.tenant, start, end, account_id), start, end)
+
+
+@blueprint.get("/time/people")
+def people_time():
+    require_officer()
+    today = date.today()
+    minutes = timesheets.minutes_between(db.session, today.replace(month=1, day=1), today)
+    return render_template("pay/people_time.html", names=adjustments.members(db.session, g.tenant), minutes=minutes)
+
+
+@blueprint.route("/time/people/<id:account_id>", methods=["GET", "POST"])
+def person_time(account_id):
+    """An officer's view of someone's timesheet: enter time for them, correct it."""
+    require_officer()
+    names = adjustments.members(db.session, g.tenant)
+    if account_id not in names:
+        raise NotFound(_("No such member of this co-op."))
+    return time_page(account_id, person=names[account_id])
+
+
+@blueprint.route("/time/entries/<id:entry_id>", methods=["GET", "POST"])
+def time_entry_page(entry_id):
+    officer = acts_as_officer()
+    entry = time_changes.get_entry(db.session, entry_id, current_user.id, officer)
+    form = TimeCorrectionForm(obj=entry)
+    form.kind.choices = [(k.key, k.label) for k in timesheets.kinds(db.session)]
+    values = {
+        "worked_on": form.worked_on.data.isoformat() if form.worked_on.data else None,
+        "minutes": form.minutes.data,
+        "kind": form.kind.data,
+        "billable": form.billable.data,
+        "note": form.note.data or "",
+        "reason": form.reason.data or "",
+    }
+    result = submit(form, committed(time_changes.correct, db.session, entry_id, current_user.id, officer, values))
+    back = _timesheet_of(entry.account_id)
+    if result.ok:
+        flash(_("The correction is saved."), "success")
+        return redirect(back)
+    page = render_template(
+        "pay/time_entry.html",
+        entry=entry,
+        form=form,
+        remove_form=RemoveTimeForm(formdata=None),
+        changes=time_changes.changes(db.session, entry_id=entry_id),
+        names=adjustments.members(db.session, g.tenant),
+        back=back,
+    )
+    return page, result.status
+
+
+@blueprint.post("/time/entries/<id:entry_id>/delete")
+def remove_time_entry(entry_id):
+    officer = acts_as_officer()
+    entry = time_changes.get_entry(db.session, entry_id, current_user.id, officer)
+    back = _timesheet_of(entry.account_id)
+    form = RemoveTimeForm()
+    reason = form.reason.data or ""
+    result = submit(form, committed(time_changes.remove, db.session, entry_id, current_user.id, officer, reason))
+    flash(_("The entry is removed.") if result.ok else problems(form), "success" if result.ok else "error")
+    return redirect(back if result.ok else url_for("pay.time_entry_page", entry_id=entry_id))
+
+
+def _timesheet_of(account_id: int) -> str:
+    if account_id == current_user.id:
+        return url_for("pay.timesheet")
+    return url_for("pay.person_time", account_id=account_id)
 
 
 def _read_upload(upload) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from coopnet.platform.models import Membership
-from coopnet.tenants.pay.models import Client, PayRun, TimeEntry, WorkKind
+from coopnet.tenants.pay.models import Client, PayRun, TimeEntry, TimeEntryChange, WorkKind
 
 DEFAULT_KINDS = (("client", "Client work"), ("internal", "Internal work"))
 MINUTES_A_DAY = 24 * 60
@@ -51,6 +51,53 @@ def log_time(session, tenant, by: int, may_log_for_others: bool, values: dict) -
     account_id = values.get("account_id") or by
     if account_id != by and not may_log_for_others:
         raise Forbidden(_("Only officers and admins log time for someone else."), code="officer_required")
+    problems, checked = check_values(session, values)
+    member = session.scalar(
+        select(Membership.id).where(Membership.tenant_id == tenant.id, Membership.account_id == account_id)
+    )
+    if member is None:
+        raise NotFound(_("No such member of this co-op."))
+    if problems:
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
+    refuse_locked(session, checked["worked_on"])
+    refuse_a_long_day(session, account_id, checked["worked_on"], checked["minutes"])
+    entry = TimeEntry(account_id=account_id, entered_by=by, **checked)
+    session.add(entry)
+    session.flush()
+    if account_id != by:
+        record_change(session, entry, "created", by, before=None)
+    return entry
+
+
+def snapshot(entry: TimeEntry) -> dict:
+    """An entry's fields as the audit keeps them."""
+    return {
+        "worked_on": entry.worked_on.isoformat(),
+        "minutes": entry.minutes,
+        "kind": entry.kind,
+        "billable": entry.billable,
+        "client_id": entry.client_id,
+        "note": entry.note,
+    }
+
+
+def record_change(session, entry: TimeEntry, action: str, by: int, before: dict | None, reason: str = ""):
+    """Keep who entered, changed or removed someone's time, when, and the entry before and after."""
+    change = TimeEntryChange(
+        entry_id=entry.id,
+        account_id=entry.account_id,
+        action=action,
+        before=before,
+        after=None if action == "deleted" else snapshot(entry),
+        reason=reason,
+        changed_by=by,
+    )
+    session.add(change)
+    return change
+
+
+def check_values(session, values: dict) -> tuple[dict, dict]:
+    """(problems by field, the entry's fields) from what a member sent."""
     problems = {}
     minutes = values.get("minutes")
     if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
@@ -66,48 +113,46 @@ def log_time(session, tenant, by: int, may_log_for_others: bool, values: dict) -
     if kind not in {k.key for k in kinds(session)}:
         problems["kind"] = _("Choose one of this co-op's kinds of work.")
     client_id = values.get("client_id")
-    if client_id is not None and (not isinstance(client_id, int) or session.get(Client, client_id) is None):
+    if client_id is not None and (
+        isinstance(client_id, bool) or not isinstance(client_id, int) or session.get(Client, client_id) is None
+    ):
         problems["client_id"] = _("No such client in this co-op.")
     note = values.get("note") or ""
     if not isinstance(note, str) or len(note) > 2000:
         problems["note"] = _("A note of at most 2,000 characters.")
-    member = session.scalar(
-        select(Membership.id).where(Membership.tenant_id == tenant.id, Membership.account_id == account_id)
-    )
-    if member is None:
-        raise NotFound(_("No such member of this co-op."))
-    if problems:
-        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
+    checked = {
+        "worked_on": worked_on,
+        "minutes": minutes,
+        "kind": kind,
+        "billable": bool(values.get("billable")),
+        "client_id": client_id,
+        "note": note,
+    }
+    return problems, checked
+
+
+def refuse_locked(session, day: date) -> None:
     locked = locked_until(session)
-    if locked is not None and worked_on <= locked:
+    if locked is not None and day <= locked:
         raise Conflict(
             _("Time up to %(value)s is locked by a finalised pay run.", value=locked.isoformat()),
             {"worked_on": _("This period is locked.")},
             code="period_locked",
         )
-    already = day_minutes(session, account_id, worked_on)
+
+
+def refuse_a_long_day(session, account_id: int, day: date, minutes: int, besides: int = 0) -> None:
+    """No one's day holds more than 24 hours; ``besides`` minutes of it are being replaced."""
+    already = day_minutes(session, account_id, day) - besides
     if already + minutes > MINUTES_A_DAY:
         raise ValidationFailed(
             _("A day has at most 24 hours."),
             {
                 "minutes": _(
-                    "%(already)s minutes are already logged on %(value)s.", already=already, value=worked_on.isoformat()
+                    "%(already)s minutes are already logged on %(value)s.", already=already, value=day.isoformat()
                 )
             },
         )
-    entry = TimeEntry(
-        account_id=account_id,
-        worked_on=worked_on,
-        minutes=minutes,
-        kind=kind,
-        billable=bool(values.get("billable")),
-        client_id=client_id,
-        note=note,
-        entered_by=by,
-    )
-    session.add(entry)
-    session.flush()
-    return entry
 
 
 def day_minutes(session, account_id: int, day: date) -> int:

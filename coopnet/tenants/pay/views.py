@@ -3,7 +3,7 @@ and the officers' invoices and pay adjustments."""
 
 from datetime import date, timedelta
 
-from flask import flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from coopnet.extensions import db
 from coopnet.forms import EmptyForm, committed, problems, submit
 from coopnet.i18n import day
 from coopnet.platform.context import acts_as_officer, require_officer, tenant_blueprint
-from coopnet.tenants.pay import adjustments, charts, invoices, payroll, surplus, timesheets
+from coopnet.tenants.pay import adjustments, charts, invoices, payroll, surplus, time_changes, timesheets
 from coopnet.tenants.pay.forms import AdjustmentForm, InvoiceForm, PaidForm, TimeForm
 
 blueprint = tenant_blueprint("pay", __name__, template_folder="templates")
@@ -19,6 +19,12 @@ blueprint = tenant_blueprint("pay", __name__, template_folder="templates")
 
 @blueprint.route("/time", methods=["GET", "POST"])
 def timesheet():
+    return time_page(current_user.id)
+
+
+def time_page(account_id: int, person: str | None = None):
+    """A member's week of time (``?week=`` any day of it), with a form to log more and the changes
+    made to their time; ``person`` names them when an officer keeps someone else's timesheet."""
     form = TimeForm()
     form.kind.choices = [(k.key, k.label) for k in timesheets.kinds(db.session)]
     values = {
@@ -27,6 +33,7 @@ def timesheet():
         "kind": form.kind.data,
         "billable": form.billable.data,
         "note": form.note.data or "",
+        "account_id": account_id,
     }
     result = submit(
         form, committed(timesheets.log_time, db.session, g.tenant, current_user.id, acts_as_officer(), values)
@@ -36,13 +43,27 @@ def timesheet():
             _("Logged %(minutes)s minutes on %(day)s.", minutes=form.minutes.data, day=day(values["worked_on"])),
             "success",
         )
-        return redirect(url_for("pay.timesheet"))
-    today = date.today()
-    monday = today - timedelta(days=today.weekday())
-    week = timesheets.entries(db.session, current_user.id, monday, monday + timedelta(days=6))
+        return redirect(request.full_path)
+    try:
+        shown = date.fromisoformat(request.args.get("week") or "")
+    except ValueError:
+        shown = date.today()
+    monday = shown - timedelta(days=shown.weekday())
+    week = timesheets.entries(db.session, account_id, monday, monday + timedelta(days=6))
     db.session.commit()  # the default kinds of work, on a co-op's first visit
     page = render_template(
-        "pay/timesheet.html", form=form, week=week, monday=monday, total=sum(e.minutes for e in week)
+        "pay/timesheet.html",
+        form=form,
+        week=week,
+        monday=monday,
+        previous_week=monday - timedelta(days=7),
+        next_week=monday + timedelta(days=7),
+        total=sum(e.minutes for e in week),
+        person=person,
+        account_id=account_id,
+        changes=time_changes.changes(db.session, account_id, limit=20),
+        names=adjustments.members(db.session, g.tenant),
+        officer=acts_as_officer(),
     )
     return page, result.status
 
