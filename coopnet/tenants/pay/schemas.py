@@ -13,7 +13,7 @@ class Money(fields.Field):
     """Integer cents out as a decimal string."""
 
     def __init__(self, **kwargs):
-        super().__init__(metadata=MONEY, **kwargs)
+        super().__init__(metadata={**MONEY, **kwargs.pop("metadata", {})}, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else show(value)
@@ -345,3 +345,25 @@ class TimeEntryChangeOut(Schema):
 
 class TimeEntryChangeListOut(Schema):
     changes = fields.List(fields.Nested(TimeEntryChangeOut))
+
+
+class SubsidisedLineOut(Schema):
+    minutes = fields.Integer()
+    hours = fields.Function(lambda row: f"{row['minutes'] / 60:.2f}", metadata={"type": "string"})
+    full_value = Money(metadata={"description": "the billable hours at the full rate"})
+    charged = Money(metadata={"description": "at the rate charged: the invoice's, else the client's"})
+    given = Money(metadata={"description": "full value less charged: the subsidy"})
+
+
+class SubsidisedClientOut(SubsidisedLineOut):
+    client_id = fields.Integer()
+    name = fields.String()
+    hourly_rate = Money(metadata={"description": "the client's rate today"})
+
+
+class SubsidisedWorkOut(Schema):
+    from_ = fields.Date(data_key="from", attribute="from")
+    to = fields.Date()
+    full_rate = Money()
+    clients = fields.List(fields.Nested(SubsidisedClientOut))
+    total = fields.Nested(SubsidisedLineOut)
