@@ -34,6 +34,7 @@ CAPABILITIES = (
     "coopnet.network",
     "coopnet.tenants.dues",
     "coopnet.tenants.pay",
+    "coopnet.platform.billing",  # the platform's own plans: last in the navigation
 )
 
 

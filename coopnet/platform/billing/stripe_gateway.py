@@ -31,12 +31,11 @@ def client(secret_key: str) -> stripe.StripeClient:
     )
 
 
-def ensure_customer(api, existing: str | None, email: str, name: str, metadata: dict, key: str) -> str:
+def ensure_customer(api, existing: str | None, email: str | None, name: str, metadata: dict, key: str) -> str:
     if existing:
         return existing
-    customer = api.v1.customers.create(
-        params={"email": email, "name": name, "metadata": metadata}, options={"idempotency_key": key}
-    )
+    params = {"name": name, "metadata": metadata} | ({"email": email} if email else {})
+    customer = api.v1.customers.create(params=params, options={"idempotency_key": key})
     return customer.id
 
 
