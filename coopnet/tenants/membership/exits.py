@@ -4,8 +4,8 @@ what the co-op owes back when someone leaves.
 A proposed exit opens a proposal in the rulebook's own category for it when there is
 one (``expulsion``, ``withdrawal``), else in the category that decides who belongs
 (Design Action decides hiring and firing together). When it passes the person leaves
-that day and what the co-op owes them (the buy-in they paid in) is recorded; an
-officer then records the refund.
+that day and what the co-op owes them (the buy-in they paid in and the surplus
+retained in their capital account) is recorded; an officer then records the refund.
 
 Who commits: the caller (view, command or job) that owns the unit of work;
 these functions add, flush and return.
@@ -28,6 +28,7 @@ from coopnet.tenants.membership.lifecycle import (
     OWN_EXIT_CATEGORY,
     TRANSITIONS,
     a_date,
+    buy_in_paid,
     change_status,
     exit_owed,
     money,
@@ -36,6 +37,7 @@ from coopnet.tenants.membership.lifecycle import (
 from coopnet.tenants.membership.models import BuyInPayment, MemberExit
 from coopnet.tenants.membership.probation import SYSTEM_AUTHOR, admins
 from coopnet.tenants.outbox.mail import compose
+from coopnet.tenants.pay.models import CapitalEntry
 from coopnet.terms import term
 
 # Where each kind of exit is decided, first category the rulebook has.
@@ -104,7 +106,7 @@ def propose_exit(session, tenant, account_id: int, to_status: str, reason: str, 
         )
         body = _(
             "%(proposer)s proposes the %(what)s of %(name)s:\n\n%(reason)s\n\nIf it passes, %(name)s leaves "
-            "that day and the co-op owes back %(owed)s of buy-in paid in.",
+            "that day and the co-op owes back %(owed)s of buy-in and retained capital.",
             proposer=proposer.name,
             what=_word(to_status),
             name=person.name,
@@ -190,9 +192,10 @@ def leave_when_passed(session, tenant, proposal):
             )
 
 
-def refund_at_exit(session, account_id: int, by: int, on, amount=None) -> BuyInPayment:
+def refund_at_exit(session, account_id: int, by: int, on, amount=None) -> dict:
     """An officer records paying back what the co-op owes someone who left (all of it,
-    or an instalment of it); recorded as a negative buy-in payment."""
+    or an instalment of it): the buy-in first, as a negative buy-in payment, then the
+    retained capital, as a redemption in their capital account."""
     if account_id == by:
         raise Forbidden(_("Another officer records your own refund."), code="own_record")
     entry = record(session, account_id, lock=True)
@@ -211,10 +214,31 @@ def refund_at_exit(session, account_id: int, by: int, on, amount=None) -> BuyInP
         raise ValidationFailed(
             _("A refund comes after the exit."), {"paid_on": _("On or after %(day)s.", day=entry.since.isoformat())}
         )
-    refund = BuyInPayment(account_id=account_id, amount=-amount, paid_on=on, recorded_by=by, note="refunded at exit")
-    session.add(refund)
+    of_buy_in = min(amount, max(buy_in_paid(session, account_id), Decimal("0.00")))
+    refund = None
+    if of_buy_in > 0:
+        refund = BuyInPayment(
+            account_id=account_id, amount=-of_buy_in, paid_on=on, recorded_by=by, note="refunded at exit"
+        )
+        session.add(refund)
+    if of_capital := amount - of_buy_in:
+        session.add(
+            CapitalEntry(
+                account_id=account_id,
+                kind="redemption",
+                amount=-int(of_capital * 100),
+                entry_on=on,
+                note="redeemed at exit",
+            )
+        )
     session.flush()
-    return refund
+    return {
+        "id": refund.id if refund else None,
+        "account_id": account_id,
+        "amount": -amount,
+        "paid_on": on,
+        "note": "refunded at exit",
+    }
 
 
 def settlement(session, account_id: int) -> dict | None:

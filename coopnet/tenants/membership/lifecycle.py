@@ -27,6 +27,7 @@ from coopnet.tenants.membership.models import (
     ShiftSwap,
     StatusChange,
 )
+from coopnet.tenants.pay.models import CapitalEntry
 
 STATUSES = ("applicant", "candidate", "member", "leave", "withdrawn", "expelled")
 CLASSES = ("member", "trainee")
@@ -383,7 +384,19 @@ def buy_in_paid(session, account_id: int) -> Decimal:
     return Decimal(paid).quantize(CENTS)
 
 
+def retained_capital(session, account_id: int) -> Decimal:
+    """Surplus retained in the person's capital account (pay's ledger): allocations less
+    payouts, losses and redemptions. Buy-in is counted from membership's own payments, so
+    a buy-in line in that ledger is not counted twice."""
+    held = session.scalar(
+        select(func.coalesce(func.sum(CapitalEntry.amount), 0)).where(
+            CapitalEntry.account_id == account_id, CapitalEntry.kind != "buy_in"
+        )
+    )
+    return (Decimal(held) / 100).quantize(CENTS)
+
+
 def exit_owed(session, account_id: int) -> Decimal:
-    """What the co-op owes a person who leaves: the buy-in they paid in and have not had
-    back. (Retained surplus in a capital account is the pay capability's to settle.)"""
-    return max(buy_in_paid(session, account_id), Decimal("0.00"))
+    """What the co-op owes a person who leaves: the buy-in they paid in and the surplus
+    retained in their capital account, less what they have had back."""
+    return max(buy_in_paid(session, account_id) + retained_capital(session, account_id), Decimal("0.00"))

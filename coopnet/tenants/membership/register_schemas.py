@@ -161,9 +161,11 @@ class PaymentIn(Schema):
 
 
 class PaymentOut(Schema):
-    id = fields.Integer()
+    id = fields.Integer(allow_none=True, metadata={"description": "null: a refund wholly of retained capital"})
     account_id = fields.Integer()
-    amount = Money(metadata={"description": "negative: refunded at exit"})
+    amount = Money(
+        metadata={"description": "negative: refunded at exit (buy-in first, then retained capital as a redemption)"}
+    )
     paid_on = fields.Date()
     note = fields.String()
 

@@ -162,6 +162,61 @@ def test_someone_who_left_cannot_be_proposed_out_again(quilted, client):
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "status_not_allowed"
 
 
+def test_retained_surplus_in_the_capital_account_is_owed_back_with_the_buy_in(quilted, client, as_):
+    _, _, members = quilted
+    kyle = add_candidate(client)
+    url = f"/c/quilted/api/v1/members/{kyle}"
+    last_year = date.today().year - 1
+    assert (
+        client.post(f"{url}/payments", json={"amount": "1500.00", "paid_on": date.today().isoformat()}).status_code
+        == 201
+    )
+    # Last year Kyle worked 10 hours and nobody else logged any: the members' share is his.
+    policy = {"reserve_share": "0.25", "funds": [], "basis": "hours", "cash_share": "0.20"}
+    assert client.put("/c/quilted/api/v1/surplus-policy", json=policy).status_code == 200
+    logged = client.post(
+        "/c/quilted/api/v1/time-entries",
+        json={
+            "worked_on": f"{last_year}-06-01",
+            "minutes": 600,
+            "kind": "internal",
+            "billable": False,
+            "account_id": kyle,
+        },
+    )
+    assert logged.status_code == 201, logged.get_json()
+    split = client.post("/c/quilted/api/v1/surplus-allocations", json={"fiscal_year": last_year, "surplus": "1000.00"})
+    assert split.get_json()["members"] == [
+        {"account_id": kyle, "hours": "10.00", "allocation": "750.00", "cash": "150.00", "retained": "600.00"}
+    ]
+    proposed = client.post(f"{url}/exit", json={"status": "withdrawn", "reason": "Moving on."}).get_json()
+    assert "2100.00" in client.get(f"/c/quilted/api/v1/proposals/{proposed['proposal_id']}").get_json()["body"]
+    everyone_agrees([client, as_(members[0]), as_(members[1])], proposed["proposal_id"])
+    assert close(client, proposed["proposal_id"])["outcome"] == "passed"
+    assert client.get(url).get_json()["exit"]["owed_at_exit"] == "2100.00"
+
+    too_much = client.post(f"{url}/refund", json={"amount": "2100.01"})
+    assert too_much.status_code == 422
+    first = client.post(f"{url}/refund", json={"amount": "1600.00"})
+    assert first.status_code == 201 and first.get_json()["amount"] == "-1600.00"
+    # The buy-in first, then the capital account: 100.00 of the 600.00 retained is redeemed.
+    assert [p["amount"] for p in client.get(f"{url}/payments").get_json()["payments"]] == ["1500.00", "-1500.00"]
+    capital = client.get(f"/c/quilted/api/v1/capital-accounts/{kyle}").get_json()
+    assert capital["balance"] == "500.00"
+    assert [(e["kind"], e["amount"]) for e in capital["entries"]][-1] == ("redemption", "-100.00")
+    assert client.get(url).get_json()["exit"]["still_owed"] == "500.00"
+    rest = client.post(f"{url}/refund", json={})
+    assert rest.status_code == 201 and rest.get_json() | {"paid_on": None} == {
+        "id": None,
+        "account_id": kyle,
+        "amount": "-500.00",
+        "paid_on": None,
+        "note": "refunded at exit",
+    }
+    assert client.get(f"/c/quilted/api/v1/capital-accounts/{kyle}").get_json()["balance"] == "0.00"
+    assert client.post(f"{url}/refund", json={}).get_json()["error"]["code"] == "nothing_owed"
+
+
 def test_an_exit_recorded_by_hand_ends_office_and_records_what_is_owed(quilted, client):
     """Co-ops whose rulebook has no exit category may record one decided at a meeting."""
     _, _, members = quilted
