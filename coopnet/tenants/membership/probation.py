@@ -277,7 +277,9 @@ def ready_for_admission(session, today: date | None = None) -> list[int]:
     if rules.probation_months is not None:
         checks.append(start <= months_before(today, rules.probation_months))
     if rules.probation_hours is not None:
-        checks.append(func.coalesce(hours.c.hours, 0) >= rules.probation_hours)
+        # Rounded to the cent as ``probation`` shows them, so the page and the check agree
+        # on a sum of minutes such as 31,200 single minutes (519.99...98 unrounded).
+        checks.append(func.round(func.coalesce(hours.c.hours, 0), 2) >= rules.probation_hours)
     served = (and_(*checks) if rules.require == "both" else or_(*checks)) if checks else true()
     query = (
         select(MemberRecord.account_id)

@@ -134,3 +134,33 @@ def test_the_check_opens_votes_with_a_handful_of_queries(app, make_tenant, make_
                 event.remove(db.engine, "before_cursor_execute", listener)
             db.session.rollback()
     assert ready == [people[0].id] and len(statements) <= 2  # the policy, then the candidates
+
+
+def test_the_check_and_the_page_agree_on_minutes_that_do_not_divide_evenly(app, make_tenant, make_account):
+    """Three 20-minute entries are 0.999... hours summed unrounded; both say 1.00 hour, met."""
+    from coopnet.database import tenant_scope
+    from coopnet.extensions import db
+    from coopnet.platform.models import Account, Tenant
+    from coopnet.tenants.membership import lifecycle, probation
+    from coopnet.tenants.pay import timesheets
+    from coopnet.tenants.pay.models import TimeEntry
+
+    tenant, _ = make_tenant("quilted")
+    person = make_account(name="Kyle")
+    today = date.today()
+    with app.app_context():
+        coop = db.session.get(Tenant, tenant.id)
+        with tenant_scope(db.session, "quilted"):
+            lifecycle.set_policy(db.session, {"probation_months": None, "probation_hours": "1", "buy_in": "0.00"})
+            lifecycle.enrol(db.session, coop, db.session.get(Account, person.id), "candidate", today, "member", 1)
+            timesheets.kinds(db.session)  # the co-op's kinds of work, made on first use
+            for _ in range(3):
+                db.session.add(
+                    TimeEntry(account_id=person.id, worked_on=today, minutes=20, kind="internal", entered_by=1)
+                )
+            db.session.flush()
+            page = probation.probation(db.session, lifecycle.record(db.session, person.id))
+            ready = probation.ready_for_admission(db.session)
+            db.session.rollback()
+    assert (page["hours_served"], page["met"]) == (Decimal("1.00"), True)
+    assert ready == [person.id]
