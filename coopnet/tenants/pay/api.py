@@ -343,4 +343,4 @@ def propose_pay_policy(data):
     return decision
 
 
-from coopnet.tenants.pay import client_api, time_api  # noqa: E402, F401  (their routes join this blueprint)
+from coopnet.tenants.pay import client_api, salary_api, time_api  # noqa: E402, F401  (their routes join this blueprint)

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 
@@ -52,3 +53,26 @@ class TimeCorrectionForm(TimeForm):
 
 class RemoveTimeForm(FlaskForm):
     reason = StringField(_l("Why remove it"))
+
+
+class LeaveForm(FlaskForm):
+    account_id = SelectField(_l("Member"), coerce=int, validate_choice=False)
+    taken_on = DateField(_l("Day"), validators=[Optional()])
+    minutes = IntegerField(_l("Minutes of leave"), validators=[Optional()])
+    note = StringField(_l("Note"))
+
+
+class CloseYearForm(FlaskForm):
+    shortfall = SelectField(
+        _l("Hours short"),
+        choices=[
+            SelectChoice("repay", _l("repaid at the salary's hourly value")),
+            SelectChoice("carry", _l("carried as hours owed")),
+        ],
+        validate_choice=False,
+    )
+    surplus_hours = SelectField(
+        _l("Hours over"),
+        choices=[SelectChoice("carry", _l("carried into the next year")), SelectChoice("drop", _l("not carried"))],
+        validate_choice=False,
+    )

@@ -8,6 +8,7 @@ from datetime import date
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from coopnet.errors import NotFound, ServiceError, ValidationFailed
 from coopnet.extensions import db
@@ -104,7 +105,7 @@ def time_entry_page(entry_id):
     officer = acts_as_officer()
     entry = time_changes.get_entry(db.session, entry_id, current_user.id, officer)
     form = TimeCorrectionForm(obj=entry)
-    form.kind.choices = [(k.key, k.label) for k in timesheets.kinds(db.session)]
+    form.kind.choices = [SelectChoice(k.key, k.label) for k in timesheets.kinds(db.session)]
     values = {
         "worked_on": form.worked_on.data.isoformat() if form.worked_on.data else None,
         "minutes": form.minutes.data,

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from coopnet.extensions import db
 from coopnet.forms import EmptyForm, committed, problems, submit
@@ -26,7 +27,7 @@ def time_page(account_id: int, person: str | None = None):
     """A member's week of time (``?week=`` any day of it), with a form to log more and the changes
     made to their time; ``person`` names them when an officer keeps someone else's timesheet."""
     form = TimeForm()
-    form.kind.choices = [(k.key, k.label) for k in timesheets.kinds(db.session)]
+    form.kind.choices = [SelectChoice(k.key, k.label) for k in timesheets.kinds(db.session)]
     values = {
         "worked_on": form.worked_on.data.isoformat() if form.worked_on.data else None,
         "minutes": form.minutes.data,
@@ -82,7 +83,7 @@ def _iso(value):
 def invoice_list():
     require_officer()
     form = InvoiceForm()
-    form.client_id.choices = [(c.id, c.name) for c in timesheets.clients(db.session)]
+    form.client_id.choices = [SelectChoice(c.id, c.name) for c in timesheets.clients(db.session)]
     values = {
         "client_id": form.client_id.data,
         "period_start": _iso(form.period_start.data),
@@ -137,9 +138,9 @@ def adjustment_list():
     require_officer()
     form = AdjustmentForm()
     people = adjustments.members(db.session, g.tenant)
-    form.account_id.choices = list(people.items())
+    form.account_id.choices = [SelectChoice(a, n) for a, n in people.items()]
     finals = [r for r in payroll.runs(db.session) if r.status == "final"]
-    form.corrects_run_id.choices = [(r.id, f"{day(r.period_start)} - {day(r.period_end)}") for r in finals]
+    form.corrects_run_id.choices = [SelectChoice(r.id, f"{day(r.period_start)} - {day(r.period_end)}") for r in finals]
     values = {
         "account_id": form.account_id.data,
         "corrects_run_id": form.corrects_run_id.data,
@@ -154,4 +155,4 @@ def adjustment_list():
     return page, result.status
 
 
-from coopnet.tenants.pay import client_views, time_views  # noqa: E402, F401  (their routes join this blueprint)
+from coopnet.tenants.pay import client_views, salary_views, time_views  # noqa: E402, F401  (their routes join this blueprint)

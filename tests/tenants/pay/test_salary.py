@@ -1,0 +1,243 @@
+"""Web Collective's salary year: $3,500 a month against 1,820 hours a year with six weeks' paid
+leave (210 hours); the running balance, leave left, and the year closed as the co-op decides."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import csrf_token
+from tests.tenants.pay.test_api import as_member
+
+YEAR = date.today().year - 1
+API = "/c/web-collective/api/v1"
+HOUR = 60
+
+# who: (hours worked, hours of leave), then the balance at year end in minutes
+WEB_COLLECTIVE = {
+    "Marie": (1610, 210, 0),  # 1,610 + 210 = 1,820: even
+    "Noel": (1500, 210, -110 * HOUR),  # 110 hours short
+    "Ida": (1700, 240, 90 * HOUR),  # 30 hours of leave beyond the six weeks do not count
+    "Raj": (1575.5, 140, -104.5 * HOUR),
+}
+# the co-op's decision -> each member's (outcome, hours carried into the next year in minutes, owed)
+DECISIONS = [
+    (
+        ("repay", "carry"),
+        {
+            "Marie": ("even", 0, "0.00"),
+            # 6,600 minutes x $42,000 / 109,200 minutes = 2,538.4615... -> 2,538.46
+            "Noel": ("owed", 0, "2538.46"),
+            "Ida": ("carried", 5400, "0.00"),
+            # 6,270 minutes -> 2,411.538... -> 2,411.54
+            "Raj": ("owed", 0, "2411.54"),
+        },
+    ),
+    (
+        ("carry", "drop"),
+        {
+            "Marie": ("even", 0, "0.00"),
+            "Noel": ("carried", -6600, "0.00"),
+            "Ida": ("dropped", 0, "0.00"),
+            "Raj": ("carried", -6270, "0.00"),
+        },
+    ),
+]
+
+
+def spend(engine, table, account_id, minutes, first_day, per_day):
+    """``minutes`` spread over days from ``first_day``, ``per_day`` at most a day."""
+    rows, day = [], first_day
+    while minutes > 0:
+        rows.append((day, min(per_day, minutes)))
+        minutes -= per_day
+        day += timedelta(days=1)
+    column = "worked_on" if table == "time_entries" else "taken_on"
+    extra = ", kind, billable, entered_by" if table == "time_entries" else ", recorded_by"
+    values = ", 'internal', false, :a" if table == "time_entries" else ", :a"
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                f"INSERT INTO t_web_collective.{table} (account_id, {column}, minutes, note, created_at{extra}) "
+                f"VALUES (:a, :on, :m, '', now(){values})"
+            ),
+            [{"a": account_id, "on": on, "m": spent} for on, spent in rows],
+        )
+
+
+@pytest.fixture
+def web_collective(client, login, make_tenant, make_account, add_member, engine):
+    tenant, admin = make_tenant("web-collective", name="Web Collective")
+    people = {"Marie": admin}
+    for name in ("Noel", "Ida", "Raj"):
+        people[name] = make_account(name=name)
+        add_member(tenant, people[name], "member")
+    login(admin.email)
+    policy = client.post(
+        f"{API}/pay-policies",
+        json={
+            "effective_from": f"{YEAR}-01-01",
+            "scheme": "salary",
+            "rates": {"member": "0.00"},
+            "monthly_salary": "3500.00",
+            "yearly_hours": 1820,
+            "leave_weeks": 6,
+        },
+    )
+    assert policy.status_code == 201, policy.get_json()
+    assert client.get(f"{API}/work-kinds").status_code == 200  # the default kinds, internal among them
+    for name, (worked, leave, _balance) in WEB_COLLECTIVE.items():
+        spend(engine, "time_entries", people[name].id, int(worked * HOUR), date(YEAR, 1, 1), 420)
+        spend(engine, "leave_taken", people[name].id, leave * HOUR, date(YEAR, 12, 1), 480)
+    return people
+
+
+def test_the_running_balance_and_leave(web_collective, client, app):
+    people = web_collective
+    body = client.get(f"{API}/salary-balances?year={YEAR}&on={YEAR}-12-31").get_json()
+    assert body["yearly_minutes"] == 1820 * HOUR and body["leave_allowance_minutes"] == 210 * HOUR
+    assert body["hourly_value"] == "23.08"  # $42,000 over 1,820 hours
+    rows = {row["account_id"]: row for row in body["members"]}
+    for name, (_worked, leave, balance) in WEB_COLLECTIVE.items():
+        row = rows[people[name].id]
+        assert row["balance_minutes"] == balance, name
+        assert row["leave_left_minutes"] == (210 - leave) * HOUR, name
+    assert rows[people["Raj"].id]["balance_hours"] == "-104.50"
+    # Halfway: the commitment so far is 181 of 365 days' share; Noel worked 181 days of 7 hours.
+    june = client.get(f"{API}/salary-balances?year={YEAR}&on={YEAR}-06-30").get_json()
+    noel = next(row for row in june["members"] if row["account_id"] == people["Noel"].id)
+    committed = 1820 * HOUR * 181 // 365
+    assert noel["committed_minutes"] == committed and noel["balance_minutes"] == 181 * 420 - committed
+    # A member sees their own line only.
+    ida = as_member(app, people["Ida"]).get(f"{API}/salary-balances?year={YEAR}").get_json()
+    assert [row["account_id"] for row in ida["members"]] == [people["Ida"].id]
+
+
+@pytest.mark.parametrize(("decision", "expected"), DECISIONS)
+def test_a_web_collective_year_closed_as_the_coop_decides(web_collective, client, decision, expected):
+    people = web_collective
+    shortfall, surplus_hours = decision
+    closed = client.post(
+        f"{API}/salary-year-ends", json={"year": YEAR, "shortfall": shortfall, "surplus_hours": surplus_hours}
+    )
+    assert closed.status_code == 201, closed.get_json()
+    found = {row["account_id"]: row for row in closed.get_json()["members"]}
+    for name, (outcome, carried, owed) in expected.items():
+        row = found[people[name].id]
+        assert (row["outcome"], row["carried_minutes"], row["owed"]) == (outcome, carried, owed), name
+        assert row["balance_minutes"] == WEB_COLLECTIVE[name][2]
+    assert client.get(f"{API}/salary-year-ends?year={YEAR}").get_json()["members"] == closed.get_json()["members"]
+    # What is carried opens the next year's balance.
+    following = client.get(f"{API}/salary-balances?year={YEAR + 1}&on={YEAR + 1}-01-01").get_json()
+    carried_in = {row["account_id"]: row["carried_in_minutes"] for row in following["members"]}
+    assert {name: carried_in[people[name].id] for name in expected} == {n: e[1] for n, e in expected.items()}
+    again = client.post(f"{API}/salary-year-ends", json={"year": YEAR, "shortfall": "repay", "surplus_hours": "drop"})
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "year_closed"
+    late = client.post(
+        f"{API}/leave", json={"account_id": people["Noel"].id, "taken_on": f"{YEAR}-12-30", "minutes": 60}
+    )
+    assert late.status_code == 409 and late.get_json()["error"]["code"] == "year_closed"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field_or_code"),
+    [
+        ({"year": YEAR, "shortfall": "forgive", "surplus_hours": "carry"}, 422, "shortfall"),
+        ({"year": YEAR, "shortfall": "repay", "surplus_hours": "bank"}, 422, "surplus_hours"),
+        ({"year": "last", "shortfall": "repay", "surplus_hours": "carry"}, 422, "year"),
+        ({"year": YEAR + 1, "shortfall": "repay", "surplus_hours": "carry"}, 409, "year_not_over"),
+    ],
+)
+def test_bad_closings_close_nothing(web_collective, client, body, status, field_or_code):
+    refused = client.post(f"{API}/salary-year-ends", json=body)
+    error = refused.get_json()["error"]
+    assert refused.status_code == status and (field_or_code in error["fields"] or error["code"] == field_or_code)
+    assert client.get(f"{API}/salary-year-ends?year={YEAR}").get_json()["members"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"minutes": 0}, "minutes"),
+        ({"minutes": 1441}, "minutes"),
+        ({"minutes": 7.5}, "minutes"),
+        ({"taken_on": "August"}, "taken_on"),
+        ({"account_id": 999999}, "account_id"),
+    ],
+)
+def test_bad_leave_records_nothing(web_collective, client, engine, body, field):
+    before = client.get(f"{API}/leave?year={YEAR + 1}").get_json()["leave"]
+    refused = client.post(f"{API}/leave", json={"taken_on": f"{YEAR + 1}-01-05", "minutes": 420, **body})
+    assert refused.status_code == 422 and field in refused.get_json()["error"]["fields"]
+    assert client.get(f"{API}/leave?year={YEAR + 1}").get_json()["leave"] == before == []
+
+
+def test_leave_for_someone_else_only_by_officers(web_collective, client, app):
+    people = web_collective
+    ida = as_member(app, people["Ida"])
+    body = {"taken_on": f"{YEAR + 1}-01-05", "minutes": 420, "account_id": people["Noel"].id}
+    assert ida.post(f"{API}/leave", json=body).status_code == 403
+    own = ida.post(f"{API}/leave", json={**body, "account_id": None})
+    assert own.status_code == 201 and own.get_json()["account_id"] == people["Ida"].id
+    assert client.post(f"{API}/leave", json=body).status_code == 201
+    assert ida.get(f"{API}/leave?year={YEAR + 1}&account_id={people['Noel'].id}").status_code == 403
+    assert len(client.get(f"{API}/leave?year={YEAR + 1}").get_json()["leave"]) == 2
+    assert (
+        ida.post(
+            f"{API}/salary-year-ends", json={"year": YEAR, "shortfall": "repay", "surplus_hours": "carry"}
+        ).status_code
+        == 403
+    )
+
+
+def test_a_coop_not_on_a_salary_is_told_so(coop, client):
+    refused = client.get(f"/c/quilted/api/v1/salary-balances?year={YEAR}")
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "no_salary_policy"
+    assert "No salary policy" in client.get(f"/c/quilted/salary?year={YEAR}").get_data(as_text=True)
+
+
+def test_another_coops_member_gets_404(web_collective, client, app, make_tenant):
+    _, outsider = make_tenant("design-action")
+    other = as_member(app, outsider)
+    token = csrf_token(other, "/account")  # a valid token, so the membership check is what refuses
+    for method, path, body in [
+        ("GET", f"{API}/salary-balances?year={YEAR}", None),
+        ("GET", f"{API}/leave?year={YEAR}", None),
+        ("POST", f"{API}/leave", {"taken_on": f"{YEAR + 1}-01-05", "minutes": 60}),
+        ("GET", f"{API}/salary-year-ends?year={YEAR}", None),
+        ("POST", f"{API}/salary-year-ends", {"year": YEAR, "shortfall": "repay", "surplus_hours": "carry"}),
+        ("GET", f"/c/web-collective/salary?year={YEAR}", None),
+    ]:
+        response = other.open(path, method=method, json=body)
+        assert response.status_code == 404, (method, path, response.status_code)
+    for path in (f"/c/web-collective/salary/close?year={YEAR}", f"/c/web-collective/salary?year={YEAR + 1}"):
+        form = {"csrf_token": token, "shortfall": "repay", "surplus_hours": "carry", "minutes": "60"}
+        response = other.post(path, data=form)
+        assert response.status_code == 404, (method, path, response.status_code)
+    assert client.get(f"{API}/salary-year-ends?year={YEAR}").get_json()["members"] == []
+
+
+def test_the_salary_page_records_leave_and_closes_the_year(web_collective, client):
+    people = web_collective
+    page = client.get(f"/c/web-collective/salary?year={YEAR}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Noel" in html and "-110.00" in html and "Close the salary year" in html
+    token = csrf_token(client, f"/c/web-collective/salary?year={YEAR + 1}")
+    bad = client.post(
+        f"/c/web-collective/salary?year={YEAR + 1}",
+        data={"csrf_token": token, "account_id": people["Noel"].id, "taken_on": f"{YEAR + 1}-01-05", "minutes": "0"},
+    )
+    assert bad.status_code == 422 and "1 to 1440" in bad.get_data(as_text=True)
+    done = client.post(
+        f"/c/web-collective/salary?year={YEAR + 1}",
+        data={"csrf_token": token, "account_id": people["Noel"].id, "taken_on": f"{YEAR + 1}-01-05", "minutes": "420"},
+    )
+    assert done.status_code == 302
+    assert client.get(f"{API}/leave?year={YEAR + 1}").get_json()["leave"][0]["account_id"] == people["Noel"].id
+    closed = client.post(
+        f"/c/web-collective/salary/close?year={YEAR}",
+        data={"csrf_token": token, "shortfall": "repay", "surplus_hours": "carry"},
+    )
+    assert closed.status_code == 302
+    html = client.get(f"/c/web-collective/salary?year={YEAR}").get_data(as_text=True)
+    assert "How the year was closed" in html and "2,538.46" in html and "4,950.00" in html
