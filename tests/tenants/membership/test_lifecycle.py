@@ -1,5 +1,6 @@
 """The membership lifecycle, end to end through the JSON API, with the stories' rules."""
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -265,6 +266,27 @@ def test_officer_terms_may_not_overlap(quilted, client):
     assert after.status_code == 201
     current = client.get("/c/quilted/api/v1/officers").get_json()["current"]
     assert [(t["role"], t["account_id"]) for t in current] == [("bookkeeper", members[0].id)]
+
+
+def test_two_appointments_to_a_vacant_role_at_once_leave_one_holder(quilted, client, app):
+    _, _, members = quilted
+    cookie = client.get_cookie("session")
+    results = []
+
+    def appoint(person):
+        other = app.test_client()
+        other.set_cookie("session", cookie.value)
+        body = {"role": "secretary", "account_id": person.id, "starts_on": "2026-01-01"}
+        results.append(other.post("/c/quilted/api/v1/officers", json=body).status_code)
+
+    threads = [threading.Thread(target=appoint, args=(person,)) for person in members[:2] * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [201, 409, 409, 409]
+    current = client.get("/c/quilted/api/v1/officers").get_json()["current"]
+    assert [t["role"] for t in current] == ["secretary"]
 
 
 def test_accountability_statements_take_one_response_and_no_edits(quilted, client, app):
