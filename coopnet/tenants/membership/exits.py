@@ -173,23 +173,38 @@ def leave_when_passed(session, tenant, proposal):
     person = session.get(Account, proposed.account_id)
     with speaking(tenant=tenant):
         what = _word(proposed.to_status)
+        if proposal.outcome == "passed":  # agreed, but their status changed meanwhile and forbids it
+            subject = _(
+                "[%(coop)s] Agreed but not applied: the %(what)s of %(name)s",
+                coop=tenant.name,
+                what=what,
+                name=person.name,
+            )
+        else:
+            subject = _(
+                "[%(coop)s] Not agreed: the %(what)s of %(name)s", coop=tenant.name, what=what, name=person.name
+            )
         for name, email in admins(session, tenant):
-            compose(
-                session,
-                tenant,
-                to=email,
-                subject=_(
-                    "[%(coop)s] Not agreed: the %(what)s of %(name)s", coop=tenant.name, what=what, name=person.name
-                ),
-                body=_(
+            if proposal.outcome == "passed":
+                body = _(
+                    "Hello %(admin)s,\n\nThe vote on the %(what)s of %(name)s passed, but %(name)s is now "
+                    "%(status)s, and the %(what)s cannot be made from there. %(name)s stays in the register "
+                    "as before; propose it again if it is still wanted.\n",
+                    admin=name,
+                    what=what,
+                    name=person.name,
+                    status=term(entry.status),
+                )
+            else:
+                body = _(
                     "Hello %(admin)s,\n\nThe vote on the %(what)s of %(name)s ended %(outcome)s. %(name)s stays "
                     "in the register as before.\n",
                     admin=name,
                     what=what,
                     name=person.name,
                     outcome=term(proposal.outcome),
-                ),
-            )
+                )
+            compose(session, tenant, to=email, subject=subject, body=body)
 
 
 def refund_at_exit(session, account_id: int, by: int, on, amount=None) -> dict:

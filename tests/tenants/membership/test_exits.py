@@ -291,3 +291,35 @@ def test_someone_who_leaves_while_their_exit_is_voted_on_is_not_moved_twice(quil
             text("SELECT count(*) FROM t_quilted.outbox_messages WHERE subject LIKE '%Not agreed%'")
         ).scalar()
     assert states == ["not_agreed", "done"] and mail == 0
+
+
+def test_an_exit_agreed_that_no_longer_applies_tells_the_admins_so(quilted, client, as_, app):
+    """Alex's expulsion passes, but meanwhile the register shows Alex as an applicant (from
+    which nobody is expelled): Alex stays, and the admins read that it was agreed but not
+    applied, not that it was "not agreed"."""
+    _, admin, members = quilted
+    url = f"/c/quilted/api/v1/members/{members[1].id}"
+    proposal_id = client.post(f"{url}/exit", json={"status": "expelled", "reason": "x"}).get_json()["proposal_id"]
+    everyone_agrees([client, as_(members[0]), as_(members[1])], proposal_id)
+    with app.app_context():
+        from coopnet.extensions import db
+
+        db.session.execute(
+            text("UPDATE t_quilted.member_records SET status = 'applicant' WHERE account_id = :id"),
+            {"id": members[1].id},
+        )
+        db.session.commit()
+    assert close(client, proposal_id)["outcome"] == "passed"
+    assert client.get(url).get_json()["status"] == "applicant"
+    with app.app_context():
+        from coopnet.extensions import db
+
+        mail = db.session.execute(
+            text("SELECT to_address, subject, body FROM t_quilted.outbox_messages WHERE subject LIKE '%expulsion%'")
+        ).all()
+        state = db.session.execute(text("SELECT state FROM t_quilted.member_exits")).scalar()
+    assert state == "not_agreed"
+    assert [(to, subject) for to, subject, _ in mail] == [
+        (admin.email, f"[Quilted] Agreed but not applied: the expulsion of {members[1].name}")
+    ]
+    assert "passed, but" in mail[0][2] and "applicant" in mail[0][2]
