@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from coopnet.database import utcnow
-from coopnet.errors import ServiceError
+from coopnet.errors import Conflict, ServiceError
 from coopnet.tenants.dues import gateway, register
 from coopnet.tenants.dues import settings as dues_settings
 from coopnet.tenants.dues.models import DuesCharge, DuesMember, DuesPayment
@@ -56,6 +56,44 @@ def add_payment_method(session, tenant, member_id: int, payment_method: str) -> 
     member.has_payment_method = True
     session.flush()
     return member
+
+
+def start_checkout(session, tenant, member_id: int, success_url: str, cancel_url: str) -> str:
+    """The address of Stripe's hosted payment page for the member's current period. Where
+    Stripe has no Checkout (localstripe) it is refused: attach a card through the API."""
+    member = register.get(session, member_id)
+    if member.stripe_subscription_id:
+        raise Conflict(gettext("This member already pays by card."), code="already_subscribed")
+    _, key = dues_settings.require_connected(session)
+    api = gateway.client(key)
+    try:
+        customer = gateway.ensure_customer(api, tenant.id, member)
+        plan = gateway.ensure_plan(api, member.amount, member.currency, INTERVAL[member.plan])
+        page = gateway.checkout(
+            api,
+            customer,
+            plan,
+            member.id,
+            gateway.dues_key(tenant.id, member.id, member.renews_on),
+            success_url,
+            cancel_url,
+        )
+    except (stripe.InvalidRequestError, stripe.APIError) as error:
+        if isinstance(error, stripe.InvalidRequestError) or error.http_status == 404:  # no Checkout (localstripe)
+            raise Conflict(
+                gettext("Stripe's payment page is not available here; attach a card through the API instead."),
+                code="checkout_unavailable",
+            ) from error
+        raise gateway.StripeUnavailable(gettext("Stripe could not be reached; nothing was changed. Try again.")) from (
+            error
+        )
+    except stripe.APIConnectionError as error:
+        raise gateway.StripeUnavailable(gettext("Stripe could not be reached; nothing was changed. Try again.")) from (
+            error
+        )
+    member.stripe_customer_id = customer
+    session.flush()
+    return page.url
 
 
 def due_member_ids(session, today: date, after_id: int = 0) -> list[int]:

@@ -82,3 +82,21 @@ def find_subscription(api, customer_id: str, key: str):
 
 def subscribe(api, customer_id: str, plan_id: str, key: str, metadata: dict):
     return stripe_gateway.subscribe(api, customer_id, plan_id, key, {"dues_key": key, **metadata})
+
+
+def checkout(api, customer_id: str, plan_id: str, member_id: int, key: str, success_url: str, cancel_url: str):
+    """Stripe's hosted payment page (Checkout) for a member's first period: the member
+    enters a card there and Stripe makes the subscription, which the
+    checkout.session.completed event then names (client_reference_id: the member)."""
+    return api.v1.checkout.sessions.create(
+        params={
+            "mode": "subscription",
+            "customer": customer_id,
+            "client_reference_id": str(member_id),
+            "line_items": [{"price": plan_id, "quantity": 1}],
+            "subscription_data": {"metadata": {"dues_key": key, "coopnet_member": str(member_id)}},
+            "success_url": success_url,
+            "cancel_url": cancel_url,
+        },
+        options={"idempotency_key": f"checkout-{key}"},
+    )

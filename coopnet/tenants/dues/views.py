@@ -8,9 +8,9 @@ from flask_login import current_user
 from coopnet.database import utcnow
 from coopnet.errors import NotFound, ServiceError
 from coopnet.extensions import csrf, db
-from coopnet.forms import committed, submit
+from coopnet.forms import EmptyForm, committed, submit
 from coopnet.platform.context import public_tenant_route, tenant_blueprint, tenant_role
-from coopnet.tenants.dues import jobs, links, register, reports, support, webhooks
+from coopnet.tenants.dues import billing, jobs, links, register, reports, support, webhooks
 from coopnet.tenants.dues import settings as dues_settings
 from coopnet.tenants.dues.forms import AnswerForm, PaymentForm, TicketForm
 from coopnet.tenants.dues.models import DuesPayment
@@ -126,7 +126,36 @@ def pay(token):
         member=member,
         connected=connected,
         pending=register.pending_charge(db.session, member.id),
+        form=EmptyForm(),
+        token=token,
     )
+
+
+@blueprint.route("/dues/pay/<token>/checkout", methods=["POST"])
+@public_tenant_route
+def checkout(token):
+    """From the pay link: on to Stripe's hosted payment page, back to the pay link after."""
+    member_id = links.read("pay", token, g.tenant.id) if g.tenant is not None else None
+    if member_id is None:
+        _nothing_here("This pay link does not work.")
+    form = EmptyForm()  # (its CSRF token was checked before the view, as for every form)
+    back = links.pay_link(g.tenant, member_id)
+    try:
+        address = billing.start_checkout(db.session, g.tenant, member_id, f"{back}?paid=1", back)
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        member = register.get(db.session, member_id)
+        return render_template(
+            "dues/pay.html",
+            member=member,
+            connected=True,
+            pending=register.pending_charge(db.session, member.id),
+            problem=error.message,
+            form=form,
+            token=token,
+        ), error.status
+    return redirect(address, 303)
 
 
 @blueprint.route("/stripe/webhook", methods=["POST"])
