@@ -1,16 +1,20 @@
-"""Client pages: the report of subsidised work (value given on the sliding scale).
+"""Client pages: the clients and their sliding-scale rates (officers add and change them), and the
+report of subsidised work (value given on the sliding scale).
 
 Its routes join the pay pages blueprint (imported at the end of views.py)."""
 
 from datetime import date
 
-from flask import render_template, request
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from coopnet.errors import ValidationFailed
 from coopnet.extensions import db
-from coopnet.platform.context import require_officer
-from coopnet.tenants.pay import subsidised
+from coopnet.forms import committed, submit
+from coopnet.money import show
+from coopnet.platform.context import acts_as_officer, require_officer
+from coopnet.tenants.pay import subsidised, timesheets
+from coopnet.tenants.pay.forms import ClientForm
 from coopnet.tenants.pay.views import blueprint
 
 
@@ -37,3 +41,39 @@ def subsidised_work():
             problems = error.fields
     page = render_template("pay/subsidised.html", report=report, start=start, end=end, problems=problems)
     return page, 422 if problems else 200
+
+
+def _sent(form) -> dict:
+    values = {"name": form.name.data or "", "hourly_rate": form.hourly_rate.data or "", "email": form.email.data or ""}
+    if form.payment_days.data is not None:
+        values["payment_days"] = form.payment_days.data
+    return values
+
+
+@blueprint.route("/clients", methods=["GET", "POST"])
+def client_list():
+    """Every member sees the clients and their rates; officers add them."""
+    officer = acts_as_officer()
+    form = ClientForm()
+    if form.is_submitted():
+        require_officer()
+    result = submit(form, committed(timesheets.create_client, db.session, _sent(form)))
+    if result.ok:
+        flash(_("%(name)s is a client now.", name=result.value.name), "success")
+        return redirect(url_for("pay.client_list"))
+    page = render_template("pay/clients.html", clients=timesheets.clients(db.session), form=form, officer=officer)
+    return page, result.status
+
+
+@blueprint.route("/clients/<id:client_id>", methods=["GET", "POST"])
+def client_page(client_id):
+    require_officer()
+    client = timesheets.get_client(db.session, client_id)
+    form = ClientForm(obj=client)
+    if not form.is_submitted():
+        form.hourly_rate.data = show(client.hourly_rate)
+    result = submit(form, committed(timesheets.update_client, db.session, client_id, _sent(form)))
+    if result.ok:
+        flash(_("%(name)s is saved.", name=result.value.name), "success")
+        return redirect(url_for("pay.client_list"))
+    return render_template("pay/client.html", client=client, form=form), result.status

@@ -76,3 +76,10 @@ class CloseYearForm(FlaskForm):
         choices=[SelectChoice("carry", _l("carried into the next year")), SelectChoice("drop", _l("not carried"))],
         validate_choice=False,
     )
+
+
+class ClientForm(FlaskForm):
+    name = StringField(_l("Name"))
+    hourly_rate = StringField(_l("Rate an hour"), description=_l("On the sliding scale, from 0.00 to 150.00."))
+    email = StringField(_l("Email for invoices"))
+    payment_days = IntegerField(_l("Days to pay an invoice"), validators=[Optional()])

@@ -444,3 +444,12 @@ class SalaryYearEndOut(Schema):
 class SalaryYearEndListOut(Schema):
     year = fields.Integer()
     members = fields.List(fields.Nested(SalaryYearEndOut))
+
+
+class ClientEditIn(Schema):
+    """Only the fields sent change."""
+
+    name = fields.String()
+    hourly_rate = fields.Raw(metadata={**MONEY, "description": "sliding scale, 0.00 to 150.00"})
+    email = fields.String()
+    payment_days = fields.Raw(metadata={"type": "integer"})

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from coopnet.money import cents
 from coopnet.platform.models import Membership
 from coopnet.tenants.pay.models import Client, PayRun, TimeEntry, TimeEntryChange, WorkKind
 
@@ -181,12 +182,21 @@ def entries(session, account_id: int, start: date, end: date) -> list[TimeEntry]
 
 
 def add_client(session, name: str, hourly_rate: int, email: str = "", payment_days: int = 30) -> Client:
-    name = (name or "").strip()
-    email = (email or "").strip() if isinstance(email, str) else None
+    values = _client_values(name, hourly_rate, email, payment_days)
+    client = Client(**values)
+    session.add(client)
+    session.flush()
+    return client
+
+
+def _client_values(name, hourly_rate, email, payment_days) -> dict:
+    """A client's fields checked: every problem at once."""
+    name = name.strip() if isinstance(name, str) else ""
+    email = email.strip() if isinstance(email, str) else None
     problems = {}
     if not name or len(name) > 200:
         problems["name"] = _("Name the client.")
-    if not 0 <= hourly_rate <= 15000:
+    if isinstance(hourly_rate, bool) or not isinstance(hourly_rate, int) or not 0 <= hourly_rate <= 15000:
         problems["hourly_rate"] = _("The sliding scale runs from 0.00 to 150.00 an hour.")
     if email is None or len(email) > 254 or (email and not EMAIL.fullmatch(email)):
         problems["email"] = _("An email address such as accounts@example.org, or nothing.")
@@ -194,8 +204,53 @@ def add_client(session, name: str, hourly_rate: int, email: str = "", payment_da
         problems["payment_days"] = _("A whole number of days from %(low)s to %(high)s.", low=0, high=365)
     if problems:
         raise ValidationFailed(_("Some fields are missing or invalid."), problems)
-    client = Client(name=name, hourly_rate=hourly_rate, email=email, payment_days=payment_days)
+    return {"name": name, "hourly_rate": hourly_rate, "email": email, "payment_days": payment_days}
+
+
+def get_client(session, client_id: int, lock: bool = False) -> Client:
+    query = select(Client).where(Client.id == client_id)
+    client = session.scalar(query.with_for_update() if lock else query)
+    if client is None:
+        raise NotFound(_("No such client in this co-op."))
+    return client
+
+
+def client_from(values: dict, current: Client | None = None) -> dict:
+    """A client's fields from what a person sent (the rate as text such as "40.00"); the fields
+    not sent keep ``current``'s values. Every problem at once."""
+    problems, rate = {}, current.hourly_rate if current else None
+    if "hourly_rate" in values or current is None:
+        try:
+            rate = cents(values.get("hourly_rate"), "hourly_rate")
+        except ValidationFailed as error:
+            problems, rate = error.fields, 0
+    try:
+        checked = _client_values(
+            values.get("name", current.name if current else ""),
+            rate,
+            values.get("email", current.email if current else ""),
+            values.get("payment_days", current.payment_days if current else 30),
+        )
+    except ValidationFailed as error:
+        problems = {**error.fields, **problems}
+    if problems:
+        raise ValidationFailed(_("Some fields are missing or invalid."), problems)
+    return checked
+
+
+def create_client(session, values: dict) -> Client:
+    client = Client(**client_from(values))
     session.add(client)
+    session.flush()
+    return client
+
+
+def update_client(session, client_id: int, values: dict) -> Client:
+    """Change a client's name, rate, contact or terms (the fields sent change); invoices already
+    made keep the rate they were made at."""
+    client = get_client(session, client_id, lock=True)
+    for field, value in client_from(values, client).items():
+        setattr(client, field, value)
     session.flush()
     return client
 
