@@ -4,6 +4,7 @@ referrals routed by coordinators, the overhead fee ledger, and subcontracts betw
 from flask_babel import lazy_gettext as _l
 
 from coopnet.capabilities import Capability, NavEntry
+from coopnet.network import admission  # noqa: F401  (its after_close hook registers)
 from coopnet.network.jobs import sweep_offers
 from coopnet.worker.schedule import Every
 

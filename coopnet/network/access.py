@@ -25,7 +25,7 @@ def require_coordinator(session, network_id: int, account_id: int, is_admin: boo
     """Refuse (403) unless the account holds one of ``roles`` (any role when none are named)."""
     held = coordinator_roles(session, network_id, account_id, is_admin)
     if not held or (roles and not held & set(roles)):
-        wanted = " or ".join(COORDINATOR_LABELS[r].lower() for r in roles) if roles else "network coordinator"
+        wanted = " or ".join(str(COORDINATOR_LABELS[r]).lower() for r in roles) if roles else _("network coordinator")
         raise Forbidden(_("Only the network's %(wanted)s can do this.", wanted=wanted), code="coordinator_required")
 
 

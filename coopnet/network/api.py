@@ -10,9 +10,9 @@ from flask_login import current_user
 from coopnet.api import api_blueprint, document_errors
 from coopnet.errors import NotFound
 from coopnet.extensions import db
-from coopnet.i18n import speaking
-from coopnet.network import access, directory, fees, members, presenting, referrals, schemas
+from coopnet.network import access, directory, fees, links, members, presenting, referrals, schemas
 from coopnet.network.throttle import throttle_requests
+from coopnet.platform import accounts
 from coopnet.platform.context import has_role, public_tenant_route, tenant_api_blueprint
 from coopnet.platform.models import Account, Tenant
 
@@ -59,20 +59,34 @@ def _me():
 @document_errors(blueprint, *ERRORS)
 @serves("network")
 def invite(data):
-    """The community coordinator invites a co-op (by its address) or a consultant (by email)."""
-    invitation = members.invite(db.session, g.tenant, *_me(), coop=data["coop"], email=data["email"])
-    from coopnet.network import notices
-
-    with speaking(tenant=g.tenant):
-        subject = _("%(network)s invites you to join the network", network=g.tenant.name)
-        body = _(
-            "Accept with POST /api/v1/network-invitations/%(id)s/accept, or from your co-op's Network page.",
-            id=invitation.id,
-        )
-    for address in members.invitation_recipients(db.session, invitation):
-        notices.mail(db.session, g.tenant, address, subject, body)
+    """The community coordinator invites a co-op (by its address) or a consultant (by email: a
+    single-use link, with which someone who has no account yet signs up and joins)."""
+    invitation = members.invite(
+        db.session, g.tenant, *_me(), coop=data["coop"], email=data["email"], **links.for_invitations(g.tenant)
+    )
     db.session.commit()
     return {"id": invitation.id}
+
+
+@blueprint.route("/network/join", methods=["POST"])
+@blueprint.arguments(schemas.JoinIn)
+@blueprint.response(200, schemas.NetworkMembershipOut)
+@document_errors(blueprint, 400, 403, 404, 409, 410, 415, 422)
+@serves("network")
+@public_tenant_route
+def join(data):
+    """Join with a mailed invitation's token: as the logged-in account, or, with no account
+    yet, by giving a name and password (the new account is verified by the link)."""
+    from coopnet.network.parties_api import invitation_answer
+
+    if current_user.is_authenticated:
+        invitation = members.accept_by_link(db.session, g.tenant.id, data["token"], current_user)
+    else:
+        _account, invitation = members.sign_up_and_join(
+            db.session, accounts.hasher(), g.tenant.id, data["token"], data["name"], data["password"]
+        )
+    db.session.commit()
+    return invitation_answer(invitation)
 
 
 @blueprint.route("/network/invitations", methods=["GET"])
@@ -93,6 +107,8 @@ def list_invitations():
                 "email": i.email,
                 "status": i.status,
                 "created_at": i.created_at,
+                "expires_at": i.expires_at,
+                "proposal_id": i.proposal_id,
             }
             for i in found
         ]

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from coopnet.database import tenant_scope
-from coopnet.network import directory, fees, members, referrals, subcontracts
+from coopnet.network import directory, fees, links, members, referrals, subcontracts
 from coopnet.platform.accounts import create_account, find_account, hasher
 from coopnet.platform.models import Account, Membership
 from coopnet.platform.tenants import add_member, get_tenant, signup
@@ -116,13 +116,15 @@ def load(session):
     ids = {}
     for slug, listing in LISTINGS.items():
         invitation = members.invite(session, network, coordinator.id, True, coop=slug)
-        member = members.accept(session, invitation.id, _admin(session, slug))
+        member = members.member_of_invitation(session, members.accept(session, invitation.id, _admin(session, slug)))
         directory.update_listing(session, member, {**listing, "public_fields": EVERYTHING})
         ids[slug] = member.id
     for name, email, listing in CONSULTANTS:
         account = _account(session, name, email)
-        invitation = members.invite(session, network, coordinator.id, True, email=email)
-        member = members.accept(session, invitation.id, account)
+        invitation = members.invite(
+            session, network, coordinator.id, True, email=email, **links.for_invitations(network)
+        )
+        member = members.member_of_invitation(session, members.accept(session, invitation.id, account))
         directory.update_listing(session, member, {**listing, "public_fields": ["skills", "region", "availability"]})
         ids[email] = account.id
     fees.update_settings(session, network, coordinator.id, True, {"overhead_per_hour": "5.00"})

@@ -14,7 +14,8 @@ from coopnet.network.models import ClientRequest, FeeEntry, NetworkSettings
 
 
 def update_settings(session, network, actor_id: int, is_admin: bool, values: dict) -> NetworkSettings:
-    """Admins and the records keeper set the overhead per hour and the default offer window."""
+    """Admins and the records keeper set the overhead per hour, the default offer window and
+    whether the network's rulebook decides admissions."""
     access.require_coordinator(session, network.id, actor_id, is_admin, "records_keeper")
     problems, changes = {}, {}
     if values.get("overhead_per_hour") is not None:
@@ -32,11 +33,27 @@ def update_settings(session, network, actor_id: int, is_admin: bool, values: dic
         if len(currency) != 3 or not currency.isalpha():
             problems["currency"] = _("A three-letter currency code such as USD.")
         changes["currency"] = currency
+    if values.get("admission") is not None:
+        if values["admission"] not in ("invitation", "rulebook"):
+            problems["admission"] = _("Choose invitation or rulebook.")
+        elif values["admission"] == "rulebook":
+            # The network's own schema is the one bound: its rulebook must have the category.
+            from coopnet.network import admission
+
+            if not admission.rulebook_decides_admission(session):
+                problems["admission"] = _("The network's rulebook has no admission category.")
+        changes["admission_by_rulebook"] = values["admission"] == "rulebook"
     if problems:
         raise ValidationFailed(_("Some settings are invalid."), problems)
     found = session.get(NetworkSettings, network.id)
     if found is None:
-        found = NetworkSettings(network_id=network.id, overhead_cents_per_hour=0, currency="USD", offer_hours=72)
+        found = NetworkSettings(
+            network_id=network.id,
+            overhead_cents_per_hour=0,
+            currency="USD",
+            offer_hours=72,
+            admission_by_rulebook=False,
+        )
     for name, value in changes.items():
         setattr(found, name, value)
     session.add(found)

@@ -1,6 +1,6 @@
 """Network work the worker does: offer deadlines (a job at each deadline and a sweep
-that catches what a lost one missed), the network's mail, and the subcontractor's
-timesheet following the contractor's decision on published hours."""
+that catches what a lost one missed), the network's mail, admission proposals, and the
+subcontractor's timesheet following the contractor's decision on published hours."""
 
 from flask import g
 
@@ -32,6 +32,15 @@ def network_mail(to, subject, body):
     from coopnet.tenants.outbox.mail import compose
 
     return compose(db.session, g.tenant, to, subject, body).id
+
+
+@tenant_job()
+def open_admission(invitation_id):
+    """Inside the network: the admission proposal for an invitation accepted while its rulebook decides."""
+    from coopnet.network import admission
+
+    proposal = admission.open_proposal(db.session, g.tenant, invitation_id)
+    return proposal.id if proposal is not None else None
 
 
 @tenant_job()

@@ -3,26 +3,46 @@ leaving, and the coordinator roles.
 
 Who commits: the caller (view, command or job); these functions add, flush and return."""
 
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from coopnet.database import utcnow
-from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from coopnet.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from coopnet.network import access
 from coopnet.network.models import COORDINATOR_LABELS, Coordinator, NetworkInvitation, NetworkMember, Offer
-from coopnet.platform.accounts import email_problem
+from coopnet.platform.accounts import email_problem, token_digest
 from coopnet.platform.addresses import normalise_email
 from coopnet.platform.models import Account, Membership, Tenant
 from coopnet.platform.tenants import add_member
 
 
-def invite(session, network, inviter_id: int, is_admin: bool, coop: str | None = None, email: str | None = None):
-    """The community coordinator invites a co-op (by its slug) or a consultant (by email)."""
+class LinkGone(ServiceError):
+    status, code = 410, "invitation_expired"
+
+
+def invite(
+    session,
+    network,
+    inviter_id: int,
+    is_admin: bool,
+    coop: str | None = None,
+    email: str | None = None,
+    make_link: Callable[[str], str] | None = None,
+    ttl: timedelta = timedelta(days=7),
+):
+    """The community coordinator invites a co-op (by its slug) or a consultant (by email).
+    A person is mailed a single-use link (``make_link(token)``) that works whether or not
+    they have an account yet; a co-op's admins are mailed to accept on its Network page."""
     access.require_coordinator(session, network.id, inviter_id, is_admin, "community")
     if bool(coop) == bool(email):
         raise ValidationFailed(
             _("Invite either a co-op or a person."), {"coop": _("Give a co-op's address or an email, not both.")}
         )
+    token = None
     if coop:
         target = session.scalar(select(Tenant).where(Tenant.slug == coop, Tenant.status == "active"))
         if target is None or target.kind != "coop":
@@ -39,19 +59,27 @@ def invite(session, network, inviter_id: int, is_admin: bool, coop: str | None =
         holder = session.scalar(select(Account.id).where(Account.email == address))
         if holder is not None and _current_member(session, network.id, account_id=holder) is not None:
             raise Conflict(_("That person is already a member of this network."), code="already_member")
-        found = NetworkInvitation(network_id=network.id, email=address, invited_by=inviter_id)
+        token = secrets.token_urlsafe(32)
+        found = NetworkInvitation(
+            network_id=network.id,
+            email=address,
+            invited_by=inviter_id,
+            token_digest=token_digest(token),
+            expires_at=utcnow() + ttl,
+        )
     session.add(found)
     session.flush()
+    from coopnet.network import notices
+
+    notices.invitation(session, network, found, make_link(token) if token and make_link else None)
     return found
 
 
-def invitation_recipients(session, invitation: NetworkInvitation) -> list[str]:
-    """Who hears of an invitation: the invited co-op's admins, or the invited person."""
-    if invitation.email:
-        return [invitation.email]
+def invitation_recipients(session, invitation: NetworkInvitation) -> list[Account]:
+    """Who hears of a co-op's invitation: its admins."""
     return list(
         session.scalars(
-            select(Account.email)
+            select(Account)
             .join(Membership, Membership.account_id == Account.id)
             .where(Membership.tenant_id == invitation.coop_id, Membership.role == "admin")
             .order_by(Account.id)
@@ -81,26 +109,87 @@ def visible_invitation(session, invitation_id: int, account: Account) -> Network
     raise NotFound(_("No such network invitation."))
 
 
-def accept(session, invitation_id: int, account: Account) -> NetworkMember:
-    """The invited co-op's admin or the invited consultant joins the network."""
+def accept(session, invitation_id: int, account: Account) -> NetworkInvitation:
+    """The invited co-op's admin or the invited consultant joins the network, or, when
+    the network's rulebook decides admissions, asks to: the network then votes."""
     found = visible_invitation(session, invitation_id, account)
     if found.coop_id is not None and not access.tenant_admin_of(session, found.coop_id, account.id):
         raise Forbidden(_("Only the co-op's admins can accept this invitation."), code="role_required")
+    return _take(session, found, account)
+
+
+def invitation_by_link(session, network_id: int, token: str) -> NetworkInvitation:
+    """The network's email invitation a mailed link names, if it can still be used."""
+    found = None
+    if token and len(token) <= 100:
+        found = session.scalar(
+            select(NetworkInvitation).where(
+                NetworkInvitation.token_digest == token_digest(token), NetworkInvitation.network_id == network_id
+            )
+        )
+    if found is None:
+        raise NotFound(
+            _("This invitation link is not valid. Ask the network for a new one."), code="invitation_not_found"
+        )
+    if found.status != "pending":
+        raise Conflict(_("This invitation has already been accepted."), code="invitation_used")
+    if found.expires_at is not None and found.expires_at <= utcnow():
+        raise LinkGone(_("This invitation has expired. Ask the network for a new one."))
+    return found
+
+
+def accept_by_link(session, network_id: int, token: str, account: Account) -> NetworkInvitation:
+    """The person a link was mailed to joins with it: their account's address must be the
+    invited one (a forwarded link is refused and stays usable by the right person)."""
+    found = invitation_by_link(session, network_id, token)
+    if normalise_email(account.email) != found.email:
+        raise Forbidden(
+            _(
+                "This invitation was sent to %(email)s, and you are logged in as %(email2)s.",
+                email=found.email,
+                email2=account.email,
+            ),
+            code="invitation_for_another_address",
+        )
+    if not account.email_verified:
+        raise Forbidden(
+            _("Confirm that %(email)s is yours first, from your account page.", email=account.email),
+            code="email_unverified",
+        )
+    return _take(session, found, account)
+
+
+def _take(session, found: NetworkInvitation, account: Account) -> NetworkInvitation:
+    """Claim a pending invitation (one conditional UPDATE, so two clicks cannot both win):
+    joined at once, or proposed to the network's vote when its settings say so."""
+    from coopnet.network import admission
+
+    by_rulebook = admission.decided_by_rulebook(session, found.network_id)
     claimed = session.execute(
         update(NetworkInvitation)
         .where(NetworkInvitation.id == found.id, NetworkInvitation.status == "pending")
-        .values(status="accepted", accepted_at=utcnow(), accepted_by=account.id)
+        .values(status="proposed" if by_rulebook else "accepted", accepted_at=utcnow(), accepted_by=account.id)
         .returning(NetworkInvitation.id)
     ).scalar()
     if claimed is None:
         raise Conflict(_("This invitation has already been accepted."), code="invitation_used")
-    party = {"coop_id": found.coop_id} if found.coop_id is not None else {"account_id": account.id}
+    session.refresh(found)
+    if by_rulebook:
+        admission.put_to_the_vote(session, found)
+    else:
+        join_network(session, found)
+    return found
+
+
+def join_network(session, found: NetworkInvitation) -> NetworkMember:
+    """The invited party becomes a member (again, if it had left)."""
     query = select(NetworkMember).where(NetworkMember.network_id == found.network_id)
-    member = session.scalar(
-        query.where(NetworkMember.coop_id == found.coop_id)
-        if found.coop_id is not None
-        else query.where(NetworkMember.account_id == account.id)
-    )
+    if found.coop_id is not None:
+        member = session.scalar(query.where(NetworkMember.coop_id == found.coop_id))
+        party = {"coop_id": found.coop_id}
+    else:
+        member = session.scalar(query.where(NetworkMember.account_id == found.accepted_by))
+        party = {"account_id": found.accepted_by}
     if member is None:
         member = NetworkMember(network_id=found.network_id, **party)
         session.add(member)
@@ -108,9 +197,16 @@ def accept(session, invitation_id: int, account: Account) -> NetworkMember:
         member.left_at = None
     if found.coop_id is None:
         # A consultant signs in to the network's own space as a member.
-        add_member(session, session.get(Tenant, found.network_id), account, "member")
+        add_member(session, session.get(Tenant, found.network_id), session.get(Account, found.accepted_by), "member")
     session.flush()
     return member
+
+
+def member_of_invitation(session, found: NetworkInvitation) -> NetworkMember | None:
+    query = select(NetworkMember).where(NetworkMember.network_id == found.network_id)
+    if found.coop_id is not None:
+        return session.scalar(query.where(NetworkMember.coop_id == found.coop_id))
+    return session.scalar(query.where(NetworkMember.account_id == found.accepted_by))
 
 
 def member_for_party(session, member_id: int, account_id: int) -> NetworkMember:
@@ -219,3 +315,42 @@ def coordinators(session, network_id: int):
         .where(Coordinator.network_id == network_id)
         .order_by(Coordinator.role, Account.name)
     ).all()
+
+
+def roster(session, network_id: int, include_left: bool = False):
+    """(member, name, kind, party) for the network's members, by name."""
+    from coopnet.network import directory
+
+    query, coop = directory.select_members(network_id)
+    if not include_left:
+        query = query.where(NetworkMember.left_at.is_(None))
+    name = func.lower(func.coalesce(coop.c.name, Account.name))
+    return directory.rows(session, query.order_by(NetworkMember.left_at.is_not(None), name, NetworkMember.id))
+
+
+def people(session, network_id: int):
+    """(account id, name) of everyone with access to the network's own space."""
+    return session.execute(
+        select(Account.id, Account.name)
+        .join(Membership, Membership.account_id == Account.id)
+        .where(Membership.tenant_id == network_id)
+        .order_by(Account.name, Account.id)
+    ).all()
+
+
+def sign_up_and_join(
+    session, hasher, network_id: int, token: str, name: str, password: str
+) -> tuple[Account, NetworkInvitation]:
+    """Someone invited by email who has no account yet: following the mailed link proves
+    the address, so the new account is verified, then takes the invitation."""
+    from coopnet.platform.accounts import create_account, find_account
+
+    found = invitation_by_link(session, network_id, token)
+    if find_account(session, found.email) is not None:
+        raise Conflict(
+            _("There is already an account for %(email)s. Log in to accept.", email=found.email),
+            code="account_exists",
+        )
+    account = create_account(session, hasher, name, found.email, password, verified=True)
+    session.flush()
+    return account, accept_by_link(session, network_id, token, account)

@@ -7,6 +7,7 @@ timesheet entries, published from there into the shared subcontract."""
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -32,11 +33,11 @@ from coopnet.platform.roles import sql_in
 
 COORDINATOR_ROLES = ("new_client", "consultant_group", "community", "records_keeper", "meeting_secretary")
 COORDINATOR_LABELS = {
-    "new_client": "New-client coordinator",
-    "consultant_group": "Consultant-group coordinator",
-    "community": "Community coordinator",
-    "records_keeper": "Records keeper",
-    "meeting_secretary": "Meeting secretary",
+    "new_client": _l("New-client coordinator"),
+    "consultant_group": _l("Consultant-group coordinator"),
+    "community": _l("Community coordinator"),
+    "records_keeper": _l("Records keeper"),
+    "meeting_secretary": _l("Meeting secretary"),
 }
 REQUEST_STATUSES = ("new", "triaged", "offered", "placed", "referred_out", "closed")
 URGENCIES = ("low", "normal", "urgent")
@@ -88,13 +89,19 @@ class NetworkMember(db.Model):
     last_offered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+INVITATION_STATUSES = ("pending", "proposed", "accepted", "refused")
+
+
 class NetworkInvitation(db.Model):
-    """The community coordinator invites a co-op (its admin accepts) or a person by email."""
+    """The community coordinator invites a co-op (its admin accepts) or a person by email
+    (a mailed link, so someone with no account yet can sign up and join). When the
+    network's rulebook decides admissions, accepting opens a proposal in the network
+    (``proposed``) and its outcome makes the invitation ``accepted`` or ``refused``."""
 
     __tablename__ = "network_invitations"
     __table_args__ = (
         CheckConstraint("(coop_id IS NULL) <> (email IS NULL)", name="one_party"),
-        CheckConstraint("status IN ('pending', 'accepted')", name="status"),
+        CheckConstraint(sql_in("status", INVITATION_STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -106,6 +113,11 @@ class NetworkInvitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     accepted_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    # Of the mailed link (email invitations): only its SHA-256 is kept.
+    token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The admission proposal in the network's own schema (no cross-schema foreign key).
+    proposal_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Coordinator(db.Model):
@@ -133,6 +145,9 @@ class NetworkSettings(db.Model):
     overhead_cents_per_hour: Mapped[int] = mapped_column(Integer, default=0)
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     offer_hours: Mapped[int] = mapped_column(Integer, default=72)
+    # Set by the network's admins once its rulebook has an admission category: accepting
+    # an invitation then opens a proposal there instead of joining at once.
+    admission_by_rulebook: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class ClientRequest(db.Model):

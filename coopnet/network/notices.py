@@ -179,3 +179,35 @@ def outside_referrals(session, network, request: ClientRequest) -> None:
             + f"\n\n{lines}\n"
         )
     mail(session, network, request.email, subject, body)
+
+
+def invitation(session, network, found, link: str | None) -> None:
+    """A co-op's admins hear of an invitation (accepted on the co-op's Network page); a
+    person gets the single-use link, in their own language if they have an account."""
+    from coopnet.links import external_url
+    from coopnet.network.members import invitation_recipients
+
+    if found.coop_id is not None:
+        coop = session.get(Tenant, found.coop_id)
+        page = external_url("network.home", slug=coop.slug)
+
+        def write():
+            subject = _("%(network)s invites you to join the network", network=network.name)
+            body = _(
+                "%(network)s invites %(coop)s to join the network. An admin of %(coop)s accepts on its Network page:",
+                network=network.name,
+                coop=coop.name,
+            )
+            return subject, f"{body}\n{page}\n"
+
+        to_readers(session, network, invitation_recipients(session, found), write)
+        return
+    holder = session.scalar(select(Account).where(Account.email == found.email))
+    with speaking(holder, network):
+        subject = _("%(network)s invites you to join the network", network=network.name)
+        body = _(
+            "%(network)s invites you to join as an independent consultant. Accept here "
+            "(the link works once; with no account yet, you create one on the way):",
+            network=network.name,
+        )
+    mail(session, network, found.email, subject, f"{body}\n{link or ''}\n")

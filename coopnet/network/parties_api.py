@@ -15,10 +15,28 @@ from coopnet.platform.models import Tenant
 @document_errors(platform_blueprint, 401, 403, 404, 409, 415)
 @login_required
 def accept_invitation(invitation_id):
-    """The invited co-op's admin, or the invited consultant, joins the network."""
-    member = members.accept(db.session, invitation_id, current_user)
+    """The invited co-op's admin, or the invited consultant, joins the network (or, when the
+    network's rulebook decides admissions, asks to: admission "proposed", the network votes)."""
+    invitation = members.accept(db.session, invitation_id, current_user)
     db.session.commit()
-    return _membership(member)
+    return invitation_answer(invitation)
+
+
+def invitation_answer(invitation):
+    member = members.member_of_invitation(db.session, invitation) if invitation.status == "accepted" else None
+    network = db.session.get(Tenant, invitation.network_id)
+    if member is None:
+        party = db.session.get(Tenant, invitation.coop_id).name if invitation.coop_id else "you"
+        return {
+            "id": None,
+            "admission": "proposed",
+            "network": network.slug,
+            "network_name": network.name,
+            "party": party,
+            "joined_at": None,
+            "left_at": None,
+        }
+    return {**_membership(member, network), "admission": "joined"}
 
 
 def _membership(member, network=None, party=None):
@@ -51,6 +69,7 @@ def my_memberships():
                 "party": party or "you",
                 "joined_at": m.joined_at,
                 "left_at": m.left_at,
+                "admission": "joined",
             }
             for m, slug, name, party in rows
         ]
@@ -92,7 +111,7 @@ def leave_network(member_id):
     """Leave the network (the co-op's admins, or the consultant); past work stays readable."""
     member = members.leave(db.session, member_id, current_user.id)
     db.session.commit()
-    return _membership(member)
+    return {**_membership(member), "admission": "joined"}
 
 
 @platform_blueprint.route("/offers", methods=["GET"])

@@ -68,6 +68,7 @@ def settings(found) -> dict:
         "overhead_per_hour": money.cents_text(found.overhead_cents_per_hour),
         "currency": found.currency,
         "offer_hours": found.offer_hours,
+        "admission": "rulebook" if found.admission_by_rulebook else "invitation",
     }
 
 

@@ -33,7 +33,9 @@ class OfferClosed(ServiceError):
 
 def settings(session, network_id: int) -> NetworkSettings:
     found = session.get(NetworkSettings, network_id)
-    return found or NetworkSettings(network_id=network_id, overhead_cents_per_hour=0, currency="USD", offer_hours=72)
+    return found or NetworkSettings(
+        network_id=network_id, overhead_cents_per_hour=0, currency="USD", offer_hours=72, admission_by_rulebook=False
+    )
 
 
 def _event(session, request_id, kind, actor_id=None, member_id=None, note="", at=None):

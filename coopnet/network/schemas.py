@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from coopnet.network.models import (
     COORDINATOR_ROLES,
     HOURS_STATUSES,
+    INVITATION_STATUSES,
     LISTING_FIELDS,
     OFFER_STATUSES,
     REQUEST_STATUSES,
@@ -33,8 +34,12 @@ class NetworkInvitationOut(Schema):
     network = fields.String(metadata={"description": "the network's slug"})
     coop = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
-    status = fields.String(metadata={"enum": ["pending", "accepted"]})
+    status = fields.String(metadata={"enum": list(INVITATION_STATUSES)})
     created_at = fields.DateTime()
+    expires_at = fields.DateTime(allow_none=True, metadata={"description": "an email invitation's link expires"})
+    proposal_id = fields.Integer(
+        allow_none=True, metadata={"description": "the admission proposal in the network, when its rulebook decides"}
+    )
 
 
 class NetworkInvitationListOut(Schema):
@@ -92,12 +97,25 @@ class ListingIn(Schema):
 
 
 class NetworkMembershipOut(Schema):
-    id = fields.Integer()
+    id = fields.Integer(allow_none=True, metadata={"description": "null while the network votes on the admission"})
+    admission = fields.String(
+        metadata={"enum": ["joined", "proposed"], "description": "proposed: the network's rulebook decides; it votes"}
+    )
     network = fields.String()
     network_name = fields.String()
     party = fields.String(metadata={"description": "the co-op's name, or 'you' for a consultant"})
-    joined_at = fields.DateTime()
+    joined_at = fields.DateTime(allow_none=True)
     left_at = fields.DateTime(allow_none=True)
+
+
+class JoinIn(Schema):
+    token = fields.String(required=True, validate=validate.Length(max=100))
+    name = fields.String(
+        load_default=None, validate=validate.Length(max=200), metadata={"description": "with no account yet"}
+    )
+    password = fields.String(
+        load_default=None, validate=validate.Length(max=1000), metadata={"description": "with no account yet"}
+    )
 
 
 class NetworkMembershipListOut(Schema):
@@ -267,12 +285,22 @@ class SettingsIn(Schema):
     overhead_per_hour = fields.String(load_default=None, allow_none=True, metadata=MONEY)
     offer_hours = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=-(2**31), max=2**31))
     currency = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=3))
+    admission = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=20),
+        metadata={
+            "enum": ["invitation", "rulebook"],
+            "description": "rulebook: accepting an invitation opens an admission proposal in the network",
+        },
+    )
 
 
 class SettingsOut(Schema):
     overhead_per_hour = fields.String(metadata=MONEY)
     currency = fields.String()
     offer_hours = fields.Integer()
+    admission = fields.String(metadata={"enum": ["invitation", "rulebook"]})
 
 
 class BilledHoursIn(Schema):

@@ -99,6 +99,17 @@ def accept_subcontract(subcontract_id):
     return _act(subcontract_id, EmptyForm(), action, _("Accepted."))
 
 
+class DeclineForm(FlaskForm):
+    reason = StringField(_l("Reason"))
+
+
+@blueprint.route("/subcontracts/<id:subcontract_id>/decline", methods=["POST"])
+def decline_subcontract(subcontract_id):
+    form = DeclineForm()
+    args = (db.session, g.tenant, subcontract_id, _role(), False, form.reason.data or "")
+    return _act(subcontract_id, form, _committed(subcontracts.decide, *args), _("Declined."))
+
+
 @blueprint.route("/subcontracts/<id:subcontract_id>/hours", methods=["POST"])
 def log_hours(subcontract_id):
     form = HoursForm()

@@ -13,6 +13,7 @@ from coopnet.errors import NotFound
 from coopnet.extensions import db
 from coopnet.forms import EmptyForm, committed, submit
 from coopnet.network import access, directory, members, presenting, referrals, subcontracts
+from coopnet.network.forms import BilledHoursForm
 from coopnet.network.throttle import throttle_requests
 from coopnet.platform.context import has_role, public_tenant_route, tenant_blueprint
 
@@ -43,7 +44,7 @@ def coop_only():
         raise NotFound(_("There is no such page here."))
 
 
-def _network_only():
+def network_only():
     if g.tenant is None or g.tenant.kind != "network":
         # The error page must not name a co-op a visitor may not even know exists.
         g.pop("tenant", None)
@@ -55,18 +56,25 @@ def _network_only():
 def home():
     """A network's request board (coordinators) or a co-op's networks, offers and subcontracts."""
     if g.tenant.kind == "network":
-        is_coordinator = bool(access.coordinator_roles(db.session, g.tenant.id, current_user.id, has_role("admin")))
-        found = referrals.listing(db.session, g.tenant.id) if is_coordinator else []
-        return render_template("network/board.html", requests=found, is_coordinator=is_coordinator)
+        roles = access.coordinator_roles(db.session, g.tenant.id, current_user.id, has_role("admin"))
+        if not roles:
+            from coopnet.network.party_views import consultant_page
+
+            return consultant_page()
+        found = referrals.listing(db.session, g.tenant.id)
+        return render_template("network/board.html", requests=found, roles=roles)
     return render_template(
         "network/coop.html",
-        memberships=list(members.my_memberships(db.session, current_user.id)),
+        memberships=[
+            row for row in members.my_memberships(db.session, current_user.id) if row[0].coop_id == g.tenant.id
+        ],
         invitations=members.pending_invitations_for_coop(db.session, g.tenant.id),
         offers=referrals.offers_for(db.session, current_user.id),
         subcontracts=[
             presenting.subcontract(db.session, s, False) for s in subcontracts.listing(db.session, g.tenant.id)
         ],
         form=EmptyForm(),
+        hours_form=BilledHoursForm(),
     )
 
 
@@ -74,7 +82,9 @@ def home():
 def accept_invitation(invitation_id):
     form = EmptyForm()
     result = submit(form, committed(members.accept, db.session, invitation_id, current_user))
-    if result.ok:
+    if result.ok and result.value.status == "proposed":
+        flash(_("Accepted: the network votes on your admission."), "info")
+    elif result.ok:
         flash(_("You joined the network."), "success")
     else:
         flash(" ".join(form.form_errors) or _("That did not work."), "error")
@@ -85,7 +95,7 @@ def accept_invitation(invitation_id):
 @public_tenant_route
 def directory_page():
     """The public directory: search by words, skill and region."""
-    _network_only()
+    network_only()
     q, skill, region = (request.args.get(k, "")[:100] for k in ("q", "skill", "region"))
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and len(page) < 6 else 1
@@ -109,7 +119,7 @@ def directory_page():
 @throttle_requests
 def request_form():
     """The public form a client asks the network for help with."""
-    _network_only()
+    network_only()
     form = RequestForm()
 
     def send():
@@ -126,7 +136,7 @@ def request_form():
 
 @blueprint.route("/requests/<id:request_id>", methods=["GET"])
 def request_page(request_id):
-    _network_only()
+    network_only()
     found, sees_contact, mine = referrals.view_of(db.session, g.tenant, request_id, current_user.id, has_role("admin"))
     shown = presenting.request(db.session, found, sees_contact, mine)
     matches = []
@@ -137,7 +147,7 @@ def request_page(request_id):
 
 @blueprint.route("/requests/<id:request_id>/triage", methods=["POST"])
 def triage(request_id):
-    _network_only()
+    network_only()
     form = NoteForm()
     args = (db.session, g.tenant, request_id, current_user.id, has_role("admin"))
     result = submit(form, committed(referrals.triage, *args, form.note.data or ""))
@@ -159,7 +169,7 @@ class ReasonForm(FlaskForm):
 
 @blueprint.route("/requests/<id:request_id>/offer", methods=["POST"])
 def offer(request_id):
-    _network_only()
+    network_only()
     form = OfferForm()
     kind, _sep, value = (form.to.data or "").partition(":")
     to = {"coop": value} if kind == "coop" else {"account_id": int(value) if value.isdigit() else 0}
@@ -171,7 +181,7 @@ def offer(request_id):
 
 @blueprint.route("/requests/<id:request_id>/refer-out", methods=["POST"])
 def refer_out(request_id):
-    _network_only()
+    network_only()
     form = ReferOutForm()
     lines = [line.split("|") for line in (form.referrals.data or "").splitlines() if line.strip()]
     given = [
@@ -204,4 +214,4 @@ def _answer(action, done, form=None):
     return redirect(url_for("network.home"))
 
 
-from coopnet.network import subcontract_views  # noqa: E402, F401  (its pages join this blueprint)
+from coopnet.network import coordination_views, party_views, subcontract_views  # noqa: E402, F401  (their pages join this blueprint)

@@ -70,7 +70,12 @@ def test_the_overhead_share_per_hour_is_owed_and_settled(client, act, tu):
     assert negative.status_code == 422
     assert client.get(f"/c/{tu.slug}/api/v1/network/settings").get_json()["overhead_per_hour"] == "0.00"
     settings = client.put(f"/c/{tu.slug}/api/v1/network/settings", json={"overhead_per_hour": "4.50"})
-    assert settings.get_json() == {"overhead_per_hour": "4.50", "currency": "USD", "offer_hours": 72}
+    assert settings.get_json() == {
+        "overhead_per_hour": "4.50",
+        "currency": "USD",
+        "offer_hours": 72,
+        "admission": "invitation",
+    }
     client.post(f"/c/{tu.slug}/api/v1/requests/{request_id}/triage", json={})
     offer_id = client.post(
         f"/c/{tu.slug}/api/v1/requests/{request_id}/offers", json={"to": {"coop": "quilted"}}

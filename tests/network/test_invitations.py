@@ -1,0 +1,164 @@
+"""Joining a network: a consultant invited by email who has no account signs up through the
+mailed link (page and API); a forwarded, spent or foreign link is refused; when the network's
+rulebook decides admissions, accepting opens a proposal and the vote admits or refuses."""
+
+import re
+
+from sqlalchemy import text
+
+from coopnet.extensions import db as _db
+from tests.conftest import PASSWORD, csrf_token, run_jobs
+from tests.network.test_referrals import outbox
+
+
+def _invite(client, act, tu, email):
+    act(tu.coordinator.email)
+    response = client.post(f"/c/{tu.slug}/api/v1/network/invitations", json={"email": email})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def _mailed_token(app, tu, email):
+    run_jobs(app)
+    bodies = [body for to, _subject, body in outbox(app, tu.slug) if to == email]
+    assert bodies, f"no mail to {email}"
+    return re.search(r"/network/join/([A-Za-z0-9_-]+)", bodies[-1]).group(1)
+
+
+def _account_count(app, email):
+    with app.app_context():
+        return _db.session.execute(text("SELECT count(*) FROM accounts WHERE email = :e"), {"e": email}).scalar()
+
+
+def test_a_consultant_without_an_account_signs_up_through_the_mailed_link(app, client, act, tu):
+    _invite(client, act, tu, "dana@consultants.example")
+    token = _mailed_token(app, tu, "dana@consultants.example")
+    client.delete("/api/v1/session")
+    page = f"/c/{tu.slug}/network/join/{token}"
+    shown = client.get(page)
+    assert shown.status_code == 200 and "dana@consultants.example" in shown.get_data(as_text=True)
+    # A password too short: the reason next to the field, no account made, the link still works.
+    short = client.post(page, data={"csrf_token": csrf_token(client, page), "name": "Dana", "password": "short"})
+    assert short.status_code == 422 and "field-error" in short.get_data(as_text=True)
+    assert _account_count(app, "dana@consultants.example") == 0
+    joined = client.post(page, data={"csrf_token": csrf_token(client, page), "name": "Dana", "password": PASSWORD})
+    assert joined.status_code == 302
+    # Signed in, a consultant of the network: her own page, her listing, the directory once published.
+    mine = client.get("/api/v1/network-memberships").get_json()["memberships"]
+    assert [(m["network"], m["party"]) for m in mine] == [(tu.slug, "you")]
+    home = client.get(f"/c/{tu.slug}/network")
+    assert home.status_code == 200 and "Edit your listing" in home.get_data(as_text=True)
+    listing = f"/c/{tu.slug}/network/listing/{mine[0]['id']}"
+    saved = client.post(
+        listing,
+        data={
+            "csrf_token": csrf_token(client, listing),
+            "skills": ["python", "database"],
+            "region": "Detroit",
+            "taking_work": "y",
+            "public_fields": ["skills", "region"],
+        },
+    )
+    assert saved.status_code == 302
+    found = client.get(f"/c/{tu.slug}/api/v1/directory?skill=python").get_json()["members"]
+    assert [(m["name"], m["region"]) for m in found] == [("Dana", "Detroit")]
+    # The link is spent.
+    client.delete("/api/v1/session")
+    assert client.get(page).status_code == 409
+
+
+def test_the_api_signs_up_and_joins_with_the_token(app, client, act, tu):
+    _invite(client, act, tu, "eli@consultants.example")
+    token = _mailed_token(app, tu, "eli@consultants.example")
+    client.delete("/api/v1/session")
+    url = f"/c/{tu.slug}/api/v1/network/join"
+    bad = client.post(url, json={"token": token, "name": "Eli", "password": "x"})
+    assert bad.status_code == 422 and "password" in bad.get_json()["error"]["fields"]
+    assert _account_count(app, "eli@consultants.example") == 0
+    joined = client.post(url, json={"token": token, "name": "Eli", "password": PASSWORD})
+    assert joined.status_code == 200, joined.get_json()
+    assert joined.get_json()["admission"] == "joined" and joined.get_json()["id"] is not None
+    again = client.post(url, json={"token": token, "name": "Eli", "password": PASSWORD})
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "invitation_used"
+
+
+def test_a_bad_forwarded_or_foreign_link_is_refused_and_changes_nothing(app, client, act, tu, make_tenant):
+    _invite(client, act, tu, "fay@consultants.example")
+    token = _mailed_token(app, tu, "fay@consultants.example")
+    # A guessed token, and a real one used at another network's address: 404, nothing named.
+    other, _admin = make_tenant("other-net", name="Other Network", kind="network")
+    client.delete("/api/v1/session")
+    for url in (f"/c/{tu.slug}/api/v1/network/join", f"/c/{other.slug}/api/v1/network/join"):
+        tried = client.post(url, json={"token": "guess" if "tech" in url else token, "name": "X", "password": PASSWORD})
+        assert tried.status_code == 404
+    assert client.get(f"/c/{other.slug}/network/join/{token}").status_code == 404
+    # Someone else, logged in, with the forwarded link: 403; the link stays for Fay.
+    act(tu.ben.email)
+    forwarded = client.post(f"/c/{tu.slug}/api/v1/network/join", json={"token": token})
+    assert forwarded.status_code == 403 and forwarded.get_json()["error"]["code"] == "invitation_for_another_address"
+    # An address with an account already must log in rather than sign up again.
+    _invite(client, act, tu, tu.colin.email)
+    colin_token = _mailed_token(app, tu, tu.colin.email)
+    client.delete("/api/v1/session")
+    taken = client.post(
+        f"/c/{tu.slug}/api/v1/network/join", json={"token": colin_token, "name": "Colin", "password": PASSWORD}
+    )
+    assert taken.status_code == 409 and taken.get_json()["error"]["code"] == "account_exists"
+    act(tu.coordinator.email)
+    statuses = {
+        i["email"]: i["status"]
+        for i in client.get(f"/c/{tu.slug}/api/v1/network/invitations").get_json()["invitations"]
+        if i["email"]
+    }
+    assert statuses["fay@consultants.example"] == "pending" and statuses[tu.colin.email] == "pending"
+    assert _account_count(app, "fay@consultants.example") == 0
+
+
+def _network_votes(client, act, tu, proposal_id, stance):
+    for who in (tu.coordinator, tu.grouper, tu.ana, tu.ben):
+        act(who.email)
+        taken = client.put(f"/c/{tu.slug}/api/v1/proposals/{proposal_id}/position", json={"stance": stance})
+        assert taken.status_code == 200, taken.get_json()
+    act(tu.coordinator.email)
+    return client.post(f"/c/{tu.slug}/api/v1/proposals/{proposal_id}/close").get_json()
+
+
+def test_the_network_s_rulebook_decides_who_joins(app, client, act, tu, make_tenant):
+    _, inkworks_admin = make_tenant("inkworks", name="Inkworks")
+    _, other_admin = make_tenant("electric-embers", name="Electric Embers")
+    act(tu.coordinator.email)
+    refused = client.put(f"/c/{tu.slug}/api/v1/network/settings", json={"admission": "rulebook"})
+    assert refused.status_code == 422 and "admission" in refused.get_json()["error"]["fields"]
+    assert client.post(f"/c/{tu.slug}/api/v1/rulebook/adopt", json={"preset": "quilted"}).status_code == 201
+    settings = client.put(f"/c/{tu.slug}/api/v1/network/settings", json={"admission": "rulebook"})
+    assert settings.status_code == 200 and settings.get_json()["admission"] == "rulebook"
+    invited = {}
+    for slug in ("inkworks", "electric-embers"):
+        invited[slug] = client.post(f"/c/{tu.slug}/api/v1/network/invitations", json={"coop": slug}).get_json()["id"]
+    # Inkworks accepts: not a member yet, the network votes.
+    act(inkworks_admin.email)
+    asked = client.post(f"/api/v1/network-invitations/{invited['inkworks']}/accept")
+    assert asked.status_code == 200 and asked.get_json()["admission"] == "proposed"
+    assert client.get("/api/v1/network-memberships").get_json()["memberships"] == []
+    run_jobs(app)
+    act(tu.coordinator.email)
+    rows = {i["coop"]: i for i in client.get(f"/c/{tu.slug}/api/v1/network/invitations").get_json()["invitations"]}
+    assert rows["inkworks"]["status"] == "proposed" and rows["inkworks"]["proposal_id"]
+    closed = _network_votes(client, act, tu, rows["inkworks"]["proposal_id"], "agree")
+    assert closed["outcome"] == "passed"
+    act(inkworks_admin.email)
+    assert [m["network"] for m in client.get("/api/v1/network-memberships").get_json()["memberships"]] == [tu.slug]
+    # Electric Embers accepts, and the network does not agree: refused, not a member.
+    act(other_admin.email)
+    client.post(f"/api/v1/network-invitations/{invited['electric-embers']}/accept")
+    run_jobs(app)
+    act(tu.coordinator.email)
+    rows = {i["coop"]: i for i in client.get(f"/c/{tu.slug}/api/v1/network/invitations").get_json()["invitations"]}
+    closed = _network_votes(client, act, tu, rows["electric-embers"]["proposal_id"], "disagree")
+    assert closed["outcome"] != "passed"
+    rows = {i["coop"]: i for i in client.get(f"/c/{tu.slug}/api/v1/network/invitations").get_json()["invitations"]}
+    assert rows["electric-embers"]["status"] == "refused" and rows["inkworks"]["status"] == "accepted"
+    act(other_admin.email)
+    assert client.get("/api/v1/network-memberships").get_json()["memberships"] == []
+    again = client.post(f"/api/v1/network-invitations/{invited['electric-embers']}/accept")
+    assert again.status_code == 409
