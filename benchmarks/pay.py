@@ -1,5 +1,6 @@
 """Pay figures for BENCHMARKS.md: one co-op of 50 members with 1,000,000 time entries;
-a monthly pay run, the year-end split and a member's capital statement.
+a monthly pay run, the year-end split, a member's capital statement, and a 5,000-row time CSV
+import (its preview, and the import itself).
 
     .venv/bin/python benchmarks/pay.py [entries]
 
@@ -28,7 +29,7 @@ from coopnet.database import tenant_scope  # noqa: E402
 from coopnet.extensions import db  # noqa: E402
 from coopnet.platform.accounts import hasher  # noqa: E402
 from coopnet.platform.tenants import signup  # noqa: E402
-from coopnet.tenants.pay import payroll, surplus, timesheets  # noqa: E402
+from coopnet.tenants.pay import payroll, surplus, time_csv, timesheets  # noqa: E402
 
 INSTANCE = Path(os.environ.get("BENCH_INSTANCE") or tempfile.mkdtemp(prefix="coopnet-pay-bench-"))
 MEMBERS = 50
@@ -114,6 +115,22 @@ def main(entries):
                     f"a member's capital statement ({len(rows)} entries, balance {balance / 100:.2f}): "
                     f"median {median:.1f} ms, max {worst:.1f} ms"
                 )
+                tenant = db.session.execute(text("SELECT * FROM tenants WHERE slug = 'pay-coop'")).one()
+                first = date(YEAR + 1, 1, 1).toordinal()
+                csv_text = "email,worked_on,minutes,kind,billable,note\n" + "".join(  # the founder's own time
+                    f",{date.fromordinal(first + i % 365).isoformat()},30,internal,no,row {i}\n" for i in range(5000)
+                )
+                median, worst, found = timed(
+                    lambda: time_csv.preview(db.session, tenant, founder_id, True, csv_text), rounds=3
+                )
+                print(
+                    f"time CSV import preview, 5,000 rows ({len(found['problems'])} with problems): "
+                    f"median {median:.0f} ms, max {worst:.0f} ms"
+                )
+                median, worst, imported = timed(
+                    lambda: time_csv.import_time(db.session, tenant, founder_id, True, csv_text), rounds=3
+                )
+                print(f"time CSV import, {len(imported):,} rows written: median {median:.0f} ms, max {worst:.0f} ms")
             print(f"peak RSS python {rss_mb():.0f} MB")
             print(f"  reproduce: .venv/bin/python benchmarks/pay.py {entries}")
     finally:

@@ -13,7 +13,7 @@ from coopnet.api import document_errors
 from coopnet.errors import ValidationFailed
 from coopnet.extensions import db
 from coopnet.platform.context import acts_as_officer, require_officer
-from coopnet.tenants.pay import salary, schemas
+from coopnet.tenants.pay import salary, time_schemas
 from coopnet.tenants.pay.api import ERRORS, _day, blueprint
 from coopnet.tenants.pay.time_api import whose_time
 
@@ -34,7 +34,7 @@ def balances_for_viewer(year: int, on: date | None) -> dict:
 
 
 @blueprint.route("/salary-balances", methods=["GET"])
-@blueprint.response(200, schemas.SalaryBalancesOut)
+@blueprint.response(200, time_schemas.SalaryBalancesOut)
 @document_errors(blueprint, 401, 404, 409, 422)
 def salary_balances():
     """Hours over or under the salary's yearly commitment so far (``on``, default today) in the
@@ -44,7 +44,7 @@ def salary_balances():
 
 
 @blueprint.route("/leave", methods=["GET"])
-@blueprint.response(200, schemas.LeaveListOut)
+@blueprint.response(200, time_schemas.LeaveListOut)
 @document_errors(blueprint, 401, 403, 404, 422)
 def list_leave():
     """Paid leave taken in the fiscal ``year``: your own, or for officers anyone's or everyone's."""
@@ -54,8 +54,8 @@ def list_leave():
 
 
 @blueprint.route("/leave", methods=["POST"])
-@blueprint.arguments(schemas.LeaveIn)
-@blueprint.response(201, schemas.LeaveOut)
+@blueprint.arguments(time_schemas.LeaveIn)
+@blueprint.response(201, time_schemas.LeaveOut)
 @document_errors(blueprint, *ERRORS)
 def record_leave(data):
     """Record paid leave taken on a day; ``account_id`` other than your own only for officers."""
@@ -65,7 +65,7 @@ def record_leave(data):
 
 
 @blueprint.route("/salary-year-ends", methods=["GET"])
-@blueprint.response(200, schemas.SalaryYearEndListOut)
+@blueprint.response(200, time_schemas.SalaryYearEndListOut)
 @document_errors(blueprint, 401, 403, 404, 422)
 def list_year_ends():
     """How a closed salary ``year`` was settled, member by member (officers)."""
@@ -75,8 +75,8 @@ def list_year_ends():
 
 
 @blueprint.route("/salary-year-ends", methods=["POST"])
-@blueprint.arguments(schemas.SalaryYearEndIn)
-@blueprint.response(201, schemas.SalaryYearEndListOut)
+@blueprint.arguments(time_schemas.SalaryYearEndIn)
+@blueprint.response(201, time_schemas.SalaryYearEndListOut)
 @document_errors(blueprint, *ERRORS)
 def close_salary_year(data):
     """Close a salary year once it is over, as the co-op decided: a shortfall ``repay`` (owed at the

@@ -11,13 +11,13 @@ from flask_login import current_user
 from coopnet.api import document_errors
 from coopnet.extensions import db
 from coopnet.platform.context import acts_as_officer, require_officer
-from coopnet.tenants.pay import schemas, time_changes, time_csv
+from coopnet.tenants.pay import schemas, time_changes, time_csv, time_schemas
 from coopnet.tenants.pay.api import ERRORS, _day, blueprint
 
 
 @blueprint.route("/time-entries/import", methods=["POST"])
-@blueprint.arguments(schemas.TimeImportIn)
-@blueprint.response(200, schemas.TimeImportOut)
+@blueprint.arguments(time_schemas.TimeImportIn)
+@blueprint.response(200, time_schemas.TimeImportOut)
 @document_errors(blueprint, *ERRORS)
 def import_time(data):
     """Time from CSV: ``preview`` names every bad row and writes nothing; an import writes every
@@ -54,7 +54,7 @@ def get_time_entry(entry_id):
 
 
 @blueprint.route("/time-entries/<id:entry_id>", methods=["PUT"])
-@blueprint.arguments(schemas.TimeEntryEditIn)
+@blueprint.arguments(time_schemas.TimeEntryEditIn)
 @blueprint.response(200, schemas.TimeEntryOut)
 @document_errors(blueprint, *ERRORS)
 def correct_time_entry(data, entry_id):
@@ -66,7 +66,7 @@ def correct_time_entry(data, entry_id):
 
 
 @blueprint.route("/time-entries/<id:entry_id>", methods=["DELETE"])
-@blueprint.arguments(schemas.TimeEntryRemoveIn, location="query")
+@blueprint.arguments(time_schemas.TimeEntryRemoveIn, location="query")
 @blueprint.response(204)
 @document_errors(blueprint, 401, 403, 404, 409, 422)
 def remove_time_entry(data, entry_id):
@@ -76,7 +76,7 @@ def remove_time_entry(data, entry_id):
 
 
 @blueprint.route("/time-entry-changes", methods=["GET"])
-@blueprint.response(200, schemas.TimeEntryChangeListOut)
+@blueprint.response(200, time_schemas.TimeEntryChangeListOut)
 @document_errors(blueprint, 401, 403, 404)
 def list_time_changes():
     """Who entered, changed or removed time, when, and before and after, newest first: your own

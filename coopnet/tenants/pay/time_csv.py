@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from coopnet.errors import ValidationFailed
 from coopnet.platform.models import Account, Membership
+from coopnet.tenants.membership.bulk import insert_columns
 from coopnet.tenants.pay.models import Client, TimeEntry, TimeEntryChange
 from coopnet.tenants.pay.timesheets import MINUTES_A_DAY, kinds, locked_until
 
@@ -179,20 +180,19 @@ def import_time(session, tenant, by: int, may_log_for_others: bool, text: str) -
         )
     if not rows:
         return []
-    values = [
-        {
-            "account_id": row["account_id"],
-            "worked_on": row["worked_on"],
-            "minutes": row["minutes"],
-            "kind": row["kind"],
-            "billable": row["billable"],
-            "client_id": row["client_id"],
-            "note": row["note"],
-            "entered_by": by,
-        }
-        for row in rows
-    ]
-    ids = list(session.scalars(insert(TimeEntry).returning(TimeEntry.id, sort_by_parameter_order=True), values))
+    fields = ("account_id", "worked_on", "minutes", "kind", "billable", "client_id", "note")
+    values = [{**{field: row[field] for field in fields}, "entered_by": by} for row in rows]
+    # One statement, one array a column; identities are taken in the file's order.
+    ids = sorted(
+        entry_id
+        for (entry_id,) in insert_columns(
+            session,
+            TimeEntry.__table__,
+            {field: [value[field] for value in values] for field in (*fields, "entered_by")},
+            fixed={"created_at": func.now()},
+            returning=(TimeEntry.id,),
+        )
+    )
     for_others = [
         {
             "entry_id": entry_id,

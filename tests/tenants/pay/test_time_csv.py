@@ -42,6 +42,12 @@ def test_an_officer_imports_a_file_for_two_members_and_it_exports_again(coop, cl
         (alex.id, date(YEAR, 3, 2), 60, "internal", False, None, "Bookkeeping", admin.id),
         (admin.id, date(YEAR, 3, 3), 30, "client", False, None, "My own", admin.id),
     ]
+    # Time imported for someone else is in the audit; one's own is not.
+    audit = client.get(f"{API}/time-entry-changes").get_json()["changes"]
+    assert sorted((c["account_id"], c["action"], c["changed_by"], c["after"]["minutes"]) for c in audit) == sorted(
+        [(colin.id, "created", admin.id, 150), (alex.id, "created", admin.id, 60)]
+    )
+    assert {c["reason"] for c in audit} == {"imported from a CSV file"}
     exported = client.get(f"{API}/time-entries/export.csv?from={YEAR}-03-01&to={YEAR}-03-31")
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
     lines = exported.get_data(as_text=True).splitlines()
