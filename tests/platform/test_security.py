@@ -37,6 +37,19 @@ def error_of(response):
         secrets.token_urlsafe(24),
         "correct horse battery staple",
     ],
+    # Stable ids: the random keys differ between processes (pytest-xdist compares collections).
+    ids=[
+        "shipped-example",
+        "development",
+        "one-letter",
+        "two-letters",
+        "please-change-me",
+        "example",
+        "placeholder",
+        "16-bytes-hex",
+        "24-bytes",
+        "a-passphrase",
+    ],
 )
 def test_production_refuses_a_secret_key_anyone_could_guess(key):
     with pytest.raises(ConfigError) as raised:
@@ -46,7 +59,11 @@ def test_production_refuses_a_secret_key_anyone_could_guess(key):
     assert "secrets.token_urlsafe(48)" in message
 
 
-@pytest.mark.parametrize("key", [secrets.token_urlsafe(48), secrets.token_urlsafe(32), secrets.token_hex(32)])
+@pytest.mark.parametrize(
+    "key",
+    [secrets.token_urlsafe(48), secrets.token_urlsafe(32), secrets.token_hex(32)],
+    ids=["48-bytes", "32-bytes", "32-bytes-hex"],
+)
 def test_production_takes_32_random_bytes(key):
     assert load_config({"COOPNET_ENV": "production", "SECRET_KEY": key})["SECRET_KEY"] == key
 
