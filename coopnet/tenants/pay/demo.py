@@ -1,7 +1,8 @@
 """Pay demo data from the stories: a year of time at Quilted and Design Action, Quilted's
 equal pay ($25 an hour for members and candidates, $15 for trainees), a finalised pay run,
 Quilted's clients on its sliding scale with an invoice paid, one sent and one overdue, and
-last year's surplus split (Design Action keeps 25% and shares the rest by hours)."""
+last year's surplus split (Design Action keeps 25% and shares the rest by hours), and Web Collective
+on its salary with last year closed short (when the network demo has made it)."""
 
 from datetime import date, timedelta
 
@@ -9,8 +10,8 @@ from sqlalchemy import select
 
 from coopnet.database import tenant_scope
 from coopnet.platform.models import Account, Tenant
-from coopnet.tenants.pay import invoices, payroll, surplus, timesheets
-from coopnet.tenants.pay.models import TimeEntry
+from coopnet.tenants.pay import invoices, payroll, salary, surplus, timesheets
+from coopnet.tenants.pay.models import LeaveTaken, TimeEntry
 
 LAST_YEAR = date.today().year - 1
 
@@ -49,6 +50,7 @@ def _a_year_of_time(session, people, daily_minutes, admin_id, clients=()):
 def load(session):
     _quilted(session)
     _design_action(session)
+    _web_collective(session)
 
 
 def _quilted(session):
@@ -123,4 +125,40 @@ def _design_action(session):
             session, {"reserve_share": "0.25", "basis": "hours", "cash_share": "0.20", "cash_instalments": 4}
         )
         surplus.allocate(session, people[0], LAST_YEAR, "120000.00")
+        session.commit()
+
+
+def _web_collective(session):
+    """$3,500 a month against 1,820 hours a year with six weeks' paid leave: six and a half hours
+    a weekday and four weeks off each August, so last year closed short and the shortfall is owed."""
+    tenant = session.scalar(select(Tenant).where(Tenant.slug == "web-collective"))
+    if tenant is None:
+        return
+    (coordinator,) = _ids(session, ["admin@webcollective.example"])
+    with tenant_scope(session, "web-collective"):
+        timesheets.kinds(session)
+        payroll.set_policy(
+            session,
+            {
+                "effective_from": f"{LAST_YEAR}-01-01",
+                "scheme": "salary",
+                "rates": {"member": "0.00"},
+                "monthly_salary": "3500.00",
+                "yearly_hours": 1820,
+                "leave_weeks": 6,
+            },
+        )
+        day, rows = date(LAST_YEAR, 1, 1), []
+        while day < date.today() - timedelta(days=1):
+            if day.weekday() < 5 and day.month == 8 and day.day <= 28:
+                rows.append(LeaveTaken(account_id=coordinator, taken_on=day, minutes=420, recorded_by=coordinator))
+            elif day.weekday() < 5:
+                kind = "internal" if day.weekday() == 4 else "client"
+                rows.append(
+                    TimeEntry(account_id=coordinator, worked_on=day, minutes=390, kind=kind, entered_by=coordinator)
+                )
+            day += timedelta(days=1)
+        session.add_all(rows)
+        session.flush()
+        salary.close_year(session, tenant, coordinator, LAST_YEAR, "repay", "carry")
         session.commit()
