@@ -1,6 +1,7 @@
 """What every page a journey visits must pass: it fits a phone without sideways
-scrolling, every visible field has a label, and axe-core finds nothing serious or
-critical. Each page is screenshotted at phone and desktop width on the way."""
+scrolling, every visible field has a label (at both widths), and axe-core finds nothing
+serious or critical (at phone width, the one our members use most; the page's markup is
+the same at both). Each page is screenshotted at phone and desktop width on the way."""
 
 import re
 from pathlib import Path
@@ -67,7 +68,8 @@ class PageChecks:
             problems += [
                 f"field without a label at {width} width: {field}" for field in page.evaluate(UNLABELLED_FIELDS)
             ]
-            problems += [f"axe at {width} width: {v}" for v in axe_violations(self.axe, page)]
+            if width == "phone":
+                problems += [f"axe: {v}" for v in axe_violations(self.axe, page)]
         self._pending = None
         assert not problems, f"{where}:\n  " + "\n  ".join(problems)
 

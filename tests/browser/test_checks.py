@@ -18,7 +18,7 @@ def test_a_wide_page_and_an_unlabelled_field_fail(page, tmp_path):
         PageChecks(page, tmp_path)()
     assert "scrolls sideways at 390px" in str(failed.value)
     assert 'field without a label at phone width: <input name="nameless"' in str(failed.value)
-    assert "axe at desktop width: label (critical)" in str(failed.value)
+    assert "axe: label (critical)" in str(failed.value)
     assert {p.name for p in tmp_path.iterdir()} == {"01-bad-phone.png", "01-bad-desktop.png"}
 
 
