@@ -4,6 +4,7 @@ renewal date or a failed payment, and lapsing when grace runs out.
 
 Who commits: the view, command or job that calls these; they flush and return."""
 
+import calendar
 from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
@@ -18,6 +19,8 @@ from coopnet.tenants.dues.money import monthly_share, to_cents
 
 PLANS = ("annual", "monthly")
 METHODS = ("check", "transfer")
+# How far ahead a renewal date or a period may start (a period's end must stay a real date).
+FURTHEST_YEARS = 10
 
 
 def period_end(member: DuesMember, start: date) -> date:
@@ -29,11 +32,12 @@ def period_end(member: DuesMember, start: date) -> date:
 
 
 def _same_day(year, month, day):
-    while True:
-        try:
-            return date(year, month, day)
-        except ValueError:
-            day -= 1
+    """The day in that month, or its last day when the month is shorter."""
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def _furthest(today: date) -> date:
+    return _same_day(today.year + FURTHEST_YEARS, today.month, today.day)
 
 
 def get(session, member_id: int) -> DuesMember:
@@ -82,6 +86,8 @@ def join(session, values: dict, today: date) -> DuesMember:
             income_cents = to_cents(income, "declared_income")
         except ValidationFailed as error:
             problems.update(error.fields)
+    if values.get("renews_on") is not None and values["renews_on"] > _furthest(today):
+        problems["renews_on"] = _("On or before %(day)s.", day=_furthest(today).isoformat())
     schedule = dues_settings.schedule(session)
     if schedule is None:
         raise Conflict(_("Set the dues schedule before adding members."), code="no_schedule")
@@ -155,9 +161,11 @@ def record_payment(
     except ValidationFailed as error:
         problems.update(error.fields)
         amount = 0
+    start = values.get("period_start") or member.renews_on
+    if start > _furthest(today):
+        problems["period_start"] = _("On or before %(day)s.", day=_furthest(today).isoformat())
     if problems:
         raise ValidationFailed(_("The payment is not right."), problems)
-    start = values.get("period_start") or member.renews_on
     paid = payment_for(session, member.id, start)
     if paid is not None:
         raise Conflict(
