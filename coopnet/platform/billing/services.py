@@ -5,7 +5,7 @@ count of changes or attempts, so a retried request never subscribes or charges t
 
 Who commits: the view, command or job that calls these; they flush and return."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import stripe
 from flask_babel import gettext as _
@@ -195,6 +195,7 @@ def choose_plan(session, tenant, code, today: date) -> PlatformSubscription:
                 key,
                 {"coopnet_key": key, "coopnet_tenant": str(tenant.id), "coopnet_plan": plan.code},
             )
+        invoice = _latest_invoice(api, found) if found is not None else None
     except stripe.CardError as error:
         raise CardDeclined(_("The card was declined: %(value)s.", value=error.user_message or _("ask the bank"))) from (
             error
@@ -206,7 +207,6 @@ def choose_plan(session, tenant, code, today: date) -> PlatformSubscription:
     subscription.updated_at = utcnow()
     if found is not None:
         subscription.stripe_subscription_id = found.id
-        invoice = _latest_invoice(api, found)
         if found.status in ("incomplete", "past_due", "unpaid"):
             subscription.stripe_invoice_id = invoice.get("id") if invoice else None
             standing.mark_unpaid(session, tenant, subscription, today, "payment_failed", _("the card was declined"))
@@ -251,7 +251,7 @@ def _cancel(subscription):
 def invoice_period_end(invoice: dict) -> date | None:
     lines = ((invoice.get("lines") or {}).get("data")) or []
     end = ((lines[0] or {}).get("period") or {}).get("end") if lines else None
-    return datetime.fromtimestamp(int(end)).date() if isinstance(end, int) else None
+    return datetime.fromtimestamp(end, timezone.utc).date() if isinstance(end, int) else None
 
 
 def invoice_subscription(invoice: dict) -> str | None:
@@ -284,9 +284,15 @@ def record_payment(session, tenant_id, tenant_slug, plan: str, currency: str, in
 
 
 def record_invoice(session, tenant_id, tenant_slug, subscription, invoice: dict, today: date) -> bool:
-    """A paid invoice of the tenant's current subscription: counted, and the tenant paid up."""
+    """A paid invoice of the tenant's current subscription: counted, and the tenant paid up,
+    unless it is warned for having more people than its plan covers: paying that plan does
+    not cover them, so the warning and its grace period run on (a larger plan, or fewer
+    people at the daily sweep, end it)."""
     new = record_payment(session, tenant_id, tenant_slug, subscription.plan, subscription.currency, invoice, today)
-    standing.mark_paid(subscription, invoice_period_end(invoice))
+    if subscription.reason == "over_plan":
+        standing.paid_through(subscription, invoice_period_end(invoice))
+    else:
+        standing.mark_paid(subscription, invoice_period_end(invoice))
     return new
 
 

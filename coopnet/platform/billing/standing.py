@@ -71,12 +71,17 @@ def mark_unpaid(session, tenant, subscription, today: date, reason: str, error: 
     return True
 
 
-def mark_paid(subscription, paid_through: date | None = None) -> None:
+def mark_paid(subscription, through: date | None = None) -> None:
     subscription.standing, subscription.reason, subscription.unpaid_since = "good", None, None
     subscription.warned_at = subscription.limited_at = None
+    paid_through(subscription, through)
+
+
+def paid_through(subscription, through: date | None) -> None:
+    """A payment went through: no invoice is left open, and it is paid up to ``through``."""
     subscription.stripe_invoice_id, subscription.last_error = None, None
-    if paid_through is not None and (subscription.paid_through is None or paid_through > subscription.paid_through):
-        subscription.paid_through = paid_through
+    if through is not None and (subscription.paid_through is None or through > subscription.paid_through):
+        subscription.paid_through = through
     subscription.updated_at = utcnow()
 
 

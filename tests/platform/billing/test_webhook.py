@@ -141,3 +141,22 @@ def test_events_in_any_order_a_payment_before_its_subscription(app, client, engi
         assert conn.execute(text("SELECT standing, reason FROM platform_subscriptions")).one() == (
             "warned", "subscription_ended"
         )  # fmt: skip
+
+
+def test_paying_a_plan_the_coop_has_outgrown_does_not_restart_its_grace_period(app, client, engine, coop):
+    """Warned for more people than the plan covers: the month's payment is counted and the
+    co-op paid through the month, but the warning (and its day of reckoning) stands."""
+    warned_on = date.today().replace(day=1)
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE platform_subscriptions SET standing = 'warned', reason = 'over_plan', unpaid_since = :d"),
+            {"d": warned_on},
+        )
+    deliver(client, event("evt_12", "invoice.payment_succeeded", PAID))
+    run_jobs(app)
+    with engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT standing, reason, unpaid_since, paid_through FROM platform_subscriptions")
+        ).one()
+    assert tuple(row) == ("warned", "over_plan", warned_on, date(2027, 1, 1))
+    assert state(engine)[1] == 1
