@@ -14,12 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from coopnet.database import utcnow
-from coopnet.errors import Conflict, ServiceError
+from coopnet.errors import Conflict, ServiceError, ValidationFailed
 from coopnet.tenants.dues import gateway, register
 from coopnet.tenants.dues import settings as dues_settings
 from coopnet.tenants.dues.models import DuesCharge, DuesMember, DuesPayment
 
 RETRY_AFTER = (timedelta(days=1), timedelta(days=3), timedelta(days=5))
+UNREACHABLE_RETRY = timedelta(hours=1)
 INTERVAL = {"annual": "year", "monthly": "month"}
 
 
@@ -31,7 +32,7 @@ def add_payment_method(session, tenant, member_id: int, payment_method: str) -> 
     """Attach a card (a pm_… from Stripe's hosted step) as the member's default."""
     member = register.get(session, member_id)
     if not isinstance(payment_method, str) or not payment_method.startswith("pm_") or len(payment_method) > 255:
-        raise ServiceError(
+        raise ValidationFailed(
             gettext("That is not a Stripe payment method."),
             {"payment_method": gettext("Send the pm_… id from Stripe.")},
         )
@@ -42,20 +43,24 @@ def add_payment_method(session, tenant, member_id: int, payment_method: str) -> 
         gateway.attach_payment_method(api, customer, payment_method)
     except stripe.CardError as error:
         raise CardDeclined(
-            gettext("The card was declined: %(value)s.", value=error.user_message or "ask the bank"),
+            gettext("The card was declined: %(value)s.", value=error.user_message or gettext("ask the bank")),
             {"payment_method": gettext("The card was declined.")},
         ) from error
     except stripe.InvalidRequestError as error:
-        raise ServiceError(
+        raise ValidationFailed(
             gettext("Stripe refused this payment method."),
             {"payment_method": error.user_message or gettext("Not usable.")},
         ) from error
     except (stripe.APIConnectionError, stripe.APIError) as error:
-        raise gateway.StripeUnavailable("Stripe could not be reached; nothing was changed. Try again.") from error
+        raise _unreachable() from error
     member.stripe_customer_id = customer
     member.has_payment_method = True
     session.flush()
     return member
+
+
+def _unreachable() -> gateway.StripeUnavailable:
+    return gateway.StripeUnavailable(gettext("Stripe could not be reached; nothing was changed. Try again."))
 
 
 def start_checkout(session, tenant, member_id: int, success_url: str, cancel_url: str) -> str:
@@ -78,19 +83,13 @@ def start_checkout(session, tenant, member_id: int, success_url: str, cancel_url
             success_url,
             cancel_url,
         )
-    except (stripe.InvalidRequestError, stripe.APIError) as error:
+    except (stripe.InvalidRequestError, stripe.APIError, stripe.APIConnectionError) as error:
         if isinstance(error, stripe.InvalidRequestError) or error.http_status == 404:  # no Checkout (localstripe)
             raise Conflict(
                 gettext("Stripe's payment page is not available here; attach a card through the API instead."),
                 code="checkout_unavailable",
             ) from error
-        raise gateway.StripeUnavailable(gettext("Stripe could not be reached; nothing was changed. Try again.")) from (
-            error
-        )
-    except stripe.APIConnectionError as error:
-        raise gateway.StripeUnavailable(gettext("Stripe could not be reached; nothing was changed. Try again.")) from (
-            error
-        )
+        raise _unreachable() from error
     member.stripe_customer_id = customer
     session.flush()
     return page.url
@@ -233,6 +232,14 @@ def retry_failed(session, tenant, now: datetime) -> int:
             declined = str(error.user_message or error)
         except stripe.InvalidRequestError as error:  # paid or voided meanwhile: its event tells us
             charge.last_error = str(error)[:500]
+        except (stripe.APIConnectionError, stripe.APIError) as error:
+            # No answer: the attempt is put back, to be asked again with the same key (so a
+            # request Stripe did receive is not charged twice), and the job fails.
+            charge.status, charge.attempts = "failed", charge.attempts - 1
+            charge.next_attempt_at = now + UNREACHABLE_RETRY
+            charge.last_error = f"Stripe unreachable: {error}"[:500]
+            session.commit()
+            raise
         if declined:
             member = session.get(DuesMember, charge.member_id)
             register.payment_failed(

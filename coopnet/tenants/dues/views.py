@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.database import utcnow
-from coopnet.errors import NotFound, ServiceError
+from coopnet.errors import NotFound, ServiceError, api_error
 from coopnet.extensions import csrf, db
 from coopnet.forms import EmptyForm, committed, submit
 from coopnet.platform.context import public_tenant_route, tenant_blueprint, tenant_role
@@ -91,7 +91,7 @@ def receipt(payment_id):
 def receipt_by_link(token):
     payment_id = links.read("receipt", token, g.tenant.id) if g.tenant is not None else None
     if payment_id is None:
-        _nothing_here("There is no such receipt.")
+        _nothing_here(_("There is no such receipt."))
     return _receipt(db.session.get(DuesPayment, payment_id))
 
 
@@ -118,7 +118,7 @@ def pay(token):
     """The pay link from a reminder: what is owed, and the hosted payment step."""
     member_id = links.read("pay", token, g.tenant.id) if g.tenant is not None else None
     if member_id is None:
-        _nothing_here("This pay link does not work.")
+        _nothing_here(_("This pay link does not work."))
     member = register.get(db.session, member_id)
     connected = (dues_settings.current(db.session) or dues_settings.defaults()).stripe_secret_key is not None
     return render_template(
@@ -137,7 +137,7 @@ def checkout(token):
     """From the pay link: on to Stripe's hosted payment page, back to the pay link after."""
     member_id = links.read("pay", token, g.tenant.id) if g.tenant is not None else None
     if member_id is None:
-        _nothing_here("This pay link does not work.")
+        _nothing_here(_("This pay link does not work."))
     form = EmptyForm()  # (its CSRF token was checked before the view, as for every form)
     back = links.pay_link(g.tenant, member_id)
     try:
@@ -165,7 +165,7 @@ def stripe_webhook():
     """Stripe's deliveries for this organisation (signed with its webhook secret)."""
     secret = webhooks.webhook_secret(db.session) if g.tenant is not None else None
     if secret is None:
-        return _json_error(404, "not_found", "No Stripe webhook is set up here.")
+        return api_error(404, "not_found", _("No Stripe webhook is set up here."))
     try:
         new, event_id = webhooks.receive(
             db.session,
@@ -177,15 +177,9 @@ def stripe_webhook():
         )
     except ServiceError as error:
         db.session.rollback()
-        return _json_error(error.status, error.code, error.message)
+        return api_error(error.status, error.code, error.message)
     db.session.commit()
     return {"received": True, "id": event_id, "duplicate": not new}
-
-
-def _json_error(status, code, message):
-    from coopnet.errors import api_error
-
-    return api_error(status, code, message)
 
 
 @blueprint.route("/support", methods=["GET", "POST"])
@@ -226,7 +220,7 @@ def ticket_page(ticket_id):
 @public_tenant_route
 def public_queue():
     if g.tenant is None or not dues_settings.effective(db.session).support_queue:
-        _nothing_here("There is no such support queue.")
+        _nothing_here(_("There is no such support queue."))
     return render_template("dues/public.html", tickets=support.tickets(db.session, public_only=True))
 
 
@@ -234,11 +228,11 @@ def public_queue():
 @public_tenant_route
 def public_ticket(ticket_id):
     if g.tenant is None:
-        _nothing_here("There is no such ticket.")
+        _nothing_here(_("There is no such ticket."))
     try:
         ticket = support.get(db.session, ticket_id, public_only=True)
     except NotFound:
-        _nothing_here("There is no such ticket.")
+        _nothing_here(_("There is no such ticket."))
     return render_template(
         "dues/ticket.html", ticket=ticket, answers=support.answers(db.session, ticket.id), form=None, public=True
     )
