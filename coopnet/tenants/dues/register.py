@@ -40,8 +40,8 @@ def _furthest(today: date) -> date:
     return _same_day(today.year + FURTHEST_YEARS, today.month, today.day)
 
 
-def get(session, member_id: int) -> DuesMember:
-    member = session.get(DuesMember, member_id)
+def get(session, member_id: int, lock: bool = False) -> DuesMember:
+    member = session.get(DuesMember, member_id, with_for_update=True if lock else None)
     if member is None:
         raise NotFound(_("There is no such member on the register."))
     return member
@@ -148,8 +148,9 @@ def record_payment(
     session, tenant, member_id: int, values: dict, officer_id: int | None, today: date, make_receipt_link=None
 ) -> DuesPayment:
     """An officer records a check or transfer for the member's next unpaid period (or the
-    period named); a period already paid is refused, never counted twice."""
-    member = get(session, member_id)
+    period named); a period already paid is refused, never counted twice (the member is
+    locked first, so a second officer at the same moment waits and is refused too)."""
+    member = get(session, member_id, lock=True)
     problems = {}
     method = values.get("method")
     if method not in METHODS:

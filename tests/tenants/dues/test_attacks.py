@@ -2,6 +2,8 @@
 once, a Stripe key revoked after it was saved, ..."""
 
 import signal
+import threading
+import time
 from contextlib import contextmanager
 from datetime import date
 
@@ -55,3 +57,43 @@ def test_a_period_in_year_9999_is_refused_rather_than_spinning_forever(client, e
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM t_may_first.dues_payments")).scalar() == 0
         assert conn.execute(text("SELECT count(*) FROM t_may_first.dues_members")).scalar() == 1
+
+
+def test_two_officers_recording_one_period_at_once_get_one_payment_and_a_409(app, client, engine, org, live_server):
+    """The second request waits for the first and is refused, never a 500 from the index."""
+    import requests
+
+    org  # noqa: B018  (the organisation, its admin logged in)
+
+    member = add(client, renews_on=date.today().isoformat()).get_json()
+    token = client.post("/api/v1/tokens", json={"name": "race"}).get_json()["secret"]
+    url = f"{live_server}/c/may-first/api/v1/dues/members/{member['id']}/payments"
+    answers = []
+    with engine.connect() as conn:
+        # The first officer's request, half done: the member locked, the payment written.
+        conn.execute(text("SELECT id FROM t_may_first.dues_members WHERE id = :m FOR UPDATE"), {"m": member["id"]})
+        conn.execute(
+            text(
+                "INSERT INTO t_may_first.dues_payments (member_id, period_start, period_end, amount, currency, method,"
+                " status, received_on, created_at) VALUES (:m, CURRENT_DATE, CURRENT_DATE + 364, 25000, 'usd',"
+                " 'check', 'paid', CURRENT_DATE, now())"
+            ),
+            {"m": member["id"]},
+        )
+        second = threading.Thread(
+            target=lambda: answers.append(
+                requests.post(
+                    url,
+                    json={"amount": "250.00", "method": "transfer"},
+                    headers={"Authorization": f"Bearer {token}"},
+                    timeout=30,
+                )
+            )
+        )
+        second.start()
+        time.sleep(1.0)
+        conn.commit()
+    second.join(30)
+    assert answers and answers[0].status_code == 409, answers and answers[0].text
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM t_may_first.dues_payments")).scalar() == 1
