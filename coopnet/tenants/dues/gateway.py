@@ -3,20 +3,38 @@ saved, never shown back in full), its members as customers, and plans and
 subscriptions keyed by tenant, member and period. The calls themselves are the ones
 platform billing makes too (coopnet.platform.billing.stripe_gateway)."""
 
+from functools import wraps
+
 import stripe
 from flask_babel import gettext as _
 
 from coopnet import sealed
-from coopnet.errors import ServiceError
+from coopnet.errors import Conflict, ServiceError
 from coopnet.platform.billing import stripe_gateway
 from coopnet.platform.billing.stripe_gateway import (  # noqa: F401  (dues calls them through this module)
     StripeUnavailable,
-    attach_payment_method,
     client,
     refund,
     retry_invoice,
     verify,
 )
+
+
+def key_checked(call):
+    """A key that worked when saved may be rolled or revoked at Stripe since: that is the
+    organisation's to fix (409 stripe_key_refused), never a 500, and the key is not shown."""
+
+    @wraps(call)
+    def checked(*args, **kwargs):
+        try:
+            return call(*args, **kwargs)
+        except (stripe.AuthenticationError, stripe.PermissionError) as error:
+            raise Conflict(_("Stripe did not accept this secret key."), code="stripe_key_refused") from error
+
+    return checked
+
+
+attach_payment_method = key_checked(stripe_gateway.attach_payment_method)
 
 
 def encrypt(value: str) -> bytes:
@@ -58,6 +76,7 @@ def dues_key(tenant_id: int, member_id: int, period_start) -> str:
     return f"dues-{tenant_id}-{member_id}-{period_start.isoformat()}"
 
 
+@key_checked
 def ensure_customer(api, tenant_id, member) -> str:
     return stripe_gateway.ensure_customer(
         api,
@@ -69,6 +88,7 @@ def ensure_customer(api, tenant_id, member) -> str:
     )
 
 
+@key_checked
 def ensure_plan(api, amount: int, currency: str, interval: str) -> str:
     """Plans are named by what they charge, so every member on the same dues shares one."""
     plan_id = f"coopnet-dues-{interval}-{currency}-{amount}"
@@ -84,6 +104,7 @@ def subscribe(api, customer_id: str, plan_id: str, key: str, metadata: dict):
     return stripe_gateway.subscribe(api, customer_id, plan_id, key, {"dues_key": key, **metadata})
 
 
+@key_checked
 def checkout(api, customer_id: str, plan_id: str, member_id: int, key: str, success_url: str, cancel_url: str):
     """Stripe's hosted payment page (Checkout) for a member's first period: the member
     enters a card there and Stripe makes the subscription, which the

@@ -97,3 +97,33 @@ def test_two_officers_recording_one_period_at_once_get_one_payment_and_a_409(app
     assert answers and answers[0].status_code == 409, answers and answers[0].text
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM t_may_first.dues_payments")).scalar() == 1
+
+
+def revoke_key(app, slug="may-first"):
+    """The organisation's key stops working at Stripe after it was saved (rolled or revoked);
+    localstripe refuses any key that does not start sk_."""
+    from coopnet.database import tenant_scope
+    from coopnet.extensions import db as _db
+    from coopnet.tenants.dues import gateway
+    from coopnet.tenants.dues.models import DuesSettings
+
+    with app.app_context(), tenant_scope(_db.session, slug):
+        _db.session.get(DuesSettings, 1).stripe_secret_key = gateway.encrypt("rk_test_revokedkey1234")
+        _db.session.commit()
+
+
+def test_a_key_revoked_at_stripe_after_saving_is_a_clear_error_not_a_500(app, client, dues_org, stripe_base):
+    from tests.tenants.dues.conftest import card
+
+    dues_org("may-first", webhook=False)
+    member = add(client, renews_on=date.today().isoformat()).get_json()
+    pm = card(stripe_base)
+    revoke_key(app)
+    response = client.post(
+        f"/c/may-first/api/v1/dues/members/{member['id']}/payment-method", json={"payment_method": pm}
+    )
+    assert response.status_code == 409, response.get_data(as_text=True)
+    assert response.get_json()["error"]["code"] == "stripe_key_refused"
+    assert "revokedkey" not in response.get_data(as_text=True)
+    found = client.get(f"/c/may-first/api/v1/dues/members/{member['id']}").get_json()
+    assert found["has_payment_method"] is False
