@@ -75,7 +75,11 @@ def apply_event(session, event: dict, today: date) -> str:
         status = obj.get("status")
         if subscription.stripe_subscription_id is None and status in ("active", "trialing", "past_due", "incomplete"):
             subscription.stripe_subscription_id = obj["id"]
-        if obj["id"] == subscription.stripe_subscription_id and status in ("past_due", "unpaid"):
+        if (
+            obj["id"] == subscription.stripe_subscription_id
+            and status in ("past_due", "unpaid")
+            and not _paid_up(subscription, today)
+        ):
             standing.mark_unpaid(session, tenant, subscription, today, "payment_failed")
         return f"subscription {status}"
     if kind == "customer.subscription.deleted":
@@ -86,6 +90,12 @@ def apply_event(session, event: dict, today: date) -> str:
             standing.mark_unpaid(session, tenant, subscription, today, "subscription_ended")
         return "subscription ended"
     return "ignored"
+
+
+def _paid_up(subscription, today: date) -> bool:
+    """An invoice paid since covers today: a past_due about an earlier moment (Stripe
+    retries deliveries for days, in any order) is stale."""
+    return subscription.paid_through is not None and subscription.paid_through > today
 
 
 def _earlier(invoice: dict, subscription) -> bool:
