@@ -7,14 +7,16 @@ module-level text such as form labels); catalogues live in ``coopnet/translation
 (``babel.cfg`` says what is extracted; see the README for the commands)."""
 
 from contextlib import nullcontext
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timezone, tzinfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import g, has_request_context, request
-from flask_babel import force_locale, get_locale
+from flask import g, has_app_context, has_request_context, request
+from flask_babel import force_locale, get_locale, gettext
+from flask_babel.speaklater import LazyString
 
 from coopnet.platform.roles import LABELS
 from coopnet.terms import term
@@ -141,15 +143,48 @@ def day(value: date | datetime | None, format: str = "medium") -> str:
         except ValueError:
             return value
     if isinstance(value, datetime):
-        value = value.astimezone(timezone.utc).date() if value.tzinfo else value.date()
+        value = value.astimezone(zone()).date() if value.tzinfo else value.date()
     return babel_dates.format_date(value, format, locale=current_locale())
 
 
 def moment(value: datetime | None, format: str = "short") -> str:
-    """A date and time in the current locale, in UTC (the app's time zone)."""
+    """A date and time in the current locale and the co-op's time zone, which it names:
+    '11/25/26, 6:05 AM America/Los_Angeles', '25.11.2026, 14:05 UTC'."""
     if value is None:
         return ""
-    return babel_dates.format_datetime(value, format, tzinfo=timezone.utc, locale=current_locale())
+    shown_in = zone()
+    formatted = babel_dates.format_datetime(value, format, tzinfo=shown_in, locale=current_locale())
+    return f"{formatted} {getattr(shown_in, 'key', 'UTC')}"
+
+
+def zone_name() -> str:
+    """The name of the zone times are shown and typed in: 'Europe/Madrid', 'UTC'."""
+    return getattr(zone(), "key", "UTC")
+
+
+def from_local(value: datetime | None) -> datetime | None:
+    """A time typed into a form (no zone: the co-op's) as an aware UTC time."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone())
+    return value.astimezone(timezone.utc)
+
+
+# A form field's note, read when the page is drawn (the zone is the co-op's on that request).
+IN_LOCAL_TIME = LazyString(lambda: gettext("In the co-op's time zone, %(zone)s.", zone=zone_name()))
+
+
+def zone() -> tzinfo:
+    """The time zone a request or job shows times in: its co-op's, else UTC (the app's
+    own, in which times are stored)."""
+    name = getattr(g.get("tenant"), "time_zone", None) if has_app_context() else None
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return timezone.utc
 
 
 def register(app):

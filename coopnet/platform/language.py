@@ -3,6 +3,8 @@
 The services flush; the views commit. ``templates/platform/_language_form.html`` is the
 picker any page can include (the account page does)."""
 
+from zoneinfo import available_timezones
+
 from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -37,6 +39,23 @@ def set_account_locale(session, account: Account, code: str | None) -> str | Non
     account.locale = _checked(code)
     session.flush()
     return account.locale
+
+
+def time_zone_problem(name) -> str | None:
+    if name is not None and name not in available_timezones():
+        return _("A time zone such as America/Los_Angeles or Europe/Madrid.")
+    return None
+
+
+def set_tenant_time_zone(session, tenant_id: int, name: str | None) -> str | None:
+    """The zone a co-op's pages show times in; None (or empty) is UTC."""
+    name = (name or "").strip() or None
+    if problem := time_zone_problem(name):
+        raise ValidationFailed(_("That time zone is not known."), {"time_zone": problem})
+    tenant = session.get(Tenant, tenant_id)
+    tenant.time_zone = name
+    session.flush()
+    return tenant.time_zone
 
 
 def set_tenant_locale(session, tenant_id: int, code: str | None) -> str | None:
@@ -86,6 +105,18 @@ class LanguageIn(Schema):
 
 class LanguageOut(Schema):
     locale = fields.String(allow_none=True, metadata={"enum": [*LANGUAGES, None]})
+
+
+class TimeZoneIn(Schema):
+    time_zone = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "an IANA time zone such as America/Los_Angeles; null is UTC"},
+    )
+
+
+class TimeZoneOut(Schema):
+    time_zone = fields.String(allow_none=True)
 
 
 api = api_blueprint("language_api", __name__, "/api/v1", "Your language")

@@ -99,6 +99,8 @@ class Tenant(TenantFacts, db.Model):
     require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The co-op's default language for people who chose none; None follows the browser.
     locale: Mapped[str | None] = mapped_column(String(10))
+    # The IANA time zone its pages show times in ('America/Los_Angeles'); None is UTC.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="tenant", cascade="all, delete-orphan", passive_deletes=True

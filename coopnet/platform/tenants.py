@@ -98,6 +98,7 @@ class TenantRef(TenantFacts):
     status: str
     locale: str | None = None
     require_two_factor: bool = False
+    time_zone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ TENANT_COLUMNS = (
     Tenant.status,
     Tenant.locale,
     Tenant.require_two_factor,
+    Tenant.time_zone,
     Membership.role,
 )
 

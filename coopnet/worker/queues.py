@@ -180,7 +180,9 @@ def run_tenant_job(slug, tenant_id, target, args, kwargs):
         if tenant.id != tenant_id:
             log.warning("skipping %s: tenant %s was deleted and its slug registered again", target, slug)
             return None
-        g.tenant = TenantRef(tenant.id, tenant.slug, tenant.name, tenant.kind, tenant.status, tenant.locale)
+        g.tenant = TenantRef(
+            tenant.id, tenant.slug, tenant.name, tenant.kind, tenant.status, tenant.locale, time_zone=tenant.time_zone
+        )
         bind_tenant(db.session, slug)
         return _run(fn, args, kwargs)
 

@@ -29,7 +29,7 @@ def test_adopt_a_rulebook_propose_take_a_position_and_close(page, look, found_co
     page.get_by_label("Title").fill("Buy a second-hand server")
     page.get_by_label("What you propose").fill("Up to $900 for the rack at the data centre.")
     closes = datetime.now(timezone.utc) + timedelta(days=2)
-    page.get_by_label("Closes at (UTC)").fill(closes.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Closes at").fill(closes.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Open the proposal").click()
     expect(page.get_by_role("status")).to_contain_text("Your proposal is open")
     expect(page.get_by_role("heading", level=1)).to_have_text("Buy a second-hand server")

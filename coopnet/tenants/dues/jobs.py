@@ -68,7 +68,9 @@ def process_stripe_event(event_row_id):
     tenant = db.session.get(Tenant, row.tenant_id)
     if tenant is None or tenant.is_suspended:
         return "tenant gone"
-    ref = TenantRef(tenant.id, tenant.slug, tenant.name, tenant.kind, tenant.status, tenant.locale)
+    ref = TenantRef(
+        tenant.id, tenant.slug, tenant.name, tenant.kind, tenant.status, tenant.locale, time_zone=tenant.time_zone
+    )
     db.session.commit()
     with tenant_scope(db.session, tenant.slug):
         row = db.session.scalar(select(StripeEvent).where(StripeEvent.id == event_row_id).with_for_update())

@@ -6,6 +6,7 @@ from wtforms import DateField, DateTimeLocalField, HiddenField, IntegerField, Se
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from coopnet.i18n import IN_LOCAL_TIME
 from coopnet.tenants.governance.rules import PRESETS
 
 
@@ -21,7 +22,9 @@ class ProposalForm(FlaskForm):
     category = SelectField(_l("Category"), validate_choice=False)
     title = StringField(_l("Title"))
     body = TextAreaField(_l("What you propose"))
-    closes_at = DateTimeLocalField(_l("Closes at (UTC)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    closes_at = DateTimeLocalField(
+        _l("Closes at"), format="%Y-%m-%dT%H:%M", validators=[Optional()], description=IN_LOCAL_TIME
+    )
 
 
 class PositionForm(FlaskForm):
@@ -31,7 +34,9 @@ class PositionForm(FlaskForm):
 
 class MeetingForm(FlaskForm):
     title = StringField(_l("Title"))
-    starts_at = DateTimeLocalField(_l("Starts at (UTC)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    starts_at = DateTimeLocalField(
+        _l("Starts at"), format="%Y-%m-%dT%H:%M", validators=[Optional()], description=IN_LOCAL_TIME
+    )
     recurrence = SelectField(
         _l("Repeats"),
         choices=[

@@ -1,13 +1,12 @@
 """Governance pages: decisions, a proposal with one-click positions, the rulebook, meetings and minutes."""
 
-from datetime import timezone
-
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.extensions import db
 from coopnet.forms import EmptyForm, committed, problems, submit
+from coopnet.i18n import from_local
 from coopnet.platform.context import has_role, public_tenant_route, require_role, tenant_blueprint, tenant_role
 from coopnet.tenants.governance import exports, minutes, presenting, proposals, rulebook, services
 from coopnet.tenants.governance.forms import (
@@ -26,10 +25,6 @@ blueprint = tenant_blueprint("governance", __name__, template_folder="templates"
 FORM_FIELDS = {"rulebook_change.categories": "category"}
 
 
-def _utc(value):
-    return value.replace(tzinfo=timezone.utc) if value is not None else None
-
-
 @blueprint.route("/decisions", methods=["GET", "POST"])
 def decisions():
     current = rulebook.current(db.session)
@@ -46,7 +41,7 @@ def decisions():
             form.category.data,
             form.title.data,
             form.body.data,
-            _utc(form.closes_at.data),
+            from_local(form.closes_at.data),
         )
         db.session.commit()
         return proposal
@@ -144,7 +139,7 @@ def meetings():
             db.session,
             current_user.id,
             form.title.data,
-            _utc(form.starts_at.data),
+            from_local(form.starts_at.data),
             form.recurrence.data,
             form.every_weeks.data,
             location=form.location.data,

@@ -6,7 +6,14 @@ from coopnet.api import document_errors
 from coopnet.extensions import db
 from coopnet.links import external_url
 from coopnet.platform.context import require_role, tenant_api_blueprint
-from coopnet.platform.language import LanguageIn, LanguageOut, set_tenant_locale
+from coopnet.platform.language import (
+    LanguageIn,
+    LanguageOut,
+    TimeZoneIn,
+    TimeZoneOut,
+    set_tenant_locale,
+    set_tenant_time_zone,
+)
 from coopnet.tenants.home.schemas import TenantInfoOut
 
 blueprint = tenant_api_blueprint("home_api", __name__, "A co-op, network or organisation, and your role in it")
@@ -48,3 +55,23 @@ def set_coop_language(data):
     locale = set_tenant_locale(db.session, g.tenant.id, data["locale"])
     db.session.commit()
     return {"locale": locale}
+
+
+@blueprint.route("/time-zone", methods=["GET"])
+@blueprint.response(200, TimeZoneOut)
+@document_errors(blueprint, 401, 403, 404)
+def coop_time_zone():
+    """The time zone the co-op's pages show times in (null: UTC)."""
+    return {"time_zone": g.tenant.time_zone}
+
+
+@blueprint.route("/time-zone", methods=["PUT"])
+@blueprint.arguments(TimeZoneIn)
+@blueprint.response(200, TimeZoneOut)
+@document_errors(blueprint, 400, 401, 403, 404, 415, 422)
+def set_coop_time_zone(data):
+    """Set the co-op's time zone: an IANA name such as America/Los_Angeles, or null for UTC (admins)."""
+    require_role("admin")
+    time_zone = set_tenant_time_zone(db.session, g.tenant.id, data["time_zone"])
+    db.session.commit()
+    return {"time_zone": time_zone}

@@ -19,6 +19,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from coopnet.i18n import IN_LOCAL_TIME
+
 STATUS_LABELS = {
     "applicant": _l("Applicant"),
     "candidate": _l("Candidate (on probation)"),
@@ -117,7 +119,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 class RotaForm(FlaskForm):
     participants = MultiCheckboxField(_l("Who takes part"), coerce=int, validate_choice=False)
-    starts_at = DateTimeLocalField(_l("First shift starts (UTC)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    starts_at = DateTimeLocalField(
+        _l("First shift starts"), format="%Y-%m-%dT%H:%M", validators=[Optional()], description=IN_LOCAL_TIME
+    )
     days = IntegerField(_l("Days"), validators=[Optional()])
     shift_hours = SelectField(
         _l("Hours a shift"),

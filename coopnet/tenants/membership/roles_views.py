@@ -4,8 +4,6 @@ the other accepts or declines), and accountability statements with their one res
 
 Its routes join the membership pages blueprint (imported at the end of views.py)."""
 
-from datetime import timezone
-
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from coopnet.extensions import db
 from coopnet.forms import EmptyForm, committed, problems, submit
+from coopnet.i18n import from_local, moment
 from coopnet.links import external_url
 from coopnet.platform.context import has_role, require_role, tenant_role
 from coopnet.tenants.membership import lifecycle, people, roles, rota
@@ -107,7 +106,7 @@ def rota_page():
 
 
 def _shift_label(shift, names):
-    return f"{shift.starts_at:%Y-%m-%d %H:%M} · {names.get(shift.account_id, '?')}"
+    return f"{moment(shift.starts_at)} · {names.get(shift.account_id, '?')}"
 
 
 @blueprint.post("/rota/generate")
@@ -115,7 +114,7 @@ def _shift_label(shift, names):
 def generate_rota():
     form = RotaForm()
     form.participants.choices = _people()
-    starts = form.starts_at.data.replace(tzinfo=timezone.utc) if form.starts_at.data else None
+    starts = from_local(form.starts_at.data)
     action = committed(
         rota.generate_rota, db.session, form.participants.data or [], starts, form.days.data, form.shift_hours.data
     )
