@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, ServiceError, ValidationFailed
+from coopnet.platform.billing.models import StripeEvent
 from coopnet.tenants.dues import gateway, register
 from coopnet.tenants.dues import settings as dues_settings
 from coopnet.tenants.dues.models import DuesCharge, DuesMember, DuesPayment
@@ -164,6 +165,13 @@ def bill(session, tenant, member_id: int, api=None, plans=None) -> str:
         charge.last_error = f"Stripe unreachable: {error}"[:500]
         session.commit()
         raise
+    except stripe.StripeError as error:
+        # Stripe refused this member's request (a customer deleted at Stripe, an amount it
+        # will not take): recorded on the charge, which stays pending for the next run, and
+        # the run goes on to everyone else.
+        charge.last_error = f"Stripe refused: {error.user_message or error}"[:500]
+        session.commit()
+        return "refused"
     charge.status = "submitted"
     charge.attempts += 1
     charge.stripe_subscription_id = subscription.id
@@ -189,7 +197,7 @@ def renew_all(session, tenant, today: date, progress=None, after_id: int = 0, bu
     ids = due_member_ids(session, today, after_id)
     _, key = dues_settings.require_connected(session)
     api = gateway.client(key)
-    outcome = {"billed": 0, "declined": 0, "already": 0, "subscribed": 0, "skipped": 0, "more": False}
+    outcome = {"billed": 0, "declined": 0, "already": 0, "subscribed": 0, "skipped": 0, "refused": 0, "more": False}
     plans = {}
     started = time.monotonic()
     for done, member_id in enumerate(ids, 1):
@@ -280,14 +288,28 @@ def apply_event(session, tenant, event: dict, now: datetime) -> str:
         register.payment_failed(session, tenant, member, charge, today, reason, _next_retry(max(attempts, 1), now))
         return "grace"
     if kind in ("customer.subscription.created", "customer.subscription.updated"):
+        if _subscription_ended(session, tenant, obj["id"]):
+            return "subscription ended already"  # a late event must not bring it back
         if obj.get("status") in ("active", "trialing", "past_due", "incomplete", "unpaid"):
             member.stripe_subscription_id = obj["id"]
+        elif member.stripe_subscription_id == obj["id"]:  # canceled, incomplete_expired
+            member.stripe_subscription_id = None
         return f"subscription {obj.get('status')}"
     if kind == "customer.subscription.deleted":
         if member.stripe_subscription_id == obj["id"]:
             member.stripe_subscription_id = None
         return "subscription ended"
     return "ignored"
+
+
+def _subscription_ended(session, tenant, subscription_id: str) -> bool:
+    """Has Stripe told this tenant that the subscription was deleted (in any order)?"""
+    deleted = select(StripeEvent.id).where(
+        StripeEvent.tenant_id == tenant.id,
+        StripeEvent.type == "customer.subscription.deleted",
+        StripeEvent.payload["data"]["object"]["id"].as_string() == subscription_id,
+    )
+    return session.scalar(deleted.limit(1)) is not None
 
 
 def _charge_for_invoice(session, member, invoice) -> DuesCharge | None:

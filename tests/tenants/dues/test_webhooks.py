@@ -108,6 +108,37 @@ def test_a_payment_before_its_subscription_and_a_failure_after_its_success(app, 
     assert outcomes["evt_5"] == "subscription active" and outcomes["evt_6"] == "already paid"
 
 
+def subscription(engine):
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT stripe_subscription_id FROM t_may_first.dues_members")).scalar()
+
+
+def test_a_late_subscription_event_does_not_bring_a_deleted_subscription_back(app, client, engine, org):
+    """Stripe sends .created, .deleted and a retried .updated out of order: the member's
+    subscription stays ended (else the renewal run would skip them for ever)."""
+    deliver(client, event("evt_7", "customer.subscription.created", CREATED))
+    run_jobs(app)
+    assert subscription(engine) == "sub_1"
+    deliver(client, event("evt_8", "customer.subscription.deleted", {**CREATED, "status": "canceled"}))
+    run_jobs(app)
+    assert subscription(engine) is None
+    deliver(client, event("evt_9", "customer.subscription.updated", {**CREATED, "status": "active"}))
+    run_jobs(app)
+    assert subscription(engine) is None
+    with engine.connect() as conn:
+        outcome = conn.execute(text("SELECT outcome FROM stripe_events WHERE event_id = 'evt_9'")).scalar()
+    assert outcome == "subscription ended already"
+
+
+def test_a_subscription_that_expires_unpaid_is_no_longer_the_members(app, client, engine, org):
+    deliver(client, event("evt_10", "customer.subscription.created", {**CREATED, "status": "incomplete"}))
+    run_jobs(app)
+    assert subscription(engine) == "sub_1"
+    deliver(client, event("evt_11", "customer.subscription.updated", {**CREATED, "status": "incomplete_expired"}))
+    run_jobs(app)
+    assert subscription(engine) is None
+
+
 def test_a_webhook_for_an_organisation_without_stripe_is_404(client, login, make_tenant):
     make_tenant("quiet-org", kind="membership_org")
     payload = b"{}"
