@@ -17,6 +17,7 @@ from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.i18n import day
 from coopnet.platform.accounts import account_problems, create_account, name_problem
+from coopnet.platform.billing.models import PlatformSubscription
 from coopnet.platform.models import Account, Membership, ReleasedSlug, Tenant, TenantFacts
 from coopnet.platform.provisioning import drop_schema, provision_schema
 from coopnet.platform.roles import KIND_LABELS, KINDS, role_problem
@@ -99,6 +100,9 @@ class TenantRef(TenantFacts):
     locale: str | None = None
     require_two_factor: bool = False
     time_zone: str | None = None
+    # Its standing with the platform's billing: None (no plan row: free, good), 'good',
+    # 'warned' or 'limited'; read with the tenant so pages and writes need no query of their own.
+    plan_standing: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,7 @@ TENANT_COLUMNS = (
     Tenant.locale,
     Tenant.require_two_factor,
     Tenant.time_zone,
+    PlatformSubscription.standing,
     Membership.role,
 )
 
@@ -131,6 +136,8 @@ def resolve(session, slug, account_id=None):
     account_id = account_id if account_id is not None else -1
     row = session.execute(
         select(*TENANT_COLUMNS)
+        .select_from(Tenant)
+        .outerjoin(PlatformSubscription, PlatformSubscription.tenant_id == Tenant.id)
         .outerjoin(Membership, and_(Membership.tenant_id == Tenant.id, Membership.account_id == account_id))
         .where(Tenant.slug == slug)
     ).first()
@@ -145,6 +152,7 @@ def with_tenant(statement, slug):
         .outerjoin_from(
             Tenant, Membership, and_(Membership.tenant_id == Tenant.id, Membership.account_id == Account.id)
         )
+        .outerjoin_from(Tenant, PlatformSubscription, PlatformSubscription.tenant_id == Tenant.id)
         .add_columns(*TENANT_COLUMNS)
     )
 

@@ -27,7 +27,7 @@ def refuse_writes_when_limited():
         return
     if getattr(current_app.view_functions.get(request.endpoint), "public_in_tenant", False):
         return  # webhooks, receipts, invitations
-    if standing.is_limited(db.session, g.tenant.id):
+    if getattr(g.tenant, "plan_standing", None) == "limited":
         raise PlanUnpaid(
             _(
                 "%(name)s is read-only: its plan with the platform is unpaid. An admin can pay or change "
@@ -38,9 +38,10 @@ def refuse_writes_when_limited():
 
 
 def banner():
-    """The notice every member of an unpaid tenant sees, or None (one query a page)."""
+    """The notice every member of an unpaid tenant sees, or None. The standing came with
+    the tenant; only an unpaid tenant's pages read the rest of its plan."""
     tenant = g.get("tenant")
-    if tenant is None or g.get("membership") is None:
+    if tenant is None or g.get("membership") is None or getattr(tenant, "plan_standing", None) in (None, "good"):
         return None
     found = standing.peek(db.session, tenant.id)
     if found is None or found.standing == "good":
