@@ -71,3 +71,21 @@ def test_demo_pay_and_surplus_from_the_stories(app, client, engine):
         (1, "paid", False),
     ]
     assert all(i["total"] != "0.00" for i in invoices)
+
+
+def test_demo_puts_the_federation_on_a_comped_plan(app, engine):
+    from sqlalchemy import text
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    with engine.connect() as conn:
+        plans = dict(
+            conn.execute(
+                text(
+                    "SELECT t.slug, s.plan || ':' || s.comped || ':' || s.standing FROM platform_subscriptions s "
+                    "JOIN tenants t ON t.id = s.tenant_id"
+                )
+            ).all()
+        )
+    assert plans["tech-underground"] == "federation:true:good"
+    listed = app.test_cli_runner().invoke(args=["billing", "list"])
+    assert listed.exit_code == 0 and "tech-underground" in listed.output
