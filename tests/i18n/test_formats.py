@@ -110,7 +110,7 @@ def test_a_page_shows_money_and_dates_in_the_coop_language(app, client, make_ten
     page = client.get(f"/c/{tenant.slug}/time").get_data(as_text=True)
     assert '<html lang="es">' in page
     assert "Registrar tiempo" in page
-    assert "Esta semana (desde el " in page
+    assert "La semana del " in page
 
 
 def test_proposal_mail_is_written_in_each_readers_language(app, client, make_tenant, make_account, add_member, login):
