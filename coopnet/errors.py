@@ -158,6 +158,8 @@ def register_error_handlers(app):
     def http_error(error):
         if is_api_request():
             return http_exception_response(error)
+        if error.code in (404, 405):
+            _load_the_person()
         if error.code == 400 and "CSRF" in (error.description or ""):
             message = _("This form has expired or did not come from this site. Reload the page and try again.")
         else:
@@ -177,6 +179,21 @@ def register_error_handlers(app):
         if is_api_request():
             return api_error(500, "internal_error", message)
         return render_template("errors/error.html", status=500, message=message), 500
+
+
+def _load_the_person():
+    """A page that does not exist never ran a view, so nothing loaded the person yet and
+    the page would speak the browser's language: load them (their language is on the
+    account) and choose the language again. Only for 404 and 405, which the loader
+    itself never raises."""
+    from flask_babel import refresh
+    from flask_login import current_user
+
+    try:
+        current_user._get_current_object()
+    except Exception:  # the error page is then in the browser's language
+        return
+    refresh()
 
 
 _told_to_migrate = False

@@ -89,3 +89,23 @@ def test_the_account_page_in_spanish_has_its_tokens_in_spanish(client, db, make_
         assert spanish in page, spanish
     for english in ("API tokens", "Your co-ops", "Starts with", "read only", "never", "Create a token"):
         assert english not in page, english
+
+
+def test_a_page_that_does_not_exist_speaks_the_persons_own_language(app, client, db, make_tenant, login):
+    from coopnet.extensions import db as _db
+    from coopnet.platform.accounts import find_account
+    from coopnet.platform.language import set_account_locale
+
+    tenant, admin = make_tenant()
+    with app.app_context():
+        set_account_locale(_db.session, find_account(_db.session, admin.email), "ru")
+        _db.session.commit()
+    login(admin.email)
+    for path in (f"/c/{tenant.slug}/nowhere", "/nowhere"):
+        page = client.get(path, headers={"Accept-Language": "en"})
+        assert page.status_code == 404
+        text = page.get_data(as_text=True)
+        assert '<html lang="ru">' in text, path
+    # A stranger gets the browser's language.
+    client.delete("/api/v1/session")
+    assert '<html lang="es">' in client.get("/nowhere", headers={"Accept-Language": "es"}).get_data(as_text=True)
