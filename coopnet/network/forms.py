@@ -16,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
+from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coopnet.network.directory import SKILLS
@@ -34,7 +34,9 @@ class InviteForm(FlaskForm):
 
 
 class CoordinatorForm(FlaskForm):
-    account_id = SelectField(_l("Person"), coerce=int, validate_choice=False)
+    account_id = SelectField(
+        _l("Person"), coerce=int, validate_choice=False, validators=[NumberRange(min=1, max=2**63 - 1)]
+    )
     role = SelectField(_l("Role"), choices=[SelectChoice(key, label) for key, label in COORDINATOR_LABELS.items()])
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
@@ -115,7 +115,13 @@ def accept(session, invitation_id: int, account: Account) -> NetworkInvitation:
     found = visible_invitation(session, invitation_id, account)
     if found.coop_id is not None and not access.tenant_admin_of(session, found.coop_id, account.id):
         raise Forbidden(_("Only the co-op's admins can accept this invitation."), code="role_required")
+    _require_unexpired(found)
     return _take(session, found, account)
+
+
+def _require_unexpired(found: NetworkInvitation) -> None:
+    if found.status == "pending" and found.expires_at is not None and found.expires_at <= utcnow():
+        raise LinkGone(_("This invitation has expired. Ask the network for a new one."))
 
 
 def invitation_by_link(session, network_id: int, token: str) -> NetworkInvitation:
@@ -133,8 +139,7 @@ def invitation_by_link(session, network_id: int, token: str) -> NetworkInvitatio
         )
     if found.status != "pending":
         raise Conflict(_("This invitation has already been accepted."), code="invitation_used")
-    if found.expires_at is not None and found.expires_at <= utcnow():
-        raise LinkGone(_("This invitation has expired. Ask the network for a new one."))
+    _require_unexpired(found)
     return found
 
 
@@ -234,6 +239,21 @@ def leave(session, member_id: int, account_id: int) -> NetworkMember:
         .where(Offer.member_id == member.id, Offer.status == "open")
         .values(status="withdrawn", responded_at=utcnow(), reason="The member left the network.")
     )
+    if member.account_id is not None:
+        # A consultant who leaves ends what joining gave them: the network's space (unless
+        # they are one of its admins) and any coordinator role, which reads clients' contacts.
+        session.execute(
+            delete(Coordinator).where(
+                Coordinator.network_id == member.network_id, Coordinator.account_id == member.account_id
+            )
+        )
+        session.execute(
+            delete(Membership).where(
+                Membership.tenant_id == member.network_id,
+                Membership.account_id == member.account_id,
+                Membership.role != "admin",
+            )
+        )
     session.flush()
     return member
 

@@ -98,7 +98,8 @@ def directory_page():
     network_only()
     q, skill, region = (request.args.get(k, "")[:100] for k in ("q", "skill", "region"))
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and len(page) < 6 else 1
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    page = int(page) if page.isdecimal() and len(page) < 6 else 1
     found, total = directory.search(db.session, g.tenant.id, q, skill, region, page)
     shown = [directory.present(m, name, kind, party, False) for m, name, kind, party in found]
     return render_template(
@@ -172,7 +173,9 @@ def offer(request_id):
     network_only()
     form = OfferForm()
     kind, _sep, value = (form.to.data or "").partition(":")
-    to = {"coop": value} if kind == "coop" else {"account_id": int(value) if value.isdigit() else 0}
+    # An id the database can hold, else 0 (no such member): never a 500 from the page.
+    account_id = int(value) if value.isdecimal() and len(value) < 19 else 0
+    to = {"coop": value} if kind == "coop" else {"account_id": account_id}
     args = (db.session, g.tenant, request_id, current_user.id, has_role("admin"), to)
     result = submit(form, committed(referrals.offer, *args))
     flash(_("Offered.") if result.ok else " ".join(form.form_errors) or _("That did not work."), "info")
