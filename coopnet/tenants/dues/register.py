@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from coopnet.errors import Conflict, NotFound, ValidationFailed
+from coopnet.i18n import day as shown_day
 from coopnet.tenants.dues import notices
 from coopnet.tenants.dues import settings as dues_settings
 from coopnet.tenants.dues.models import DuesCharge, DuesMember, DuesPayment
@@ -87,7 +88,7 @@ def join(session, values: dict, today: date) -> DuesMember:
         except ValidationFailed as error:
             problems.update(error.fields)
     if values.get("renews_on") is not None and values["renews_on"] > _furthest(today):
-        problems["renews_on"] = _("On or before %(day)s.", day=_furthest(today).isoformat())
+        problems["renews_on"] = _("On or before %(day)s.", day=shown_day(_furthest(today)))
     schedule = dues_settings.schedule(session)
     if schedule is None:
         raise Conflict(_("Set the dues schedule before adding members."), code="no_schedule")
@@ -164,7 +165,7 @@ def record_payment(
         amount = 0
     start = values.get("period_start") or member.renews_on
     if start > _furthest(today):
-        problems["period_start"] = _("On or before %(day)s.", day=_furthest(today).isoformat())
+        problems["period_start"] = _("On or before %(day)s.", day=shown_day(_furthest(today)))
     if problems:
         raise ValidationFailed(_("The payment is not right."), problems)
     paid = payment_for(session, member.id, start)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, Forbidden, ValidationFailed
-from coopnet.i18n import speaking
+from coopnet.i18n import day, speaking
 from coopnet.platform.models import Account
 from coopnet.tenants.governance import hooks, rulebook
 from coopnet.tenants.governance import services as governance
@@ -227,7 +227,7 @@ def refund_at_exit(session, account_id: int, by: int, on, amount=None) -> dict:
         )
     if on < entry.since:
         raise ValidationFailed(
-            _("A refund comes after the exit."), {"paid_on": _("On or after %(day)s.", day=entry.since.isoformat())}
+            _("A refund comes after the exit."), {"paid_on": _("On or after %(day)s.", day=day(entry.since))}
         )
     of_buy_in = min(amount, max(buy_in_paid(session, account_id), Decimal("0.00")))
     refund = None

@@ -84,8 +84,8 @@ def end_term(session, term_id: int, ends_on) -> OfficerTerm:
         )
     if term.ends_on is not None and ends_on > term.ends_on:
         raise Conflict(
-            _("This term already ends on %(day)s; appoint a new term to go on.", day=term.ends_on.isoformat()),
-            {"ends_on": _("On or before %(day)s.", day=term.ends_on.isoformat())},
+            _("This term already ends on %(day)s; appoint a new term to go on.", day=day(term.ends_on)),
+            {"ends_on": _("On or before %(day)s.", day=day(term.ends_on))},
             code="term_extended",
         )
     term.ends_on = ends_on
