@@ -13,6 +13,7 @@ from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.money import cents
 from coopnet.platform.models import Account, Membership
 from coopnet.tenants.pay.models import PayAdjustment, PayRun
+from coopnet.tenants.pay.timesheets import is_row_id
 
 MAX_REASON = 2000
 
@@ -22,9 +23,9 @@ def record(session, tenant, by: int, values: dict) -> PayAdjustment:
     correcting a finalised run."""
     problems = {}
     account_id, run_id = values.get("account_id"), values.get("corrects_run_id")
-    if isinstance(account_id, bool) or not isinstance(account_id, int):
+    if not is_row_id(account_id):
         problems["account_id"] = _("Choose a member of this co-op.")
-    if isinstance(run_id, bool) or not isinstance(run_id, int):
+    if not is_row_id(run_id):
         problems["corrects_run_id"] = _("Choose the finalised pay run this corrects.")
     try:
         amount = cents(values.get("amount"), "amount", allow_negative=True)

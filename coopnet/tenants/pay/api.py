@@ -31,6 +31,16 @@ def _day(name, default):
         raise ValidationFailed(_("Give dates such as 2026-03-01."), {name: _("A date such as 2026-03-01.")}) from None
 
 
+def _id(name) -> int | None:
+    """An id from the query (``account_id=12``), or None when not given; anything that names no row is a 422."""
+    value = request.args.get(name)
+    if value is None:
+        return None
+    if value.isascii() and value.isdigit() and timesheets.is_row_id(int(value)):
+        return int(value)
+    raise ValidationFailed(_("Some fields are missing or invalid."), {name: _("An id such as 12.")})
+
+
 @blueprint.route("/time-entries", methods=["POST"])
 @blueprint.arguments(schemas.TimeEntryIn)
 @blueprint.response(201, schemas.TimeEntryOut)
@@ -49,7 +59,7 @@ def list_time():
     """Your time between ``from`` and ``to`` (default: this week); officers may pass ``account_id``."""
     today = date.today()
     start, end = _day("from", today - timedelta(days=today.weekday())), _day("to", today)
-    account_id = request.args.get("account_id", type=int) or current_user.id
+    account_id = _id("account_id") or current_user.id
     if account_id != current_user.id:
         require_officer()
     entries = timesheets.entries(db.session, account_id, start, end)
@@ -307,7 +317,7 @@ def invoice_as_pdf(invoice_id):
 def list_adjustments():
     """Corrections to finalised pay, who recorded them, when and why, and the run paying each (officers)."""
     require_officer()
-    return {"adjustments": adjustments.listing(db.session, request.args.get("account_id", type=int))}
+    return {"adjustments": adjustments.listing(db.session, _id("account_id"))}
 
 
 @blueprint.route("/pay-adjustments", methods=["POST"])

@@ -20,6 +20,7 @@ from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.i18n import day, hours, money, speaking
 from coopnet.tenants.outbox.mail import compose
 from coopnet.tenants.pay.models import Client, Invoice, InvoiceCounter, InvoiceLine, TimeEntry
+from coopnet.tenants.pay.timesheets import is_row_id
 
 STATUSES = ("draft", "sent", "paid")
 LONGEST_PERIOD_DAYS = 366
@@ -61,7 +62,7 @@ def create(session, by: int, values: dict, today: date | None = None) -> Invoice
     problems = {}
     client_id = values.get("client_id")
     client = None
-    if isinstance(client_id, bool) or not isinstance(client_id, int):
+    if not is_row_id(client_id):
         problems["client_id"] = _("Choose a client of this co-op.")
     else:
         client = session.get(Client, client_id)

@@ -24,7 +24,8 @@ from coopnet.money import cents, show
 from coopnet.tenants.membership.models import MemberRecord
 from coopnet.tenants.pay import adjustments as corrections
 from coopnet.tenants.pay.models import PayLine, PayPolicy, PayRun, TimeEntry
-from coopnet.tenants.pay.timesheets import locked_until
+from coopnet.tenants.pay.time_csv import spreadsheet_text
+from coopnet.tenants.pay.timesheets import hold_pay_periods, locked_until
 
 SCHEMES = ("hourly", "base_plus_hourly", "salary")
 RATE_CLASSES = ("member", "candidate", "trainee")
@@ -244,9 +245,19 @@ def get_run(session, run_id: int, lock: bool = False) -> PayRun:
 
 
 def finalise(session, run_id: int) -> PayRun:
+    """Lock the run's period, once its lines are still what its time and policies say: time
+    logged or corrected (or a policy set) since it was computed would otherwise be locked unpaid."""
+    hold_pay_periods(session, alone=True)  # no time is written into the period meanwhile
     run = get_run(session, run_id, lock=True)
     if run.status == "final":
         raise Conflict(_("This pay run is already final."), code="run_final")
+    reviewed = {line.account_id: (line.minutes, line.gross) for line in run.lines if line.minutes}
+    computed = compute(session, run.period_start, run.period_end)
+    if reviewed != {account_id: (v["minutes"], v["gross"]) for account_id, v in computed.items()}:
+        raise Conflict(
+            _("Time or pay rules changed since this run was computed: compute it again and review it."),
+            code="run_stale",
+        )
     run.status, run.finalised_at = "final", utcnow()
     session.flush()
     return run
@@ -264,7 +275,7 @@ def run_csv(run: PayRun, names: dict[int, str]) -> str:
         writer.writerow(
             [
                 line.account_id,
-                names.get(line.account_id, ""),
+                spreadsheet_text(names.get(line.account_id, "")),
                 f"{line.minutes / 60:.2f}",
                 show(line.gross),
                 show(line.fee),

@@ -14,7 +14,7 @@ from coopnet.errors import ValidationFailed
 from coopnet.extensions import db
 from coopnet.platform.context import acts_as_officer, require_officer
 from coopnet.tenants.pay import salary, time_schemas
-from coopnet.tenants.pay.api import ERRORS, _day, blueprint
+from coopnet.tenants.pay.api import ERRORS, _day, _id, blueprint
 from coopnet.tenants.pay.time_api import whose_time
 
 
@@ -49,7 +49,7 @@ def salary_balances():
 def list_leave():
     """Paid leave taken in the fiscal ``year``: your own, or for officers anyone's or everyone's."""
     start, end = salary.year_bounds(db.session, salary.a_year(_year()))
-    account_id = whose_time(request.args.get("account_id", type=int))
+    account_id = whose_time(_id("account_id"))
     return {"leave": salary.leave_taken(db.session, start, end, account_id)}
 
 

@@ -5,14 +5,14 @@ Its routes join the pay API blueprint (imported at the end of api.py)."""
 
 from datetime import date
 
-from flask import Response, g, request
+from flask import Response, g
 from flask_login import current_user
 
 from coopnet.api import document_errors
 from coopnet.extensions import db
 from coopnet.platform.context import acts_as_officer, require_officer
 from coopnet.tenants.pay import schemas, time_changes, time_csv, time_schemas
-from coopnet.tenants.pay.api import ERRORS, _day, blueprint
+from coopnet.tenants.pay.api import ERRORS, _day, _id, blueprint
 
 
 @blueprint.route("/time-entries/import", methods=["POST"])
@@ -41,7 +41,7 @@ def export_time():
     everyone's (or one person's with ``account_id``)."""
     today = date.today()
     start, end = _day("from", today.replace(month=1, day=1)), _day("to", today)
-    account_id = whose_time(request.args.get("account_id", type=int))
+    account_id = whose_time(_id("account_id"))
     return csv_response(time_csv.export(db.session, g.tenant, start, end, account_id), start, end)
 
 
@@ -81,8 +81,8 @@ def remove_time_entry(data, entry_id):
 def list_time_changes():
     """Who entered, changed or removed time, when, and before and after, newest first: your own
     time's, or for officers anyone's (``account_id``) or everyone's; ``entry_id`` narrows to one entry."""
-    account_id = whose_time(request.args.get("account_id", type=int))
-    entry_id = request.args.get("entry_id", type=int)
+    account_id = whose_time(_id("account_id"))
+    entry_id = _id("entry_id")
     return {"changes": time_changes.changes(db.session, account_id, entry_id)}
 
 

@@ -230,19 +230,19 @@ def export(session, tenant, start: date, end: date, account_id: int | None = Non
     for entry, email, name, client in session.execute(query):
         writer.writerow(
             [
-                _cell(email or ""),
-                _cell(name or ""),
+                spreadsheet_text(email or ""),
+                spreadsheet_text(name or ""),
                 entry.worked_on.isoformat(),
                 entry.minutes,
-                _cell(entry.kind),
+                spreadsheet_text(entry.kind),
                 "yes" if entry.billable else "no",
-                _cell(client or ""),
-                _cell(entry.note),
+                spreadsheet_text(client or ""),
+                spreadsheet_text(entry.note),
             ]
         )
     return out.getvalue()
 
 
-def _cell(text: str) -> str:
+def spreadsheet_text(text: str) -> str:
     """A spreadsheet never runs what a member typed as a formula."""
     return "'" + text if text.startswith(FORMULA_START) else text

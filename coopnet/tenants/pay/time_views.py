@@ -15,6 +15,7 @@ from coopnet.extensions import db
 from coopnet.forms import apply_errors, committed, problems, submit
 from coopnet.platform.context import acts_as_officer, require_officer
 from coopnet.tenants.pay import adjustments, time_changes, time_csv, timesheets
+from coopnet.tenants.pay.api import _id
 from coopnet.tenants.pay.forms import ConfirmTimeImportForm, RemoveTimeForm, TimeCorrectionForm, TimeImportForm
 from coopnet.tenants.pay.time_api import csv_response, whose_time
 from coopnet.tenants.pay.views import blueprint, time_page
@@ -78,7 +79,7 @@ def export_time():
         end = date.fromisoformat(request.args.get("to") or today.isoformat())
     except ValueError:
         raise ValidationFailed(_("Give dates such as 2026-03-01."), {"from": _("A date such as 2026-03-01.")}) from None
-    account_id = whose_time(request.args.get("account_id", type=int))
+    account_id = whose_time(_id("account_id"))
     return csv_response(time_csv.export(db.session, g.tenant, start, end, account_id), start, end)
 
 

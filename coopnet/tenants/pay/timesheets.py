@@ -8,8 +8,9 @@ import re
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from coopnet.database import current_schema
 from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from coopnet.money import cents
 from coopnet.platform.models import Membership
@@ -18,6 +19,12 @@ from coopnet.tenants.pay.models import Client, PayRun, TimeEntry, TimeEntryChang
 DEFAULT_KINDS = (("client", "Client work"), ("internal", "Internal work"))
 MINUTES_A_DAY = 24 * 60
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MAX_ROW_ID = 2**63 - 1  # PostgreSQL's bigint
+
+
+def is_row_id(value) -> bool:
+    """An id a bigint column can hold: anything else names no row, and must not reach the database."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID
 
 
 def kinds(session) -> list[WorkKind]:
@@ -42,14 +49,28 @@ def add_kind(session, key: str, label: str) -> WorkKind:
     return kind
 
 
+def hold_pay_periods(session, alone: bool = False) -> None:
+    """Whoever reads which time is locked shares this lock to the end of the transaction, and a
+    pay run being finalised takes it alone: so no time is written into a period as it locks."""
+    take = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
+    session.execute(text(f"SELECT {take}(hashtext(:key))"), {"key": f"{current_schema(session)}:pay-periods"})
+
+
 def locked_until(session) -> date | None:
     """The last day of the latest finalised pay run: time up to it is locked."""
+    hold_pay_periods(session)
     return session.scalar(select(func.max(PayRun.period_end)).where(PayRun.status == "final"))
 
 
 def log_time(session, tenant, by: int, may_log_for_others: bool, values: dict) -> TimeEntry:
     """Log time for oneself, or (officers and admins) for another member, with an audit of who entered it."""
-    account_id = values.get("account_id") or by
+    account_id = values.get("account_id")
+    if account_id is None:
+        account_id = by
+    elif not is_row_id(account_id):
+        raise ValidationFailed(
+            _("Some fields are missing or invalid."), {"account_id": _("No such member of this co-op.")}
+        )
     if account_id != by and not may_log_for_others:
         raise Forbidden(_("Only officers and admins log time for someone else."), code="officer_required")
     problems, checked = check_values(session, values)
@@ -114,9 +135,7 @@ def check_values(session, values: dict) -> tuple[dict, dict]:
     if kind not in {k.key for k in kinds(session)}:
         problems["kind"] = _("Choose one of this co-op's kinds of work.")
     client_id = values.get("client_id")
-    if client_id is not None and (
-        isinstance(client_id, bool) or not isinstance(client_id, int) or session.get(Client, client_id) is None
-    ):
+    if client_id is not None and (not is_row_id(client_id) or session.get(Client, client_id) is None):
         problems["client_id"] = _("No such client in this co-op.")
     note = values.get("note") or ""
     if not isinstance(note, str) or len(note) > 2000:

@@ -49,6 +49,8 @@ def time_page(account_id: int, person: str | None = None):
         shown = date.fromisoformat(request.args.get("week") or "")
     except ValueError:
         shown = date.today()
+    if not date.min + timedelta(days=14) <= shown <= date.max - timedelta(days=14):
+        shown = date.today()  # the week's links to the weeks before and after stay in the calendar
     monday = shown - timedelta(days=shown.weekday())
     week = timesheets.entries(db.session, account_id, monday, monday + timedelta(days=6))
     db.session.commit()  # the default kinds of work, on a co-op's first visit
