@@ -23,7 +23,7 @@ from coopnet.errors import ValidationFailed
 from coopnet.platform.models import Account, Membership
 from coopnet.tenants.membership.bulk import insert_columns
 from coopnet.tenants.pay.models import Client, TimeEntry, TimeEntryChange
-from coopnet.tenants.pay.timesheets import MINUTES_A_DAY, kinds, locked_until
+from coopnet.tenants.pay.timesheets import MINUTES_A_DAY, hold_time_of, kinds, locked_until
 
 REQUIRED = ("worked_on", "minutes")
 COLUMNS = ("email", "name", "worked_on", "minutes", "kind", "billable", "client", "note")
@@ -138,7 +138,9 @@ def _check_days(session, rows, problems):
     }
     if not good:
         return
-    ids = bindparam("ids", sorted({rows[line - 2]["account_id"] for line in good}), type_=ARRAY(BigInteger))
+    account_ids = sorted({rows[line - 2]["account_id"] for line in good})
+    hold_time_of(session, account_ids)
+    ids = bindparam("ids", account_ids, type_=ARRAY(BigInteger))
     logged = session.execute(
         select(TimeEntry.account_id, TimeEntry.worked_on, func.sum(TimeEntry.minutes))
         .where(

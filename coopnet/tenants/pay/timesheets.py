@@ -163,6 +163,7 @@ def refuse_locked(session, day: date) -> None:
 
 def refuse_a_long_day(session, account_id: int, day: date, minutes: int, besides: int = 0) -> None:
     """No one's day holds more than 24 hours; ``besides`` minutes of it are being replaced."""
+    hold_time_of(session, [account_id])
     already = day_minutes(session, account_id, day) - besides
     if already + minutes > MINUTES_A_DAY:
         raise ValidationFailed(
@@ -173,6 +174,14 @@ def refuse_a_long_day(session, account_id: int, day: date, minutes: int, besides
                 )
             },
         )
+
+
+def hold_time_of(session, account_ids) -> None:
+    """A member's days are counted and added to by one transaction at a time, to its end: two
+    entries at once could each find room in a day that holds one. Ids in order, so never a deadlock."""
+    for account_id in sorted(set(account_ids)):
+        key = f"{current_schema(session)}:time-of:{account_id}"
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
 
 
 def day_minutes(session, account_id: int, day: date) -> int:

@@ -140,3 +140,29 @@ def test_an_import_while_the_run_is_being_finalised_waits_and_is_refused(coop, c
     assert answers and answers[0].status_code == 422, answers and answers[0].get_json()
     assert "locked" in answers[0].get_json()["error"]["fields"]["line 2"]
     assert count_entries(engine) == 0
+
+
+def test_two_entries_at_once_never_make_a_day_longer_than_24_hours(coop, client, engine):
+    """The second waits for the first to commit and then counts it."""
+    _, _, (colin, _) = coop
+    assert log(client, account_id=colin.id, minutes=30, worked_on=f"{YEAR}-03-09").status_code == 201
+    answers = []
+    with engine.connect() as conn:
+        # The first request, half done: Colin's day taken and 1,400 minutes written, not yet committed.
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"t_quilted:time-of:{colin.id}"})
+        conn.execute(
+            text(
+                "INSERT INTO t_quilted.time_entries (account_id, worked_on, minutes, kind, billable, note, "
+                "entered_by, created_at) VALUES (:a, :d, 1400, 'client', true, '', :a, now())"
+            ),
+            {"a": colin.id, "d": date(YEAR, 3, 2)},
+        )
+        second = threading.Thread(target=lambda: answers.append(log(client, account_id=colin.id, minutes=60)))
+        second.start()
+        time.sleep(1.0)
+        assert answers == []  # waiting for the first
+        conn.commit()
+    second.join(30)
+    assert answers and answers[0].status_code == 422, answers and answers[0].get_json()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT sum(minutes) FROM t_quilted.time_entries")).scalar() == 1430
