@@ -369,6 +369,12 @@ class SubcontractHoursIn(Schema):
     note = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
+class TimesheetPublishIn(Schema):
+    client_id = fields.Raw(
+        required=True, metadata={"type": "integer", "description": "the client in your own co-op's pay timesheet"}
+    )
+
+
 class SubcontractHoursOut(Schema):
     id = fields.Integer()
     worked_on = fields.Date()
@@ -376,6 +382,10 @@ class SubcontractHoursOut(Schema):
     note = fields.String()
     status = fields.String(metadata={"enum": list(HOURS_STATUSES)})
     query_note = fields.String()
+
+
+class SubcontractHoursListOut(Schema):
+    hours = fields.List(fields.Nested(SubcontractHoursOut))
 
 
 class SubcontractOut(Schema):

@@ -6,13 +6,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from coopnet.extensions import db
 from coopnet.forms import EmptyForm, submit
 from coopnet.network import presenting, subcontracts
 from coopnet.network.views import blueprint, coop_only
+from coopnet.platform.context import has_role
 
 
 class SubcontractForm(FlaskForm):
@@ -70,7 +72,28 @@ def subcontract_page(subcontract_id):
         form=EmptyForm(),
         hours_form=HoursForm(),
         query_form=QueryForm(),
+        timesheet_form=_timesheet_form() if found.subcontractor_id == g.tenant.id and has_role("admin") else None,
     )
+
+
+class TimesheetForm(FlaskForm):
+    client_id = SelectField(_l("The client in our timesheet that stands for this subcontract"), coerce=int)
+
+
+def _timesheet_form():
+    from coopnet.tenants.pay.timesheets import clients
+
+    form = TimesheetForm()
+    form.client_id.choices = [SelectChoice(c.id, c.name) for c in clients(db.session)]
+    return form
+
+
+@blueprint.route("/subcontracts/<id:subcontract_id>/hours/from-timesheet", methods=["POST"])
+def publish_from_timesheet(subcontract_id):
+    form = _timesheet_form()
+    args = (db.session, g.tenant, subcontract_id, _role(), form.client_id.data)
+    action = _committed(subcontracts.publish_from_timesheet, *args)
+    return _act(subcontract_id, form, action, _("The timesheet's new hours are submitted."))
 
 
 def _act(subcontract_id, form, action, done):

@@ -304,3 +304,86 @@ def my_timesheet(session, subcontract_id: int) -> list[SubcontractTimeEntry]:
         .where(SubcontractTimeEntry.subcontract_id == subcontract_id)
         .order_by(SubcontractTimeEntry.worked_on, SubcontractTimeEntry.id)
     ).all()
+
+
+def publish_from_timesheet(session, tenant, subcontract_id: int, role: str, client_id) -> list[SubcontractHours]:
+    """B's officer publishes into the shared subcontract the time B's members logged in
+    B's own pay timesheet for one of B's clients (the one that stands for this
+    subcontract), within the subcontract's dates: per person and day, what the timesheet
+    holds beyond what was published for that day already, so publishing twice adds
+    nothing. All within the cap, or nothing. Runs in B's request: B's schema only."""
+    from coopnet.tenants.pay.models import Client, TimeEntry
+
+    found = visible(session, tenant.id, subcontract_id, lock=True)
+    require_subcontractor(found, tenant.id, "publish hours on it")
+    _require(role, "admin", "publish the timesheet's hours on a subcontract")
+    _expect(found, "accepted")
+    if not isinstance(client_id, int) or isinstance(client_id, bool) or session.get(Client, client_id) is None:
+        raise ValidationFailed(
+            _("Choose one of your co-op's clients."), {"client_id": _("A client of your co-op, by its id.")}
+        )
+    logged = session.execute(
+        select(TimeEntry.account_id, TimeEntry.worked_on, func.sum(TimeEntry.minutes))
+        .where(
+            TimeEntry.client_id == client_id,
+            TimeEntry.worked_on >= found.starts_on,
+            TimeEntry.worked_on <= found.ends_on,
+        )
+        .group_by(TimeEntry.account_id, TimeEntry.worked_on)
+        .order_by(TimeEntry.worked_on, TimeEntry.account_id)
+    ).all()
+    published = dict(
+        session.execute(
+            select(
+                func.concat(SubcontractTimeEntry.account_id, ":", SubcontractTimeEntry.worked_on),
+                func.sum(SubcontractTimeEntry.hours),
+            )
+            .where(SubcontractTimeEntry.subcontract_id == found.id)
+            .group_by(SubcontractTimeEntry.account_id, SubcontractTimeEntry.worked_on)
+        ).all()
+    )
+    new = []
+    for account_id, worked_on, minutes in logged:
+        hours = (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+        more = hours - published.get(f"{account_id}:{worked_on.isoformat()}", Decimal(0))
+        if more > 0:
+            new.append((account_id, worked_on, more))
+    used, adding = counted_hours(session, found.id), sum((h for _, _, h in new), Decimal(0))
+    if used + adding > found.hour_cap:
+        raise ValidationFailed(
+            _("These hours go over the subcontract's cap."),
+            {
+                "client_id": _(
+                    "The timesheet holds %(value)s new hours; only %(value2)s of the cap are left.",
+                    value=money.hours_text(adding),
+                    value2=money.hours_text(found.hour_cap - used),
+                )
+            },
+            code="over_cap",
+        )
+    rows = []
+    for account_id, worked_on, hours in new:
+        row = SubcontractHours(
+            subcontract_id=found.id,
+            worked_on=worked_on,
+            hours=hours,
+            logged_by=account_id,
+            note="from the timesheet",
+            status="submitted",
+        )
+        session.add(row)
+        session.flush()
+        session.add(
+            SubcontractTimeEntry(
+                subcontract_id=found.id,
+                account_id=account_id,
+                worked_on=worked_on,
+                hours=hours,
+                note="from the timesheet",
+                published_id=row.id,
+                status="submitted",
+            )
+        )
+        rows.append(row)
+    session.flush()
+    return rows

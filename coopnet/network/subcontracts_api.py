@@ -92,6 +92,20 @@ def log_hours(data, subcontract_id):
     return _hours(entry)
 
 
+@blueprint.route("/subcontracts/<id:subcontract_id>/hours/from-timesheet", methods=["POST"])
+@blueprint.arguments(schemas.TimesheetPublishIn)
+@blueprint.response(201, schemas.SubcontractHoursListOut)
+@document_errors(blueprint, *ERRORS)
+@serves("coop")
+def publish_from_timesheet(data, subcontract_id):
+    """The subcontracted co-op's admin publishes the time its members logged in its own pay
+    timesheet for one of its clients, within the subcontract's dates: per person and day,
+    only what was not published before; all within the hour cap or nothing (422 over_cap)."""
+    rows = subcontracts.publish_from_timesheet(db.session, g.tenant, subcontract_id, _role(), data["client_id"])
+    db.session.commit()
+    return {"hours": [_hours(row) for row in rows]}
+
+
 def _hours(entry):
     return {
         "id": entry.id,

@@ -153,3 +153,14 @@ def submit_request(client, slug, **changes):
     response = client.post(f"/c/{slug}/api/v1/requests", json={**CLIENT_REQUEST, **changes})
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
+
+
+@pytest.fixture
+def three(make_tenant, make_account, add_member):
+    """Quilted, Web Collective (an admin and a member) and Design Action, for subcontracts."""
+    quilted, erik = make_tenant("quilted", name="Quilted", admin_email="erik@quilted.example")
+    web, web_admin = make_tenant("web-collective", name="Web Collective", admin_email="admin@webcollective.example")
+    worker = make_account("dev@webcollective.example")
+    add_member(web, worker)
+    design, design_admin = make_tenant("design-action", name="Design Action", admin_email="admin@designaction.example")
+    return quilted, erik, web, web_admin, worker, design, design_admin

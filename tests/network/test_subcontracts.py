@@ -16,16 +16,6 @@ TERMS = {
 }
 
 
-@pytest.fixture
-def three(make_tenant, make_account, add_member):
-    quilted, erik = make_tenant("quilted", name="Quilted", admin_email="erik@quilted.example")
-    web, web_admin = make_tenant("web-collective", name="Web Collective", admin_email="admin@webcollective.example")
-    worker = make_account("dev@webcollective.example")
-    add_member(web, worker)
-    design, design_admin = make_tenant("design-action", name="Design Action", admin_email="admin@designaction.example")
-    return quilted, erik, web, web_admin, worker, design, design_admin
-
-
 def offered(client, act, erik, **changes):
     act(erik.email)
     response = client.post("/c/quilted/api/v1/subcontracts", json={**TERMS, **changes})
