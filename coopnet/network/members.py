@@ -124,15 +124,15 @@ def _require_unexpired(found: NetworkInvitation) -> None:
         raise LinkGone(_("This invitation has expired. Ask the network for a new one."))
 
 
-def invitation_by_link(session, network_id: int, token: str) -> NetworkInvitation:
-    """The network's email invitation a mailed link names, if it can still be used."""
+def invitation_by_link(session, network_id: int, token: str, lock: bool = False) -> NetworkInvitation:
+    """The network's email invitation a mailed link names, if it can still be used
+    (``lock``: held until commit, so two uses of one link at once take turns)."""
     found = None
     if token and len(token) <= 100:
-        found = session.scalar(
-            select(NetworkInvitation).where(
-                NetworkInvitation.token_digest == token_digest(token), NetworkInvitation.network_id == network_id
-            )
+        query = select(NetworkInvitation).where(
+            NetworkInvitation.token_digest == token_digest(token), NetworkInvitation.network_id == network_id
         )
+        found = session.scalar(query.with_for_update() if lock else query)
     if found is None:
         raise NotFound(
             _("This invitation link is not valid. Ask the network for a new one."), code="invitation_not_found"
@@ -365,7 +365,7 @@ def sign_up_and_join(
     the address, so the new account is verified, then takes the invitation."""
     from coopnet.platform.accounts import create_account, find_account
 
-    found = invitation_by_link(session, network_id, token)
+    found = invitation_by_link(session, network_id, token, lock=True)
     if find_account(session, found.email) is not None:
         raise Conflict(
             _("There is already an account for %(email)s. Log in to accept.", email=found.email),

@@ -162,3 +162,23 @@ def test_the_network_s_rulebook_decides_who_joins(app, client, act, tu, make_ten
     assert client.get("/api/v1/network-memberships").get_json()["memberships"] == []
     again = client.post(f"/api/v1/network-invitations/{invited['electric-embers']}/accept")
     assert again.status_code == 409
+
+
+def test_one_link_used_twice_at_once_signs_up_one_account(app, client, act, tu):
+    import threading
+
+    _invite(client, act, tu, "fay@consultants.example")
+    token = _mailed_token(app, tu, "fay@consultants.example")
+    url = f"/c/{tu.slug}/api/v1/network/join"
+    results = []
+
+    def join():
+        results.append(app.test_client().post(url, json={"token": token, "name": "Fay", "password": PASSWORD}))
+
+    threads = [threading.Thread(target=join) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.status_code for r in results) == [200, 409, 409, 409]
+    assert _account_count(app, "fay@consultants.example") == 1
