@@ -128,7 +128,11 @@ def _pay_open_invoice(session, tenant, subscription, api, today):
         subscription.last_error = str(error.user_message or error)[:300]
         return
     except (stripe.APIConnectionError, stripe.APIError) as error:
-        raise _unreachable(error) from error
+        # The card is attached at Stripe already: keep it (and the customer) rather than
+        # roll the request back and make a second customer on the next try. Stripe
+        # retries the open invoice itself; its event records the payment.
+        subscription.last_error = f"Stripe unreachable while paying the open invoice: {error}"[:300]
+        return
     if declined:
         subscription.last_error = str(declined)[:300]
         return

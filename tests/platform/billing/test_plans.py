@@ -211,3 +211,34 @@ def test_the_operator_comps_a_limited_coop_and_it_writes_again(
             text("SELECT plan, comped, standing FROM platform_subscriptions WHERE tenant_id = :t"), {"t": tenant.id}
         ).one()
     assert tuple(row) == ("free", False, "good")
+
+
+def test_a_new_card_is_kept_when_stripe_cannot_be_reached_to_pay_the_open_invoice(
+    app, engine, make_tenant, platform_stripe, token_for, monkeypatch
+):
+    """The card is attached at Stripe before the open invoice is paid: if Stripe then
+    stops answering, the customer and card stay recorded (no second customer on the next
+    try) and the tenant stays warned until Stripe's own retry is paid."""
+    import stripe
+
+    from coopnet.platform.billing import stripe_gateway
+
+    tenant, admin = make_tenant("electric-embers")
+    headers = token_for(admin.email)
+    api = app.test_client()
+    slug = "electric-embers"
+    declined = {"payment_method": card(platform_stripe, DECLINED)}
+    assert api.post(f"/c/{slug}/api/v1/billing/payment-method", json=declined, headers=headers).status_code == 200
+    assert api.put(f"/c/{slug}/api/v1/billing/plan", json={"plan": "cooperative"}, headers=headers).status_code == 200
+    customer = customer_of(engine, tenant.id)
+
+    def unreachable(*args, **kwargs):
+        raise stripe.APIConnectionError("connection refused")
+
+    monkeypatch.setattr(stripe_gateway, "retry_invoice", unreachable)
+    good = {"payment_method": card(platform_stripe)}
+    answer = api.post(f"/c/{slug}/api/v1/billing/payment-method", json=good, headers=headers)
+    assert answer.status_code == 200, answer.get_json()
+    found = billing(api, slug, headers)
+    assert found["has_payment_method"] is True and found["standing"] == "warned"
+    assert customer_of(engine, tenant.id) == customer
