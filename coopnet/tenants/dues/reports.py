@@ -7,13 +7,21 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from babel.dates import get_month_names
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from coopnet.i18n import current_locale, day
 from coopnet.tenants.dues.models import DuesMember, DuesPayment
 from coopnet.tenants.dues.money import decimal_string, shown
+from coopnet.terms import term
 
 UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def month_name(month: int) -> str:
+    """A month's short name in the current language: 'Nov', 'nov', 'нояб.'."""
+    return get_month_names("abbreviated", locale=current_locale())[month]
 
 
 def collected_by_month(session, today: date, months: int = 12) -> list[dict]:
@@ -56,7 +64,7 @@ def chart_svg(by_month: list[dict], currency: str) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="dues-chart-title dues-chart-desc" class="chart">',
-        '<title id="dues-chart-title">Dues collected by month</title>',
+        f'<title id="dues-chart-title">{escape(_("Dues collected by month"))}</title>',
         '<desc id="dues-chart-desc">'
         + escape("; ".join(f"{m['month']}: {shown(m['amount'], currency)}" for m in by_month))
         + "</desc>",
@@ -71,7 +79,7 @@ def chart_svg(by_month: list[dict], currency: str) -> str:
             f'<rect x="{x:.1f}" y="{height - bottom - bar}" width="{slot * 0.7:.1f}" height="{bar}" '
             f'fill="#2f6f4f"><title>{escape(m["month"])}: {escape(shown(m["amount"], currency))}</title></rect>'
         )
-        label = MONTHS[int(m["month"][5:]) - 1]
+        label = escape(month_name(int(m["month"][5:])))
         parts.append(
             f'<text x="{x + slot * 0.35:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11">'
             f"{label}</text>"
@@ -130,16 +138,20 @@ def receipt_pdf(organisation: str, member: DuesMember, payment: DuesPayment) -> 
             return text.encode("latin-1", "replace").decode("latin-1")
 
     pdf.set_font(family, size=18)
-    pdf.multi_cell(0, 10, clean(f"{organisation}: dues receipt"), new_x="LMARGIN", new_y="NEXT")
+    title = _("%(organisation)s: dues receipt", organisation=organisation)
+    pdf.multi_cell(0, 10, clean(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, size=11)
+    paid_by = term(payment.method)
+    if payment.reference:
+        paid_by = _("%(method)s (reference %(reference)s)", method=paid_by, reference=payment.reference)
     lines = [
-        f"Receipt number: {payment.id}",
-        f"Received from: {member.name} ({member.email})",
-        f"Amount: {shown(payment.amount, payment.currency)}",
-        f"For: {payment.period_start.isoformat()} to {payment.period_end.isoformat()}",
-        f"Paid by: {payment.method}" + (f" (reference {payment.reference})" if payment.reference else ""),
-        f"Received on: {payment.received_on.isoformat()}",
-        f"Status: {'refunded' if payment.status == 'refunded' else 'paid'}",
+        _("Receipt number: %(number)s", number=payment.id),
+        _("Received from: %(name)s (%(email)s)", name=member.name, email=member.email),
+        _("Amount: %(amount)s", amount=shown(payment.amount, payment.currency)),
+        _("For: %(start)s to %(end)s", start=day(payment.period_start), end=day(payment.period_end)),
+        _("Paid by: %(method)s", method=paid_by),
+        _("Received on: %(day)s", day=day(payment.received_on)),
+        _("Status: %(status)s", status=term("refunded" if payment.status == "refunded" else "paid")),
     ]
     for line in lines:
         pdf.multi_cell(0, 7, clean(line), new_x="LMARGIN", new_y="NEXT")

@@ -253,3 +253,16 @@ def test_any_member_answers_the_support_queue_and_public_tickets_are_readable_by
     assert readable.status_code == 200 and "Set it to mx1." in readable.get_data(as_text=True)
     assert client.get(f"/c/may-first/support/public/{private['id']}").status_code == 404
     assert "Billing" not in client.get("/c/may-first/support/public").get_data(as_text=True)
+
+
+def test_the_dashboard_chart_speaks_the_organisations_language(app, client, org):
+    tenant, _ = org
+    with app.app_context():
+        from coopnet.extensions import db
+        from coopnet.platform.language import set_tenant_locale
+
+        set_tenant_locale(db.session, tenant.id, "es")
+        db.session.commit()
+    html = client.get("/c/may-first/dues").get_data(as_text=True)
+    assert "Cuotas recaudadas por mes" in html and "Dues collected by month" not in html
+    assert ">nov<" in html or ">dic<" in html or ">ene<" in html  # Spanish month names on the axis
