@@ -32,6 +32,15 @@ def renewal_reminder(session, tenant, member, make_pay_link=None):
     compose(session, tenant, member.email, subject, body)
 
 
+def _said(reason: str) -> str:
+    """Our own reasons in the reader's language; Stripe's (already in its words) as they are."""
+    ours = {
+        "the card was declined": _("the card was declined"),
+        "the card was declined again": _("the card was declined again"),
+    }
+    return ours.get(reason, reason)
+
+
 def payment_failed(session, tenant, member, reason, make_pay_link=None):
     link = (make_pay_link or links.pay_link)(tenant, member.id)
     with speaking(tenant=tenant):
@@ -42,7 +51,7 @@ def payment_failed(session, tenant, member, reason, make_pay_link=None):
             organisation=tenant.name,
         )
         if reason:
-            failed += f" ({reason})"
+            failed += f" ({_said(reason)})"
         good_faith = (
             _("You remain a member in good faith until %(day)s; we will try again.", day=day(member.grace_ends))
             if member.grace_ends

@@ -266,3 +266,11 @@ def test_the_dashboard_chart_speaks_the_organisations_language(app, client, org)
     html = client.get("/c/may-first/dues").get_data(as_text=True)
     assert "Cuotas recaudadas por mes" in html and "Dues collected by month" not in html
     assert ">nov<" in html or ">dic<" in html or ">ene<" in html  # Spanish month names on the axis
+
+
+def test_our_reasons_for_a_failed_payment_are_in_the_readers_language(app):
+    from coopnet.tenants.dues.notices import _said
+
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        assert _said("the card was declined again") == "la tarjeta fue rechazada de nuevo"
+        assert _said("Your card has insufficient funds.") == "Your card has insufficient funds."  # Stripe's own
