@@ -279,12 +279,21 @@ def record_payment(session, tenant_id, tenant_slug, plan: str, currency: str, in
             amount=amount,
             currency=str(invoice.get("currency") or currency)[:3],
             stripe_invoice_id=str(invoice["id"])[:64],
-            paid_on=today,
+            paid_on=paid_on(invoice) or today,
         )
         .on_conflict_do_nothing(index_elements=["stripe_invoice_id"])
         .returning(PlatformPayment.id)
     ).scalar()
     return inserted is not None
+
+
+def paid_on(invoice: dict) -> date | None:
+    """The day (UTC) Stripe says the invoice was paid, so revenue falls in the month it was
+    paid even when its event is applied after midnight at a month's end."""
+    paid_at = (invoice.get("status_transitions") or {}).get("paid_at")
+    if not isinstance(paid_at, int) or isinstance(paid_at, bool) or not 0 < paid_at < 2**37:
+        return None
+    return datetime.fromtimestamp(paid_at, tz=timezone.utc).date()
 
 
 def record_invoice(session, tenant_id, tenant_slug, subscription, invoice: dict, today: date) -> bool:

@@ -117,3 +117,20 @@ def test_revenue_by_month_per_currency_with_empty_months(app, db, months, expect
         _db.session.commit()
         rows = revenue.by_month(_db.session, date(2026, 11, 26), months)
     assert [(r["month"], r["currency"], r["amount"], r["payments"], r["tenants"]) for r in rows] == expected
+
+
+@pytest.mark.parametrize(
+    ("invoice", "expected"),
+    [
+        ({"status_transitions": {"paid_at": 1793491199}}, date(2026, 10, 31)),  # 23:59:59 UTC, Oct 31
+        ({"status_transitions": {"paid_at": None}}, None),
+        ({"status_transitions": {"paid_at": "1793491199"}}, None),
+        ({"status_transitions": {"paid_at": True}}, None),
+        ({"status_transitions": {"paid_at": 10**20}}, None),
+        ({}, None),
+    ],
+)
+def test_revenue_counts_a_payment_on_the_day_stripe_says_it_was_paid(invoice, expected):
+    from coopnet.platform.billing.services import paid_on
+
+    assert paid_on(invoice) == expected
