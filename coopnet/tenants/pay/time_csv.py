@@ -20,6 +20,7 @@ from sqlalchemy import BigInteger, String, any_, bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from coopnet.errors import ValidationFailed
+from coopnet.i18n import day as shown_day
 from coopnet.platform.models import Account, Membership
 from coopnet.tenants.membership.bulk import insert_columns
 from coopnet.tenants.pay.models import Client, TimeEntry, TimeEntryChange
@@ -124,7 +125,12 @@ def check(session, tenant, by: int, may_log_for_others: bool, text: str) -> tupl
         elif len(found) > 1:
             reasons.append(_("two clients are called %(name)s: rename one first", name=row["client"]))
         if locked is not None and isinstance(row["worked_on"], date) and row["worked_on"] <= locked:
-            reasons.append(_("time up to %(value)s is locked by a finalised pay run", value=locked.isoformat()))
+            reasons.append(
+                _(
+                    "time up to %(value)s is locked: its pay run is final or its salary year is closed",
+                    value=shown_day(locked),
+                )
+            )
     _check_days(session, rows, problems)
     return rows, {line: "; ".join(reasons) for line, reasons in sorted(problems.items()) if reasons}
 

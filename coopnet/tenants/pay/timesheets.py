@@ -12,9 +12,10 @@ from sqlalchemy import func, select, text
 
 from coopnet.database import current_schema
 from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from coopnet.i18n import day as shown_day
 from coopnet.money import cents
 from coopnet.platform.models import Membership
-from coopnet.tenants.pay.models import Client, PayRun, TimeEntry, TimeEntryChange, WorkKind
+from coopnet.tenants.pay.models import Client, PayRun, SalaryYearEnd, TimeEntry, TimeEntryChange, WorkKind
 
 DEFAULT_KINDS = (("client", "Client work"), ("internal", "Internal work"))
 MINUTES_A_DAY = 24 * 60
@@ -57,9 +58,15 @@ def hold_pay_periods(session, alone: bool = False) -> None:
 
 
 def locked_until(session) -> date | None:
-    """The last day of the latest finalised pay run: time up to it is locked."""
+    """Time up to this day is locked: the last day of the latest finalised pay run, or of
+    the latest salary year closed (its balances are settled), whichever is later."""
+    from coopnet.tenants.pay.salary import year_bounds
+
     hold_pay_periods(session)
-    return session.scalar(select(func.max(PayRun.period_end)).where(PayRun.status == "final"))
+    paid = session.scalar(select(func.max(PayRun.period_end)).where(PayRun.status == "final"))
+    closed = session.scalar(select(func.max(SalaryYearEnd.year)))
+    settled = year_bounds(session, closed)[1] if closed is not None else None
+    return max((d for d in (paid, settled) if d is not None), default=None)
 
 
 def log_time(session, tenant, by: int, may_log_for_others: bool, values: dict) -> TimeEntry:
@@ -155,7 +162,10 @@ def refuse_locked(session, day: date) -> None:
     locked = locked_until(session)
     if locked is not None and day <= locked:
         raise Conflict(
-            _("Time up to %(value)s is locked by a finalised pay run.", value=locked.isoformat()),
+            _(
+                "Time up to %(value)s is locked: its pay run is final or its salary year is closed.",
+                value=shown_day(locked),
+            ),
             {"worked_on": _("This period is locked.")},
             code="period_locked",
         )

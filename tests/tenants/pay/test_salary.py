@@ -137,6 +137,17 @@ def test_a_web_collective_year_closed_as_the_coop_decides(web_collective, client
         f"{API}/leave", json={"account_id": people["Noel"].id, "taken_on": f"{YEAR}-12-30", "minutes": 60}
     )
     assert late.status_code == 409 and late.get_json()["error"]["code"] == "year_closed"
+    # Nor can time worked in the closed year change: its balances are settled.
+    body = {"worked_on": f"{YEAR}-12-30", "minutes": 60, "kind": "internal", "account_id": people["Noel"].id}
+    logged = client.post(f"{API}/time-entries", json=body)
+    assert logged.status_code == 409 and logged.get_json()["error"]["code"] == "period_locked"
+    assert "salary year is closed" in logged.get_json()["error"]["message"]
+    imported = client.post(
+        f"{API}/time-entries/import",
+        json={"csv": f"worked_on,minutes,kind\n{YEAR}-12-30,60,internal\n", "preview": True},
+    )
+    assert "salary year is closed" in str(imported.get_json())
+    assert client.post(f"{API}/time-entries", json={**body, "worked_on": f"{YEAR + 1}-01-02"}).status_code == 201
 
 
 @pytest.mark.parametrize(
