@@ -5,6 +5,7 @@ import re
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -165,6 +166,19 @@ def register_error_handlers(app):
         else:
             message = describe(error)
         return render_template("errors/error.html", status=error.code, message=message), error.code
+
+    @app.errorhandler(DataError)
+    def out_of_range(error):
+        """A value the database cannot hold (a date beyond its calendar, a number beyond its
+        columns) that no check caught: nothing is written, and the person is told, not 500."""
+        from coopnet.extensions import db
+
+        db.session.rollback()
+        app.logger.warning("value refused by the database: %s", error.orig)
+        message = _("A value is out of the range this site can keep.")
+        if is_api_request():
+            return api_error(422, "out_of_range", message)
+        return render_template("errors/error.html", status=422, message=message), 422
 
     @app.errorhandler(Exception)
     def unexpected(error):

@@ -9,6 +9,9 @@ from flask_babel import gettext as _
 from coopnet.errors import ServiceError, ValidationFailed
 
 NUL = "\x00"
+# PostgreSQL's bigint, the widest whole number any column holds: no JSON integer beyond it
+# gets past the door (an id or count out of range would fail only at the database).
+BIGGEST = 2**63 - 1
 # Deeper than any body the API takes; far below where Python's parser recurses out.
 MAX_JSON_DEPTH = 64
 
@@ -29,21 +32,25 @@ def limit_json_body():
     request.max_content_length = limit  # a body sent without a length stops there too
 
 
-def _first_nul(value, path="", depth=0):
+def _first_bad(value, path="", depth=0):
+    """(field, why) of the first value no field may take: a NUL in text, or a whole
+    number beyond bigint; None when there is none."""
     if depth > MAX_JSON_DEPTH:
         abort(400, _("The JSON body is nested more than %(depth)s levels deep.", depth=MAX_JSON_DEPTH))
     if isinstance(value, str):
-        return path or "_body" if NUL in value else None
+        return (path or "_body", "nul") if NUL in value else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (path or "_body", "range") if abs(value) > BIGGEST else None
     if isinstance(value, dict):
         for key, item in value.items():
             name = f"{path}.{key}" if path else str(key)
             if NUL in str(key):
-                return name
-            if (found := _first_nul(item, name, depth + 1)) is not None:
+                return name, "nul"
+            if (found := _first_bad(item, name, depth + 1)) is not None:
                 return found
     if isinstance(value, list):
         for index, item in enumerate(value):
-            if (found := _first_nul(item, f"{path}.{index}" if path else str(index), depth + 1)) is not None:
+            if (found := _first_bad(item, f"{path}.{index}" if path else str(index), depth + 1)) is not None:
                 return found
     return None
 
@@ -53,7 +60,8 @@ class MalformedJson(ServiceError):
 
 
 def refuse_nul_bytes():
-    """before_request: a NUL in the query string, a form or a JSON body is a 422 naming the field."""
+    """before_request: a NUL in the query string, a form or a JSON body, or a JSON whole
+    number beyond bigint, is a 422 naming the field."""
     fields = [
         key
         for multi in (request.args, request.form)
@@ -70,8 +78,10 @@ def refuse_nul_bytes():
             # Not JSON, or a number of more than 4,300 digits (Python refuses to parse it):
             # the same answer either way, before any parser further on fails harder.
             raise MalformedJson(_("The request body is not valid JSON.")) from None
-        found = _first_nul(body)
-        fields = [found] if found is not None else []
+        found = _first_bad(body)
+        if found is not None and found[1] == "range":
+            raise ValidationFailed(_("A number is too large."), {found[0]: _("At most %(most)s.", most=f"{BIGGEST:,}")})
+        fields = [found[0]] if found is not None else []
     if fields:
         raise ValidationFailed(
             _("Text may not contain NUL characters."), {fields[0]: _("This may not contain NUL characters.")}

@@ -198,3 +198,27 @@ def test_a_json_body_over_1_mb_is_refused(client, db):
 def test_a_60_mb_form_is_refused(client, db):
     response = client.post("/login", data={"email": "a" * (60 * 1024 * 1024), "password": "x"})
     assert response.status_code == 413
+
+
+@pytest.mark.parametrize("number", [2**63, -(2**63) - 1, 10**30])
+def test_a_whole_number_beyond_bigint_is_refused_at_the_door(client, login, make_tenant, engine, number):
+    """Any id or count: the governance minutes' assignee, a meeting's agenda item's proposal."""
+    tenant, admin = make_tenant()
+    login(admin.email)
+    base = f"/c/{tenant.slug}/api/v1"
+    body = {"held_on": "2026-03-01", "actions": [{"assignee_id": number, "what": "Call the bank"}]}
+    refused = client.post(f"{base}/minutes", json=body)
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["error"]["fields"] == {"actions.0.assignee_id": "At most 9,223,372,036,854,775,807."}
+    meeting = {
+        "title": "Members",
+        "starts_at": "2026-12-01T18:00:00+00:00",
+        "agenda": [{"title": "Pay", "proposal_id": number}],
+    }
+    assert client.post(f"{base}/meetings", json=meeting).status_code == 422
+    with engine.connect() as conn:
+        schema = tenant.schema
+        assert conn.exec_driver_sql(f'SELECT count(*) FROM "{schema}".action_items').scalar() == 0
+        assert conn.exec_driver_sql(f'SELECT count(*) FROM "{schema}".meetings').scalar() == 0
+    fine = client.post(f"{base}/minutes", json={**body, "actions": [{"assignee_id": admin.id, "what": "Call"}]})
+    assert fine.status_code == 201, fine.get_json()

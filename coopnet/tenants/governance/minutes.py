@@ -53,6 +53,8 @@ def create_meeting(
         problems["title"] = problem
     if starts_at is None or starts_at.tzinfo is None:
         problems["starts_at"] = gettext("Give the start with its offset, such as 2026-12-01T17:00:00+00:00.")
+    elif not 1970 < starts_at.year < 9999:  # the database keeps years 1 to 9999 in UTC
+        problems["starts_at"] = gettext("A meeting between the years 1971 and 9998.")
     if recurrence not in RECURRENCES:
         problems["recurrence"] = gettext("Choose one of: %(values)s.", values=", ".join(RECURRENCES))
     elif recurrence == "weeks" and not (isinstance(every_weeks, int) and 1 <= every_weeks <= 52):

@@ -324,6 +324,16 @@ def test_action_items_are_their_assignees(coop, client, as_):
     assert client.get("/c/design-action/api/v1/minutes/verify").get_json()["ok"] is True
 
 
+@pytest.mark.parametrize(
+    "starts_at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "1900-01-01T00:00:00+00:00"]
+)
+def test_a_meeting_beyond_the_calendar_is_refused_and_nothing_is_stored(coop, client, starts_at):
+    """Found by the fuzz: these passed the form and failed in the database (500)."""
+    refused = client.post("/c/design-action/api/v1/meetings", json={"title": "Members", "starts_at": starts_at})
+    assert refused.status_code == 422 and "starts_at" in refused.get_json()["error"]["fields"]
+    assert client.get("/c/design-action/api/v1/meetings").get_json()["meetings"] == []
+
+
 def test_meetings_recur(coop, client):
     six_weekly = client.post(
         "/c/design-action/api/v1/meetings",
