@@ -196,8 +196,13 @@ def log_hours(
             },
             code="over_cap",
         )
+    return _publish(session, found, account_id, worked_on, parsed, note)
+
+
+def _publish(session, found: Subcontract, account_id: int, worked_on: date, hours: Decimal, note: str):
+    """Hours into the shared record, and the same line into B's own timesheet beside it."""
     published = SubcontractHours(
-        subcontract_id=found.id, worked_on=worked_on, hours=parsed, logged_by=account_id, note=note, status="submitted"
+        subcontract_id=found.id, worked_on=worked_on, hours=hours, logged_by=account_id, note=note, status="submitted"
     )
     session.add(published)
     session.flush()
@@ -206,7 +211,7 @@ def log_hours(
             subcontract_id=found.id,
             account_id=account_id,
             worked_on=worked_on,
-            hours=parsed,
+            hours=hours,
             note=note,
             published_id=published.id,
             status="submitted",
@@ -361,29 +366,7 @@ def publish_from_timesheet(session, tenant, subcontract_id: int, role: str, clie
             },
             code="over_cap",
         )
-    rows = []
-    for account_id, worked_on, hours in new:
-        row = SubcontractHours(
-            subcontract_id=found.id,
-            worked_on=worked_on,
-            hours=hours,
-            logged_by=account_id,
-            note="from the timesheet",
-            status="submitted",
-        )
-        session.add(row)
-        session.flush()
-        session.add(
-            SubcontractTimeEntry(
-                subcontract_id=found.id,
-                account_id=account_id,
-                worked_on=worked_on,
-                hours=hours,
-                note="from the timesheet",
-                published_id=row.id,
-                status="submitted",
-            )
-        )
-        rows.append(row)
-    session.flush()
-    return rows
+    return [
+        _publish(session, found, account_id, worked_on, hours, "from the timesheet")
+        for account_id, worked_on, hours in new
+    ]
