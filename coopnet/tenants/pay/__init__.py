@@ -13,6 +13,7 @@ capability = Capability(
     nav=(
         NavEntry(_l("Time"), "pay.timesheet"),
         NavEntry(_l("Capital"), "pay.capital"),
+        NavEntry(_l("Pay runs"), "pay.pay_run_list"),
         # Officers who are not admins reach these too; the menu shows them to admins only.
         NavEntry(_l("Clients"), "pay.client_list", role="admin"),
         NavEntry(_l("Invoices"), "pay.invoice_list", role="admin"),

@@ -83,3 +83,8 @@ class ClientForm(FlaskForm):
     hourly_rate = StringField(_l("Rate an hour"), description=_l("On the sliding scale, from 0.00 to 150.00."))
     email = StringField(_l("Email for invoices"))
     payment_days = IntegerField(_l("Days to pay an invoice"), validators=[Optional()])
+
+
+class PayRunForm(FlaskForm):
+    period_start = DateField(_l("First day of the period"), validators=[Optional()])
+    period_end = DateField(_l("Last day of the period"), validators=[Optional()])
