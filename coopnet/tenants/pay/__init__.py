@@ -14,6 +14,7 @@ capability = Capability(
         NavEntry(_l("Time"), "pay.timesheet"),
         NavEntry(_l("Capital"), "pay.capital"),
         NavEntry(_l("Pay runs"), "pay.pay_run_list"),
+        NavEntry(_l("Pay policy"), "pay.pay_policy"),
         # Officers who are not admins reach these too; the menu shows them to admins only.
         NavEntry(_l("Clients"), "pay.client_list", role="admin"),
         NavEntry(_l("Invoices"), "pay.invoice_list", role="admin"),

@@ -88,3 +88,30 @@ class ClientForm(FlaskForm):
 class PayRunForm(FlaskForm):
     period_start = DateField(_l("First day of the period"), validators=[Optional()])
     period_end = DateField(_l("Last day of the period"), validators=[Optional()])
+
+
+class PayPolicyForm(FlaskForm):
+    """A new version of the pay rules; each field is the pay-policies JSON field of the same name."""
+
+    effective_from = DateField(_l("In force from"), validators=[Optional()])
+    scheme = SelectField(
+        _l("Scheme"),
+        choices=[
+            SelectChoice("hourly", _l("hourly pay for all work")),
+            SelectChoice("base_plus_hourly", _l("a base of hours a month, hourly beyond it")),
+            SelectChoice("salary", _l("a monthly salary against yearly hours")),
+        ],
+        validate_choice=False,
+    )
+    rate_member = StringField(_l("Rate an hour: members"))
+    rate_candidate = StringField(_l("Rate an hour: candidates (empty: the member rate)"))
+    rate_trainee = StringField(_l("Rate an hour: trainees (empty: the member rate)"))
+    kind_multipliers = StringField(
+        _l("Multiples by kind of work"),
+        description=_l("Such as: web development = 2, programming = 2. Empty: the same rate for all work."),
+    )
+    base_hours = IntegerField(_l("Base hours a month (base and hourly)"), validators=[Optional()])
+    monthly_salary = StringField(_l("Monthly salary (salary)"))
+    yearly_hours = IntegerField(_l("Yearly hours committed (salary)"), validators=[Optional()])
+    leave_weeks = IntegerField(_l("Weeks of paid leave a year (salary)"), validators=[Optional()])
+    member_fee = StringField(_l("Monthly member fee toward shared costs"))
