@@ -11,6 +11,7 @@ from babel.dates import get_month_names
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from coopnet import csv_files
 from coopnet.i18n import current_locale, day
 from coopnet.tenants.dues.models import DuesMember, DuesPayment
 from coopnet.tenants.dues.money import decimal_string, shown
@@ -99,8 +100,8 @@ def register_csv(session) -> str:
         writer.writerow(
             [
                 m.id,
-                _cell(m.name),
-                _cell(m.email),
+                csv_files.spreadsheet_text(m.name),
+                csv_files.spreadsheet_text(m.email),
                 m.kind,
                 m.votes,
                 m.plan,
@@ -115,11 +116,6 @@ def register_csv(session) -> str:
             ]
         )
     return out.getvalue()
-
-
-def _cell(value: str) -> str:
-    """A name that starts like a formula is written as text (spreadsheet formula injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def receipt_pdf(organisation: str, member: DuesMember, payment: DuesPayment) -> bytes:

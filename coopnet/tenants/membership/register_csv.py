@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import BigInteger, String, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from coopnet import csv_files
 from coopnet.errors import ValidationFailed
 from coopnet.platform.accounts import email_problem, name_problem, normalise_email
 from coopnet.platform.addresses import skeleton
@@ -23,24 +24,11 @@ from coopnet.tenants.membership.models import MemberRecord
 
 COLUMNS = ("email", "name", "status", "since", "class")
 MAX_ROWS = 20_000
-MAX_BYTES = 4_000_000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def parse(text: str) -> tuple[list[dict], dict[int, str]]:
     """(rows, problems by line number); line 1 is the header."""
-    if not isinstance(text, str) or not text.strip():
-        raise ValidationFailed(_("The file is empty."), {"csv": _("Upload a CSV file with a header line.")})
-    if len(text) > MAX_BYTES:
-        raise ValidationFailed(
-            _("The file is too large."), {"csv": _("At most %(size)s MB at once.", size=MAX_BYTES // 1000000)}
-        )
-    try:
-        return _parse(text)
-    except csv.Error as exc:
-        raise ValidationFailed(
-            _("The file is not a CSV we can read."), {"csv": _("Line problem: %(exc)s", exc=exc)}
-        ) from None
+    return csv_files.read(text, _parse)
 
 
 def _parse(text):
@@ -142,11 +130,12 @@ def export(session) -> str:
     writer.writerow(COLUMNS)
     for entry, account in register(session):
         writer.writerow(
-            [_cell(account.email), _cell(account.name), entry.status, entry.since.isoformat(), entry.member_class]
+            [
+                csv_files.spreadsheet_text(account.email),
+                csv_files.spreadsheet_text(account.name),
+                entry.status,
+                entry.since.isoformat(),
+                entry.member_class,
+            ]
         )
     return out.getvalue()
-
-
-def _cell(text: str) -> str:
-    """A spreadsheet never runs what a member typed as a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from coopnet import csv_files
 from coopnet.errors import ServiceError, ValidationFailed
 from coopnet.extensions import db
 from coopnet.forms import apply_errors, committed, submit
@@ -93,7 +94,7 @@ def import_register():
     if not form.validate_on_submit():
         return render_template("membership/import.html", form=form), 422 if form.is_submitted() else 200
     try:
-        text = _read_upload(form.csv_file.data)
+        text = csv_files.uploaded_text(form.csv_file.data)
     except ValidationFailed as error:
         apply_errors(form, error, {"csv": "csv_file"})
         return render_template("membership/import.html", form=form), 422
@@ -136,18 +137,6 @@ def confirm_import():
         return _preview(ImportForm(formdata=None), form.csv.data)
     flash(_("%(count)s people are in the register now.", count=count), "success")
     return redirect(url_for("membership.register_page"))
-
-
-def _read_upload(upload) -> str:
-    if upload is None or not getattr(upload, "filename", ""):
-        raise ValidationFailed(_("Choose a file."), {"csv": _("Choose a CSV file to upload.")})
-    raw = upload.read(register_csv.MAX_BYTES + 1)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationFailed(
-            _("The file is not UTF-8 text."), {"csv": _("Save the file as CSV (UTF-8) and upload it again.")}
-        ) from None
 
 
 @blueprint.route("/register/policy", methods=["GET", "POST"])

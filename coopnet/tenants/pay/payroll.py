@@ -18,13 +18,13 @@ from fractions import Fraction
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from coopnet import csv_files
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.money import cents, show
 from coopnet.tenants.membership.models import MemberRecord
 from coopnet.tenants.pay import adjustments as corrections
 from coopnet.tenants.pay.models import PayLine, PayPolicy, PayRun, TimeEntry
-from coopnet.tenants.pay.time_csv import spreadsheet_text
 from coopnet.tenants.pay.timesheets import hold_pay_periods, locked_until
 
 SCHEMES = ("hourly", "base_plus_hourly", "salary")
@@ -275,7 +275,7 @@ def run_csv(run: PayRun, names: dict[int, str]) -> str:
         writer.writerow(
             [
                 line.account_id,
-                spreadsheet_text(names.get(line.account_id, "")),
+                csv_files.spreadsheet_text(names.get(line.account_id, "")),
                 f"{line.minutes / 60:.2f}",
                 show(line.gross),
                 show(line.fee),

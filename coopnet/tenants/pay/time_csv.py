@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import BigInteger, String, any_, bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from coopnet import csv_files
 from coopnet.errors import ValidationFailed
 from coopnet.i18n import day as shown_day
 from coopnet.platform.models import Account, Membership
@@ -29,27 +30,14 @@ from coopnet.tenants.pay.timesheets import MINUTES_A_DAY, hold_time_of, kinds, l
 REQUIRED = ("worked_on", "minutes")
 COLUMNS = ("email", "name", "worked_on", "minutes", "kind", "billable", "client", "note")
 MAX_ROWS = 20_000
-MAX_BYTES = 4_000_000
 MAX_NOTE = 2000
 YES, NO = {"yes", "y", "true", "1", "x"}, {"", "no", "n", "false", "0"}
 WHOLE = re.compile(r"[0-9]{1,5}")  # ASCII digits only
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def parse(text: str) -> tuple[list[dict], dict[int, list[str]]]:
     """(rows, problems by line number) from the text alone; line 1 is the header."""
-    if not isinstance(text, str) or not text.strip():
-        raise ValidationFailed(_("The file is empty."), {"csv": _("Upload a CSV file with a header line.")})
-    if len(text) > MAX_BYTES:
-        raise ValidationFailed(
-            _("The file is too large."), {"csv": _("At most %(size)s MB at once.", size=MAX_BYTES // 1000000)}
-        )
-    try:
-        return _parse(text)
-    except csv.Error as exc:
-        raise ValidationFailed(
-            _("The file is not a CSV we can read."), {"csv": _("Line problem: %(exc)s", exc=exc)}
-        ) from None
+    return csv_files.read(text, _parse)
 
 
 def _parse(text):
@@ -238,19 +226,14 @@ def export(session, tenant, start: date, end: date, account_id: int | None = Non
     for entry, email, name, client in session.execute(query):
         writer.writerow(
             [
-                spreadsheet_text(email or ""),
-                spreadsheet_text(name or ""),
+                csv_files.spreadsheet_text(email or ""),
+                csv_files.spreadsheet_text(name or ""),
                 entry.worked_on.isoformat(),
                 entry.minutes,
-                spreadsheet_text(entry.kind),
+                csv_files.spreadsheet_text(entry.kind),
                 "yes" if entry.billable else "no",
-                spreadsheet_text(client or ""),
-                spreadsheet_text(entry.note),
+                csv_files.spreadsheet_text(client or ""),
+                csv_files.spreadsheet_text(entry.note),
             ]
         )
     return out.getvalue()
-
-
-def spreadsheet_text(text: str) -> str:
-    """A spreadsheet never runs what a member typed as a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from coopnet import csv_files
 from coopnet.errors import NotFound, ServiceError, ValidationFailed
 from coopnet.extensions import db
 from coopnet.forms import apply_errors, committed, problems, submit
@@ -30,7 +31,7 @@ def import_time():
     if not form.validate_on_submit():
         return render_template("pay/time_import.html", form=form), 422 if form.is_submitted() else 200
     try:
-        text = _read_upload(form.csv_file.data)
+        text = csv_files.uploaded_text(form.csv_file.data)
     except ValidationFailed as error:
         apply_errors(form, error, {"csv": "csv_file"})
         return render_template("pay/time_import.html", form=form), 422
@@ -148,15 +149,3 @@ def _timesheet_of(account_id: int) -> str:
     if account_id == current_user.id:
         return url_for("pay.timesheet")
     return url_for("pay.person_time", account_id=account_id)
-
-
-def _read_upload(upload) -> str:
-    if upload is None or not getattr(upload, "filename", ""):
-        raise ValidationFailed(_("Choose a file."), {"csv": _("Choose a CSV file to upload.")})
-    raw = upload.read(time_csv.MAX_BYTES + 1)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationFailed(
-            _("The file is not UTF-8 text."), {"csv": _("Save the file as CSV (UTF-8) and upload it again.")}
-        ) from None
