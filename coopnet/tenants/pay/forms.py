@@ -115,3 +115,31 @@ class PayPolicyForm(FlaskForm):
     yearly_hours = IntegerField(_l("Yearly hours committed (salary)"), validators=[Optional()])
     leave_weeks = IntegerField(_l("Weeks of paid leave a year (salary)"), validators=[Optional()])
     member_fee = StringField(_l("Monthly member fee toward shared costs"))
+
+
+class SurplusPolicyForm(FlaskForm):
+    """The surplus-policy JSON fields; up to three named funds, each a name and a share."""
+
+    reserve_share = StringField(_l("Share to the collective reserve"), description=_l("Such as 0.25 for 25%."))
+    fund_name_1 = StringField(_l("Fund 1: name"))
+    fund_share_1 = StringField(_l("Fund 1: share"))
+    fund_name_2 = StringField(_l("Fund 2: name"))
+    fund_share_2 = StringField(_l("Fund 2: share"))
+    fund_name_3 = StringField(_l("Fund 3: name"))
+    fund_share_3 = StringField(_l("Fund 3: share"))
+    basis = SelectField(
+        _l("Members' part is split by"),
+        choices=[SelectChoice("hours", _l("hours worked")), SelectChoice("pay", _l("pay"))],
+        validate_choice=False,
+    )
+    cash_share = StringField(
+        _l("Share of each allocation paid in cash"),
+        description=_l("At least 0.20 for a US qualified written notice; the rest is retained in capital accounts."),
+    )
+    cash_instalments = IntegerField(_l("Cash paid in instalments"), validators=[Optional()])
+    fiscal_year_start = StringField(_l("Fiscal year starts on (MM-DD)"))
+
+
+class AllocationForm(FlaskForm):
+    fiscal_year = IntegerField(_l("Fiscal year"), validators=[Optional()])
+    surplus = StringField(_l("Net surplus to split"), description=_l("Such as 100000.00."))

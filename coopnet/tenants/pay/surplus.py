@@ -177,6 +177,11 @@ def pay_between(session, start: date, end: date) -> dict[int, int]:
     return {account_id: int(total) for account_id, total in rows}
 
 
+def allocations(session) -> list[SurplusAllocation]:
+    """Every year's split, the latest year first."""
+    return session.scalars(select(SurplusAllocation).order_by(SurplusAllocation.fiscal_year.desc())).all()
+
+
 def get_allocation(session, allocation_id: int) -> SurplusAllocation:
     found = session.get(SurplusAllocation, allocation_id)
     if found is None:

@@ -157,4 +157,4 @@ def adjustment_list():
     return page, result.status
 
 
-from coopnet.tenants.pay import client_views, policy_views, run_views, salary_views, time_views  # noqa: E402, F401  (their routes join this blueprint)
+from coopnet.tenants.pay import client_views, policy_views, run_views, salary_views, surplus_views, time_views  # noqa: E402, F401  (their routes join this blueprint)
