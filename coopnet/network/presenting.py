@@ -18,6 +18,10 @@ def member_name(session, member_id: int | None) -> str | None:
 
 
 def request(session, found: ClientRequest, sees_contact: bool, member_ids=None) -> dict:
+    """A request as its reader may see it: coordinators (``member_ids`` None) all of it; a
+    member it was offered to the request itself and their own offers and steps, and only
+    once it is placed with them, whom it went to, the outside referrals and every step."""
+    passed_by = member_ids is not None and found.placed_member_id not in member_ids
     client = {"organisation": found.organisation}
     if sees_contact:
         client.update(contact_name=found.contact_name, email=found.email)
@@ -35,8 +39,8 @@ def request(session, found: ClientRequest, sees_contact: bool, member_ids=None) 
         "created_at": found.created_at,
         "first_response_at": found.first_response_at,
         "client": client,
-        "placed_with": member_name(session, found.placed_member_id),
-        "outside_referrals": list(found.outside_referrals or []),
+        "placed_with": None if passed_by else member_name(session, found.placed_member_id),
+        "outside_referrals": [] if passed_by else list(found.outside_referrals or []),
         "offers": [
             {
                 "id": o.id,
@@ -47,7 +51,7 @@ def request(session, found: ClientRequest, sees_contact: bool, member_ids=None) 
             }
             for o in offers
         ],
-        "timeline": referrals.timeline(session, found.id, member_ids),
+        "timeline": referrals.timeline(session, found.id, member_ids, only_theirs=passed_by),
     }
 
 

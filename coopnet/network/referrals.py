@@ -143,9 +143,13 @@ def view_of(session, network, request_id: int, account_id: int, is_admin: bool):
     return found, found.placed_member_id in mine, mine
 
 
-def timeline(session, request_id: int, member_ids=None) -> list[dict]:
+def timeline(session, request_id: int, member_ids=None, only_theirs: bool = False) -> list[dict]:
+    """Every step (``member_ids`` None); the steps naming those members and the request's
+    own; with ``only_theirs``, the steps naming them alone."""
     query = select(RequestEvent).where(RequestEvent.request_id == request_id)
-    if member_ids is not None:
+    if member_ids is not None and only_theirs:
+        query = query.where(RequestEvent.member_id.in_(member_ids))
+    elif member_ids is not None:
         query = query.where((RequestEvent.member_id.is_(None)) | RequestEvent.member_id.in_(member_ids))
     events = session.scalars(query.order_by(RequestEvent.at, RequestEvent.id)).all()
     names = _member_names(session, {e.member_id for e in events if e.member_id})

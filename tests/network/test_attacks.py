@@ -102,3 +102,35 @@ def test_coordinator_pages_answer_crafted_ids_with_a_field_error_not_a_500(clien
     )
     assert given.status_code == 422
     assert len(client.get(f"/c/{tu.slug}/api/v1/network/coordinators").get_json()["coordinators"]) == 1
+
+
+def test_a_member_who_declined_no_longer_follows_the_request(app, client, act, tu):
+    """Quilted declines; the request goes to Ana and is placed with her. Quilted's members
+    still see their own offer, but not whom it went to, nor the coordinators' steps."""
+    from tests.network.test_referrals import later
+
+    request_id = submit_request(client, tu.slug)
+    act(tu.coordinator.email)
+    client.post(f"/c/{tu.slug}/api/v1/requests/{request_id}/triage", json={"note": "Good fit"})
+    act(tu.grouper.email)
+    first = client.post(
+        f"/c/{tu.slug}/api/v1/requests/{request_id}/offers", json={"to": {"coop": "quilted"}, "respond_by": later()}
+    ).get_json()["id"]
+    act(tu.colin.email)
+    client.post(f"/api/v1/offers/{first}/decline", json={"reason": "Full until March"})
+    act(tu.grouper.email)
+    second = client.post(
+        f"/c/{tu.slug}/api/v1/requests/{request_id}/offers",
+        json={"to": {"account_id": tu.ana.id}, "respond_by": later()},
+    ).get_json()["id"]
+    act(tu.ana.email)
+    assert client.post(f"/api/v1/offers/{second}/accept").status_code == 200
+    act(tu.colin.email)
+    [mine] = client.get("/api/v1/offers").get_json()["offers"]
+    seen = mine["request"]
+    assert mine["status"] == "declined" and seen["placed_with"] is None and seen["outside_referrals"] == []
+    assert {e["member"] for e in seen["timeline"]} == {"Quilted"}
+    assert "email" not in seen["client"]
+    act(tu.ana.email)  # the provider it was placed with sees whom and every step of the request's own
+    theirs = client.get("/api/v1/offers").get_json()["offers"][0]["request"]
+    assert theirs["placed_with"] == "Ana Consultant" and "triaged" in [e["kind"] for e in theirs["timeline"]]
