@@ -78,7 +78,9 @@ def run_worker(app):
                 continue
             kind = (job.description or "").split(" for ")[0]
             kinds.setdefault(kind, []).append((job.ended_at - job.started_at).total_seconds())
-            registry.remove(job, delete_job=True)
+        # The next phase counts only its own jobs. Jobs finished longer ago than their result
+        # TTL (500 s) are gone already and not in the medians; their entries go with the key.
+        redis_connection(app).delete(registry.key)
     return wall, kinds
 
 
@@ -146,6 +148,11 @@ def bench_check(app, coops=1000, people_each=50):
         set_hours(1000)
         for_each_tenant(check_probation)
         quiet, quiet_kinds = run_worker(app)
+        print(
+            f"nobody ready: {coops:,} co-ops ({coops * people_each:,} people) checked in {quiet:.1f} s through the "
+            f"worker, {quiet / coops * 1000:.1f} ms a co-op ({describe(quiet_kinds)})",
+            flush=True,
+        )
         # Then one candidate a co-op has served 6 months and 540 hours: the vote opens and the
         # ~50 people who may vote are mailed (a delivery job each).
         set_hours(520)
@@ -156,10 +163,6 @@ def bench_check(app, coops=1000, people_each=50):
                 text("SELECT count(*) FROM t_check_0000.proposals WHERE category = 'admission'")
             ).scalar()
             db.session.rollback()
-    print(
-        f"nobody ready: {coops:,} co-ops ({coops * people_each:,} people) checked in {quiet:.1f} s through the "
-        f"worker, {quiet / coops * 1000:.1f} ms a co-op ({describe(quiet_kinds)})"
-    )
     print(
         f"one ready a co-op: {busy:.1f} s through the worker, {busy / coops * 1000:.1f} ms a co-op with the vote "
         f"opened and its mail delivered ({describe(busy_kinds)}; admission proposals opened in the first co-op: "
