@@ -134,6 +134,15 @@ def add_pay_policy(data):
     return policy
 
 
+@blueprint.route("/pay-runs", methods=["GET"])
+@blueprint.response(200, schemas.PayRunListOut)
+@document_errors(blueprint, 401, 404)
+def list_pay_runs():
+    """Every pay run, the latest period first: its state and totals (each member's line is
+    for officers, on the run itself)."""
+    return {"pay_runs": payroll.runs(db.session)}
+
+
 @blueprint.route("/pay-runs", methods=["POST"])
 @blueprint.arguments(schemas.PayRunIn)
 @blueprint.response(201, schemas.PayRunOut)
@@ -199,6 +208,14 @@ def put_surplus_policy(data):
     found = surplus.set_policy(db.session, data)
     db.session.commit()
     return surplus.policy_out(found)
+
+
+@blueprint.route("/surplus-allocations", methods=["GET"])
+@blueprint.response(200, schemas.AllocationListOut)
+@document_errors(blueprint, 401, 404)
+def list_allocations():
+    """Every year's split, the latest year first."""
+    return {"allocations": surplus.allocations(db.session)}
 
 
 @blueprint.route("/surplus-allocations", methods=["POST"])

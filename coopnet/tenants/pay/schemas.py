@@ -132,6 +132,24 @@ class PayRunOut(Schema):
     lines = fields.List(fields.Nested(PayLineOut))
 
 
+class PayRunSummaryOut(Schema):
+    """A run without its lines (what each member is paid): its period, state and totals."""
+
+    id = fields.Integer()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    status = fields.String(metadata={"enum": ["draft", "final"]})
+    finalised_at = fields.DateTime(allow_none=True)
+    members = fields.Function(lambda run: len(run.lines), metadata={"type": "integer"})
+    minutes = fields.Function(lambda run: sum(line.minutes for line in run.lines), metadata={"type": "integer"})
+    gross = fields.Function(lambda run: show(sum(line.gross for line in run.lines)), metadata=MONEY)
+    net = fields.Function(lambda run: show(sum(line.net for line in run.lines)), metadata=MONEY)
+
+
+class PayRunListOut(Schema):
+    pay_runs = fields.List(fields.Nested(PayRunSummaryOut))
+
+
 class SurplusPolicyIn(Schema):
     reserve_share = fields.Raw(required=True, metadata={"type": "string", "example": "0.25"})
     funds = fields.Raw(load_default=list, metadata={"type": "array", "items": {"type": "object"}})
@@ -184,6 +202,10 @@ class AllocationOut(Schema):
         metadata={"type": "array", "items": {"type": "object"}},
     )
     members = fields.List(fields.Nested(MemberAllocationOut))
+
+
+class AllocationListOut(Schema):
+    allocations = fields.List(fields.Nested(AllocationOut))
 
 
 class CapitalEntryOut(Schema):

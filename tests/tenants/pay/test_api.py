@@ -114,6 +114,21 @@ def test_quilted_pay_run_at_25_and_15_then_the_period_locks(coop, client, app, e
     assert client.post(f"/c/quilted/api/v1/pay-runs/{run_id}/finalise").status_code == 409
     colin = as_member(app, members[0])
     assert colin.get(f"/c/quilted/api/v1/pay-runs/{run_id}").status_code == 403
+    # The list: state and totals for every member, each member's line for officers only.
+    listed = colin.get("/c/quilted/api/v1/pay-runs").get_json()["pay_runs"]
+    assert listed == [
+        {
+            "id": run_id,
+            "period_start": f"{YEAR}-03-01",
+            "period_end": f"{YEAR}-03-31",
+            "status": "final",
+            "finalised_at": listed[0]["finalised_at"],
+            "members": 2,
+            "minutes": 1140,
+            "gross": "430.00",
+            "net": "430.00",
+        }
+    ]
 
 
 def test_two_policy_versions_on_one_day_are_refused(coop, client):
@@ -157,6 +172,7 @@ def test_the_surplus_split_and_capital_accounts(coop, client, app):
     assert total == 10_000_001
     again = client.post("/c/quilted/api/v1/surplus-allocations", json={"fiscal_year": YEAR, "surplus": "1.00"})
     assert again.status_code == 409
+    assert client.get("/c/quilted/api/v1/surplus-allocations").get_json()["allocations"] == [body]
     colin = as_member(app, members[0])
     statement = colin.get(f"/c/quilted/api/v1/capital-accounts/{members[0].id}").get_json()
     assert statement["balance"] == "14000.00" and statement["entries"][0]["kind"] == "allocation"
