@@ -200,6 +200,19 @@ def capital_account(session, account_id: int | None, on: date | None = None) -> 
     return sum(e.amount for e in entries), entries
 
 
+def capital_balances(session) -> tuple[dict[int, int], int]:
+    """({account_id: balance in cents}, the collective reserve's balance), in one query."""
+    rows = session.execute(
+        select(CapitalEntry.account_id, func.sum(CapitalEntry.amount)).group_by(CapitalEntry.account_id)
+    ).all()
+    balances = {account_id: int(total) for account_id, total in rows}
+    return {k: v for k, v in balances.items() if k is not None}, balances.get(None, 0)
+
+
+def latest_allocation(session) -> SurplusAllocation | None:
+    return session.scalar(select(SurplusAllocation).order_by(SurplusAllocation.fiscal_year.desc()).limit(1))
+
+
 def record_capital(session, account_id: int, kind: str, amount, on, note: str = "") -> CapitalEntry:
     if kind not in ("buy_in", "payout", "loss", "redemption"):
         raise ValidationFailed(gettext("Unknown entry."), {"kind": gettext("One of buy_in, payout, loss, redemption.")})

@@ -74,7 +74,32 @@ def time_page(account_id: int, person: str | None = None):
 @blueprint.get("/capital")
 def capital():
     balance, entries = surplus.capital_account(db.session, current_user.id)
-    return render_template("pay/capital.html", balance=balance, entries=entries, chart=charts.balance_svg(entries))
+    return render_template(
+        "pay/capital.html",
+        balance=balance,
+        entries=entries,
+        chart=charts.balance_svg(entries),
+        officer=acts_as_officer(),
+    )
+
+
+@blueprint.get("/capital/members")
+def capital_members():
+    """Every member's capital account and the collective reserve, with the latest year's
+    hours and allocation (officers)."""
+    require_officer()
+    balances, reserve = surplus.capital_balances(db.session)
+    names = adjustments.members(db.session, g.tenant)
+    latest = surplus.latest_allocation(db.session)
+    named = {**names, **{k: names.get(k, "?") for k in balances}}
+    return render_template(
+        "pay/capital_members.html",
+        rows=sorted(((named[k], k, v) for k, v in balances.items()), key=lambda r: r[0].casefold()),
+        reserve=reserve,
+        total=sum(balances.values()) + reserve,
+        latest=latest,
+        chart=charts.hours_and_allocation_svg(latest.members, named) if latest else "",
+    )
 
 
 def _iso(value):

@@ -184,6 +184,18 @@ def test_the_surplus_split_and_capital_accounts(coop, client, app):
     )
     assert payout.status_code == 201
     assert colin.get(f"/c/quilted/api/v1/capital-accounts/{members[0].id}").get_json()["balance"] == "10000.00"
+    # Officers see every member's account and the reserve; the figures sum to what the ledger holds.
+    overview = client.get("/c/quilted/capital/members")
+    assert overview.status_code == 200
+    page = overview.get_data(as_text=True)
+    retained = {m["account_id"]: int(m["retained"].replace(".", "")) for m in body["members"]}
+    expected_total = sum(retained.values()) - 400_000 + 2_500_000
+    assert f"{expected_total / 100:,.2f}" in page  # the total row: members' balances and the reserve
+    assert "25,000.00" in page and "10,000.00" in page  # the reserve, and Colin after his redemption
+    assert page.count("<rect") == 2 * len(body["members"])  # hours and allocation, a bar each a member
+    assert colin.get("/c/quilted/capital/members").status_code == 403
+    assert "/capital/members" in client.get("/c/quilted/capital").get_data(as_text=True)
+    assert "/capital/members" not in colin.get("/c/quilted/capital").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
