@@ -4,7 +4,6 @@ on the server), the register as CSV, and a receipt as PDF."""
 import csv
 import io
 from datetime import date
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from babel.dates import get_month_names
@@ -13,11 +12,10 @@ from sqlalchemy import func, select
 
 from coopnet import csv_files
 from coopnet.i18n import current_locale, day
+from coopnet.pdf import document
 from coopnet.tenants.dues.models import DuesMember, DuesPayment
 from coopnet.tenants.dues.money import decimal_string, shown
 from coopnet.terms import term
-
-UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
 def month_name(month: int) -> str:
@@ -119,20 +117,7 @@ def register_csv(session) -> str:
 
 
 def receipt_pdf(organisation: str, member: DuesMember, payment: DuesPayment) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.set_margins(20, 20, 20)
-    pdf.add_page()
-    if UNICODE_FONT.exists():
-        pdf.add_font("body", fname=str(UNICODE_FONT))
-        family, clean = "body", str
-    else:
-        family = "helvetica"
-
-        def clean(text):
-            return text.encode("latin-1", "replace").decode("latin-1")
-
+    pdf, family, clean = document()
     pdf.set_font(family, size=18)
     title = _("%(organisation)s: dues receipt", organisation=organisation)
     pdf.multi_cell(0, 10, clean(title), new_x="LMARGIN", new_y="NEXT")

@@ -3,34 +3,20 @@
 import hashlib
 import secrets
 from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from coopnet.database import utcnow
+from coopnet.pdf import document
 from coopnet.tenants.governance.models import CalendarKey, Meeting
 
-UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 RRULES = {"weekly": {"freq": "weekly"}, "monthly": {"freq": "monthly"}}
 
 
 def minutes_pdf(markdown_text: str) -> bytes:
     """The minutes' Markdown laid out as a PDF (headings, lists, paragraphs)."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.set_margins(18, 18, 18)
-    pdf.add_page()
-    if UNICODE_FONT.exists():
-        pdf.add_font("body", fname=str(UNICODE_FONT))
-        family, clean = "body", str
-    else:  # core fonts only know Latin-1
-        family = "helvetica"
-
-        def clean(text):
-            return text.encode("latin-1", "replace").decode("latin-1")
-
+    pdf, family, clean = document()
     for line in markdown_text.splitlines():
         size, text = 11, line
         if line.startswith("# "):

@@ -15,6 +15,7 @@ from coopnet.platform.context import acts_as_officer, require_officer, tenant_ap
 from coopnet.tenants.governance.proposals import names
 from coopnet.tenants.pay import adjustments, invoices, payroll, policy_decisions, schemas, surplus, timesheets
 from coopnet.tenants.pay.invoice_pdf import invoice_pdf
+from coopnet.tenants.pay.notice_pdf import notice_pdf
 
 blueprint = tenant_api_blueprint("pay_api", __name__, "Time, pay runs, the year-end surplus and capital accounts")
 
@@ -236,6 +237,25 @@ def allocate(data):
 def get_allocation(allocation_id):
     """One year's split."""
     return surplus.get_allocation(db.session, allocation_id)
+
+
+@blueprint.route("/surplus-allocations/<id:allocation_id>/notices/<id:account_id>", methods=["GET"])
+@blueprint.response(200, description="The member's written notice of allocation as PDF", content_type="application/pdf")
+@document_errors(blueprint, 401, 403, 404)
+def allocation_notice(allocation_id, account_id):
+    """A member's written notice of allocation (PDF): their share, the cash part and the part
+    retained in their capital account (the member themself, officers and admins)."""
+    if account_id != current_user.id:
+        require_officer()
+    allocation, line = surplus.allocation_line(db.session, allocation_id, account_id)
+    policy = surplus.policy(db.session)
+    member = adjustments.members(db.session, g.tenant).get(account_id, "")
+    pdf = notice_pdf(g.tenant.name, allocation, line, member, policy.cash_instalments if policy else 1, date.today())
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="notice-{allocation.fiscal_year}-{account_id}.pdf"'},
+    )
 
 
 @blueprint.route("/capital-accounts/<id:account_id>", methods=["GET"])

@@ -1,30 +1,16 @@
 """An invoice laid out as a PDF (fpdf2): who bills whom, the hours by kind of work, the total."""
 
-from pathlib import Path
-
 from flask_babel import gettext as _
 
 from coopnet.i18n import amount, day
+from coopnet.pdf import document
 from coopnet.tenants.pay.models import Invoice
-
-UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
 def invoice_pdf(coop_name: str, invoice: Invoice, overdue: bool) -> bytes:
-    from fpdf import FPDF, FontFace
+    from fpdf import FontFace
 
-    pdf = FPDF(format="A4")
-    pdf.set_margins(20, 20, 20)
-    pdf.add_page()
-    if UNICODE_FONT.exists():
-        pdf.add_font("body", fname=str(UNICODE_FONT))
-        family, clean = "body", str
-    else:  # core fonts only know Latin-1
-
-        def clean(text):
-            return text.encode("latin-1", "replace").decode("latin-1")
-
-        family = "helvetica"
+    pdf, family, clean = document()
     pdf.set_font(family, size=18)
     pdf.multi_cell(0, 10, clean(_("%(coop)s: invoice %(number)s", coop=coop_name, number=invoice.number)))
     pdf.ln(2)

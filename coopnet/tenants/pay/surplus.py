@@ -209,6 +209,15 @@ def capital_balances(session) -> tuple[dict[int, int], int]:
     return {k: v for k, v in balances.items() if k is not None}, balances.get(None, 0)
 
 
+def allocation_line(session, allocation_id: int, account_id: int) -> tuple[SurplusAllocation, AllocationLine]:
+    """One member's line of a year's split; 404 when they had no part in it."""
+    found = get_allocation(session, allocation_id)
+    line = next((m for m in found.members if m.account_id == account_id), None)
+    if line is None:
+        raise NotFound(gettext("This member had no part in that year's surplus."))
+    return found, line
+
+
 def latest_allocation(session) -> SurplusAllocation | None:
     return session.scalar(select(SurplusAllocation).order_by(SurplusAllocation.fiscal_year.desc()).limit(1))
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from coopnet.extensions import db
 from coopnet.forms import committed, submit
-from coopnet.platform.context import has_role, require_role
+from coopnet.platform.context import acts_as_officer, has_role, require_role
 from coopnet.tenants.pay import adjustments, surplus
 from coopnet.tenants.pay.forms import AllocationForm, SurplusPolicyForm
 from coopnet.tenants.pay.views import blueprint
@@ -58,6 +58,7 @@ def allocation_page(allocation_id):
         "pay/allocation.html",
         allocation=surplus.get_allocation(db.session, allocation_id),
         names=adjustments.members(db.session, g.tenant),
+        officer=acts_as_officer(),
     )
 
 

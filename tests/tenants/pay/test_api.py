@@ -194,6 +194,15 @@ def test_the_surplus_split_and_capital_accounts(coop, client, app):
     assert "25,000.00" in page and "10,000.00" in page  # the reserve, and Colin after his redemption
     assert page.count("<rect") == 2 * len(body["members"])  # hours and allocation, a bar each a member
     assert colin.get("/c/quilted/capital/members").status_code == 403
+    # Each member's written notice of allocation: their own, or anyone's for officers.
+    notice = f"/c/quilted/api/v1/surplus-allocations/{body['id']}/notices"
+    own = colin.get(f"{notice}/{members[0].id}")
+    assert own.status_code == 200 and own.data.startswith(b"%PDF") and own.mimetype == "application/pdf"
+    assert colin.get(f"{notice}/{admin.id}").status_code == 403
+    assert client.get(f"{notice}/{members[0].id}").data.startswith(b"%PDF")
+    assert client.get(f"{notice}/999999").status_code == 404
+    shown = colin.get(f"/c/quilted/surplus/{body['id']}").get_data(as_text=True)
+    assert shown.count("notice (PDF)") == 1  # Colin's own line only
     assert "/capital/members" in client.get("/c/quilted/capital").get_data(as_text=True)
     assert "/capital/members" not in colin.get("/c/quilted/capital").get_data(as_text=True)
 
