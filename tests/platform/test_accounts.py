@@ -46,7 +46,8 @@ def test_repeated_failures_for_one_account_answer_429_even_with_the_right_passwo
     blocked = client.post("/api/v1/session", json={"email": "alex@quilted.example", "password": PASSWORD})
     assert blocked.status_code == 429
     assert blocked.get_json()["error"]["code"] == "too_many_requests"
-    assert blocked.headers["Retry-After"] == str(15 * 60)  # the account limit's window
+    # The account limit's window: 15 minutes, a second less when the clock ticked over since the first failure.
+    assert int(blocked.headers["Retry-After"]) in (15 * 60 - 1, 15 * 60)
     # Another account from the same address is not locked out by those five.
     make_account("kyle@quilted.example")
     assert (
