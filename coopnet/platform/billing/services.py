@@ -252,10 +252,16 @@ def _cancel(subscription):
     subscription.stripe_invoice_id = None
 
 
+def utc_day(stamp) -> date | None:
+    """The UTC day of a Unix time Stripe sent, or None when it is not a plausible one."""
+    if not isinstance(stamp, int) or isinstance(stamp, bool) or not 0 < stamp < 2**37:
+        return None
+    return datetime.fromtimestamp(stamp, tz=timezone.utc).date()
+
+
 def invoice_period_end(invoice: dict) -> date | None:
     lines = ((invoice.get("lines") or {}).get("data")) or []
-    end = ((lines[0] or {}).get("period") or {}).get("end") if lines else None
-    return datetime.fromtimestamp(end, timezone.utc).date() if isinstance(end, int) else None
+    return utc_day(((lines[0] or {}).get("period") or {}).get("end") if lines else None)
 
 
 def invoice_subscription(invoice: dict) -> str | None:
@@ -290,10 +296,7 @@ def record_payment(session, tenant_id, tenant_slug, plan: str, currency: str, in
 def paid_on(invoice: dict) -> date | None:
     """The day (UTC) Stripe says the invoice was paid, so revenue falls in the month it was
     paid even when its event is applied after midnight at a month's end."""
-    paid_at = (invoice.get("status_transitions") or {}).get("paid_at")
-    if not isinstance(paid_at, int) or isinstance(paid_at, bool) or not 0 < paid_at < 2**37:
-        return None
-    return datetime.fromtimestamp(paid_at, tz=timezone.utc).date()
+    return utc_day((invoice.get("status_transitions") or {}).get("paid_at"))
 
 
 def record_invoice(session, tenant_id, tenant_slug, subscription, invoice: dict, today: date) -> bool:
