@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -46,6 +47,20 @@ class Client(TenantModel):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Project(TenantModel):
+    """A piece of work for a client (Quilted: one website build); time and invoices may name it.
+    An archived project takes no new time but keeps what it has."""
+
+    __tablename__ = "projects"
+    __table_args__ = (UniqueConstraint("client_id", "name", name="uq_projects_client_name"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class TimeEntry(TenantModel):
     __tablename__ = "time_entries"
     __table_args__ = (CheckConstraint("minutes > 0 AND minutes <= 1440", name="minutes"),)
@@ -61,6 +76,7 @@ class TimeEntry(TenantModel):
     entered_by: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)  # billed on
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
 
 
 # The member's days (timesheets, the fiscal year) and the pay run's period.
@@ -257,6 +273,7 @@ class Invoice(TenantModel):
     sent_by: Mapped[int | None] = mapped_column(BigInteger)
     paid_on: Mapped[date | None] = mapped_column(Date)
     paid_recorded_by: Mapped[int | None] = mapped_column(BigInteger)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))  # only this project's time
 
     client: Mapped[Client] = relationship(lazy="joined")
     lines: Mapped[list["InvoiceLine"]] = relationship(order_by="InvoiceLine.id", cascade="all, delete-orphan")
@@ -336,3 +353,17 @@ class SalaryYearEnd(TenantModel):
     owed: Mapped[int] = mapped_column(BigInteger)  # cents the member pays back
     closed_by: Mapped[int] = mapped_column(BigInteger)
     closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+class Expense(TenantModel):
+    """Money the co-op spent (rent, software, a contractor): it comes off the year's surplus."""
+
+    __tablename__ = "expenses"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    spent_on: Mapped[date] = mapped_column(Date, index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)  # cents
+    description: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    recorded_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
