@@ -61,16 +61,20 @@ def run_upgrade(workers=4, quiet=False):
     from coopnet.extensions import db
     from coopnet.platform.migrate import upgrade_shared, upgrade_tenants
     from coopnet.platform.models import Tenant
+    from coopnet.platform.spares import keep_spares
 
     engine = _engine()
     upgrade_shared(engine)
     schemas = [t.schema for t in db.session.scalars(select(Tenant).order_by(Tenant.id))]
     db.session.remove()
     if quiet:
-        return upgrade_tenants(engine, schemas, workers=workers)
-    with click.progressbar(length=len(schemas), label="tenant schemas", show_pos=True) as bar:
-        bar.update(0)
-        return upgrade_tenants(engine, schemas, workers=workers, on_done=lambda _: bar.update(1))
+        result = upgrade_tenants(engine, schemas, workers=workers)
+    else:
+        with click.progressbar(length=len(schemas), label="tenant schemas", show_pos=True) as bar:
+            bar.update(0)
+            result = upgrade_tenants(engine, schemas, workers=workers, on_done=lambda _: bar.update(1))
+    # Spares made before this release are dropped and made again at the new head.
+    return (*result, keep_spares(engine, current_app.config["TENANT_SPARE_SCHEMAS"]))
 
 
 @db_group.command("upgrade")
@@ -78,8 +82,9 @@ def run_upgrade(workers=4, quiet=False):
 @with_appcontext
 def db_upgrade(workers):
     """Migrate the shared schema, then all tenant schemas in parallel. Safe to re-run."""
-    pending, upgraded, failed = run_upgrade(workers)
+    pending, upgraded, failed, spares = run_upgrade(workers)
     click.echo(f"shared schema at head; {len(upgraded)} of {len(pending)} pending tenant schemas upgraded")
+    click.echo(f"spare schemas: {spares.ready} ready at head ({spares.made} made, {spares.dropped} stale dropped)")
     for schema, error in sorted(failed.items()):
         click.echo(f"  FAILED {schema}: {error}", err=True)
     if failed:

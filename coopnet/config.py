@@ -43,6 +43,9 @@ def load_config(env=None, **overrides):
         "DB_POOL_SIZE": int(env.get("DB_POOL_SIZE", "5")),
         # ...and replace a connection once it has served this many tenants.
         "DB_TENANTS_PER_CONNECTION": int(env.get("DB_TENANTS_PER_CONNECTION", "200")),
+        # Empty tenant schemas kept ready at the head: signup renames one instead of
+        # running the tenant DDL; the periodic refill and `db upgrade` keep this many.
+        "TENANT_SPARE_SCHEMAS": int(env.get("TENANT_SPARE_SCHEMAS", "3")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -1,9 +1,10 @@
 """The platform's own jobs: mail whose delivery job was lost, account records no cookie
-or link can use any more, and a deleted account's departure from each of its co-ops."""
+or link can use any more, a deleted account's departure from each of its co-ops, and
+the spare tenant schemas signup takes."""
 
 from datetime import timedelta
 
-from flask import g
+from flask import current_app, g
 from sqlalchemy import delete, select
 
 from coopnet.database import utcnow
@@ -11,6 +12,7 @@ from coopnet.extensions import db
 from coopnet.platform.mail import deliver_platform_mail
 from coopnet.platform.models import AccountLink, PlatformMail
 from coopnet.platform.sessions import sweep_sessions
+from coopnet.platform.spares import keep_spares
 from coopnet.worker.queues import enqueue_platform, platform_job, tenant_job
 
 # Longer than every retry of a delivery put together (about 43 minutes).
@@ -54,7 +56,19 @@ def sweep_account_records():
     return {"sessions": sessions, "links": links}
 
 
+@platform_job()
+def refill_spare_schemas():
+    """Keep TENANT_SPARE_SCHEMAS spare schemas ready at the tenant head (stale ones replaced)."""
+    upkeep = keep_spares(db.engine, current_app.config["TENANT_SPARE_SCHEMAS"])
+    return {"dropped": upkeep.dropped, "made": upkeep.made, "ready": upkeep.ready}
+
+
 def schedules():
     from coopnet.worker.schedule import Every
 
-    return (Every(requeue_stale_platform_mail, seconds=15 * 60), Every(sweep_account_records, cron="40 4 * * *"))
+    return (
+        Every(requeue_stale_platform_mail, seconds=15 * 60),
+        Every(sweep_account_records, cron="40 4 * * *"),
+        # Each signup that took a spare leaves one fewer; a burst beyond the pool runs the DDL.
+        Every(refill_spare_schemas, seconds=60),
+    )

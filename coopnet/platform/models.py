@@ -134,6 +134,18 @@ class ReleasedSlug(db.Model):
     released_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class SpareSchema(db.Model):
+    """A tenant schema made ahead of any signup, empty and at tenant ``revision``; signup
+    renames one to ``t_<slug>`` instead of running the DDL (coopnet.platform.spares).
+    Not a tenant: no slug, never bound, never listed."""
+
+    __tablename__ = "spare_schemas"
+
+    name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    revision: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class ApiToken(db.Model):
     """A personal API token; only its SHA-256 is stored, the secret is shown once."""
 

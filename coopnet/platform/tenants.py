@@ -21,6 +21,7 @@ from coopnet.platform.billing.models import PlatformSubscription
 from coopnet.platform.models import Account, Membership, ReleasedSlug, Tenant, TenantFacts
 from coopnet.platform.provisioning import drop_schema, provision_schema
 from coopnet.platform.roles import KIND_LABELS, KINDS, role_problem
+from coopnet.platform.spares import take_spare
 
 SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]")
 RESERVED_SLUGS = frozenset(
@@ -246,7 +247,9 @@ def signup(session, hasher, name, slug, founder=None, founder_account=None, kind
         session.add(tenant)
         session.flush()
         session.add(Membership(tenant_id=tenant.id, account_id=account.id, role="admin"))
-        provision_schema(session.connection(), tenant.schema)
+        # A spare schema made ahead at the head is renamed (a millisecond); with none free, the DDL.
+        if not take_spare(session.connection(), tenant.schema):
+            provision_schema(session.connection(), tenant.schema)
         session.flush()
         session.commit()
     except Conflict:
