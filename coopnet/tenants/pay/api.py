@@ -13,7 +13,16 @@ from coopnet.extensions import db
 from coopnet.money import cents
 from coopnet.platform.context import acts_as_officer, require_officer, tenant_api_blueprint, tenant_role
 from coopnet.tenants.governance.proposals import names
-from coopnet.tenants.pay import adjustments, invoices, payroll, policy_decisions, schemas, surplus, timesheets
+from coopnet.tenants.pay import (
+    adjustments,
+    invoices,
+    net_surplus,
+    payroll,
+    policy_decisions,
+    schemas,
+    surplus,
+    timesheets,
+)
 from coopnet.tenants.pay.invoice_pdf import invoice_pdf
 from coopnet.tenants.pay.notice_pdf import notice_pdf
 
@@ -225,8 +234,9 @@ def list_allocations():
 @document_errors(blueprint, *ERRORS)
 @tenant_role("admin")
 def allocate(data):
-    """Split a fiscal year's surplus: reserve, funds, and members by hours; sums exactly (admins)."""
-    allocation = surplus.allocate(db.session, current_user.id, data["fiscal_year"], data["surplus"])
+    """Split a fiscal year's surplus: reserve, funds, and members by hours; sums exactly (admins).
+    Without ``surplus``, the year's computed net surplus (422 when it is not above zero)."""
+    allocation = net_surplus.allocate(db.session, current_user.id, data["fiscal_year"], data["surplus"])
     db.session.commit()
     return allocation
 
@@ -390,4 +400,4 @@ def propose_pay_policy(data):
     return decision
 
 
-from coopnet.tenants.pay import client_api, salary_api, time_api  # noqa: E402, F401  (their routes join this blueprint)
+from coopnet.tenants.pay import client_api, project_api, salary_api, time_api  # noqa: E402, F401  (their routes join this blueprint)

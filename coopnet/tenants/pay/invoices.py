@@ -19,7 +19,7 @@ from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.i18n import day, hours, money, speaking
 from coopnet.tenants.outbox.mail import compose
-from coopnet.tenants.pay.models import Client, Invoice, InvoiceCounter, InvoiceLine, TimeEntry
+from coopnet.tenants.pay.models import Client, Invoice, InvoiceCounter, InvoiceLine, Project, TimeEntry
 from coopnet.tenants.pay.timesheets import is_row_id
 
 STATUSES = ("draft", "sent", "paid")
@@ -75,19 +75,23 @@ def create(session, by: int, values: dict, today: date | None = None) -> Invoice
         problems["period_end"] = _("End the period on or after its start, within a year.")
     if due_on and due_on < today:
         problems["due_on"] = _("The due date cannot be before the invoice is issued.")
+    project_id = values.get("project_id")
+    if project_id is not None:
+        project = session.get(Project, project_id) if is_row_id(project_id) else None
+        if project is None or (client is not None and project.client_id != client.id):
+            problems["project_id"] = _("Choose one of this client's projects.")
     if problems:
         raise ValidationFailed(_("Some fields are missing or invalid."), problems)
-    entries = session.scalars(
-        select(TimeEntry)
-        .where(
-            TimeEntry.client_id == client.id,
-            TimeEntry.billable.is_(True),
-            TimeEntry.invoice_id.is_(None),
-            TimeEntry.worked_on >= start,
-            TimeEntry.worked_on <= end,
-        )
-        .with_for_update()
-    ).all()
+    query = select(TimeEntry).where(
+        TimeEntry.client_id == client.id,
+        TimeEntry.billable.is_(True),
+        TimeEntry.invoice_id.is_(None),
+        TimeEntry.worked_on >= start,
+        TimeEntry.worked_on <= end,
+    )
+    if project_id is not None:
+        query = query.where(TimeEntry.project_id == project_id)
+    entries = session.scalars(query.with_for_update()).all()
     if not entries:
         raise ValidationFailed(
             _("There is no billable time to invoice for this client in that period."),
@@ -115,6 +119,7 @@ def create(session, by: int, values: dict, today: date | None = None) -> Invoice
         total=sum(line.amount for line in lines),
         status="draft",
         created_by=by,
+        project_id=project_id,
         lines=lines,
     )
     session.add(invoice)

@@ -25,6 +25,9 @@ class TimeEntryIn(Schema):
     kind = fields.String(load_default="client")
     billable = fields.Boolean(load_default=False)
     client_id = fields.Raw(load_default=None, metadata={"type": "integer", "nullable": True})
+    project_id = fields.Raw(
+        load_default=None, metadata={"type": "integer", "nullable": True, "description": "implies its client"}
+    )
     note = fields.String(load_default="")
     account_id = fields.Raw(load_default=None, metadata={"type": "integer", "nullable": True})
 
@@ -37,6 +40,7 @@ class TimeEntryOut(Schema):
     kind = fields.String()
     billable = fields.Boolean()
     client_id = fields.Integer(allow_none=True)
+    project_id = fields.Integer(allow_none=True)
     note = fields.String()
     entered_by = fields.Integer()
 
@@ -175,7 +179,9 @@ class SurplusPolicyOut(Schema):
 
 class AllocationIn(Schema):
     fiscal_year = fields.Raw(required=True, metadata={"type": "integer", "example": 2026})
-    surplus = fields.Raw(required=True, metadata=MONEY)
+    surplus = fields.Raw(
+        load_default=None, metadata={**MONEY, "description": "default: the year's computed net surplus"}
+    )
 
 
 class FundAmountOut(Schema):
@@ -237,6 +243,10 @@ class InvoiceIn(Schema):
     due_on = fields.String(
         load_default=None, metadata={"format": "date", "nullable": True, "description": "default: the client's terms"}
     )
+    project_id = fields.Raw(
+        load_default=None,
+        metadata={"type": "integer", "nullable": True, "description": "only this project's time (the client's)"},
+    )
 
 
 class InvoicePaidIn(Schema):
@@ -268,6 +278,7 @@ class InvoiceOut(Schema):
     overdue = fields.Function(lambda i: i.status == "sent" and i.due_on < _today(), metadata={"type": "boolean"})
     sent_at = fields.DateTime(allow_none=True)
     paid_on = fields.Date(allow_none=True)
+    project_id = fields.Integer(allow_none=True)
     lines = fields.List(fields.Nested(InvoiceLineOut))
 
 

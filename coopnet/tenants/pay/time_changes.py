@@ -21,7 +21,7 @@ from coopnet.tenants.pay.timesheets import (
     snapshot,
 )
 
-FIELDS = ("worked_on", "minutes", "kind", "billable", "client_id", "note")
+FIELDS = ("worked_on", "minutes", "kind", "billable", "client_id", "project_id", "note")
 MAX_REASON = 2000
 
 
@@ -56,7 +56,12 @@ def correct(session, entry_id: int, by: int, officer: bool, values: dict) -> Tim
     entry = get_entry(session, entry_id, by, officer, lock=True)
     reason = _reason(values)
     before = snapshot(entry)
-    problems, checked = check_values(session, {**before, **{k: values[k] for k in FIELDS if k in values}})
+    sent = {k: values[k] for k in FIELDS if k in values}
+    if "client_id" in sent and "project_id" not in sent and sent["client_id"] != entry.client_id:
+        sent["project_id"] = None  # another client: the old client's project goes with it
+    if sent.get("project_id") is not None and "client_id" not in sent:
+        sent["client_id"] = None  # the project names its client
+    problems, checked = check_values(session, {**before, **sent}, keep_project=entry.project_id)
     if problems:
         raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     _changeable(session, entry)

@@ -3,7 +3,8 @@ writes nothing; the import writes every row or none), and an export in the same 
 exported file imports again.
 
 Columns: worked_on and minutes are needed; email (whose time: empty is the importer's own),
-kind (default client), billable (yes/no), client (a client's name) and note are optional;
+kind (default client), billable (yes/no), client (a client's name), project (one of the client's
+projects by name; it names its client when the client is left empty) and note are optional;
 name, as the export writes it, is ignored.
 
 Who commits: the caller; these functions add, flush and return.
@@ -24,11 +25,11 @@ from coopnet.errors import ValidationFailed
 from coopnet.i18n import day as shown_day
 from coopnet.platform.models import Account, Membership
 from coopnet.tenants.membership.bulk import insert_columns
-from coopnet.tenants.pay.models import Client, TimeEntry, TimeEntryChange
+from coopnet.tenants.pay.models import Client, Project, TimeEntry, TimeEntryChange
 from coopnet.tenants.pay.timesheets import MINUTES_A_DAY, hold_time_of, kinds, locked_until
 
 REQUIRED = ("worked_on", "minutes")
-COLUMNS = ("email", "name", "worked_on", "minutes", "kind", "billable", "client", "note")
+COLUMNS = ("email", "name", "worked_on", "minutes", "kind", "billable", "client", "project", "note")
 MAX_ROWS = 20_000
 MAX_NOTE = 2000
 YES, NO = {"yes", "y", "true", "1", "x"}, {"", "no", "n", "false", "0"}
@@ -87,6 +88,11 @@ def check(session, tenant, by: int, may_log_for_others: bool, text: str) -> tupl
     clients = defaultdict(list)
     for client_id, name in session.execute(select(Client.id, Client.name)):
         clients[name.strip().lower()].append(client_id)
+    projects = defaultdict(list)
+    for project_id, client_id, name, archived in session.execute(
+        select(Project.id, Project.client_id, Project.name, Project.archived)
+    ):
+        projects[name.strip().lower()].append((project_id, client_id, archived))
     emails = sorted({row["email"] for row in rows if row["email"]})
     wanted = bindparam("emails", emails, type_=ARRAY(String))
     members = dict(
@@ -112,6 +118,7 @@ def check(session, tenant, by: int, may_log_for_others: bool, text: str) -> tupl
             reasons.append(_("no client of this co-op is called %(name)s", name=row["client"]))
         elif len(found) > 1:
             reasons.append(_("two clients are called %(name)s: rename one first", name=row["client"]))
+        _resolve_project(row, reasons, projects)
         if locked is not None and isinstance(row["worked_on"], date) and row["worked_on"] <= locked:
             reasons.append(
                 _(
@@ -121,6 +128,28 @@ def check(session, tenant, by: int, may_log_for_others: bool, text: str) -> tupl
             )
     _check_days(session, rows, problems)
     return rows, {line: "; ".join(reasons) for line, reasons in sorted(problems.items()) if reasons}
+
+
+def _resolve_project(row: dict, reasons: list, projects: dict) -> None:
+    """Set ``project_id`` (and the client, when the row names none) from the project's name."""
+    row["project_id"] = None
+    if not row["project"]:
+        return
+    named = projects.get(row["project"].lower(), [])
+    if row["client"]:
+        named = [p for p in named if p[1] == row["client_id"]]
+    if not named:
+        reasons.append(
+            _("%(client)s has no project called %(name)s", client=row["client"], name=row["project"])
+            if row["client"]
+            else _("no project of this co-op is called %(name)s", name=row["project"])
+        )
+    elif len(named) > 1:
+        reasons.append(_("two clients have a project called %(name)s: name the client", name=row["project"]))
+    elif named[0][2]:
+        reasons.append(_("the project %(name)s is archived", name=row["project"]))
+    else:
+        row["project_id"], row["client_id"] = named[0][0], named[0][1]
 
 
 def _check_days(session, rows, problems):
@@ -176,7 +205,7 @@ def import_time(session, tenant, by: int, may_log_for_others: bool, text: str) -
         )
     if not rows:
         return []
-    fields = ("account_id", "worked_on", "minutes", "kind", "billable", "client_id", "note")
+    fields = ("account_id", "worked_on", "minutes", "kind", "billable", "client_id", "project_id", "note")
     values = [{**{field: row[field] for field in fields}, "entered_by": by} for row in rows]
     # One statement, one array a column; identities are taken in the file's order.
     ids = sorted(
@@ -195,7 +224,7 @@ def import_time(session, tenant, by: int, may_log_for_others: bool, text: str) -
             "account_id": value["account_id"],
             "action": "created",
             "after": {
-                **{field: value[field] for field in ("minutes", "kind", "billable", "client_id", "note")},
+                **{field: value[field] for field in ("minutes", "kind", "billable", "client_id", "project_id", "note")},
                 "worked_on": value["worked_on"].isoformat(),
             },
             "reason": _("imported from a CSV file"),
@@ -212,9 +241,10 @@ def import_time(session, tenant, by: int, may_log_for_others: bool, text: str) -
 def export(session, tenant, start: date, end: date, account_id: int | None = None) -> str:
     """Time from ``start`` to ``end`` (one person's, or everyone's) in the import's columns."""
     query = (
-        select(TimeEntry, Account.email, Account.name, Client.name)
+        select(TimeEntry, Account.email, Account.name, Client.name, Project.name)
         .join(Account, Account.id == TimeEntry.account_id, isouter=True)
         .join(Client, Client.id == TimeEntry.client_id, isouter=True)
+        .join(Project, Project.id == TimeEntry.project_id, isouter=True)
         .where(TimeEntry.worked_on >= start, TimeEntry.worked_on <= end)
         .order_by(TimeEntry.worked_on, TimeEntry.account_id, TimeEntry.id)
     )
@@ -223,7 +253,7 @@ def export(session, tenant, start: date, end: date, account_id: int | None = Non
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    for entry, email, name, client in session.execute(query):
+    for entry, email, name, client, project in session.execute(query):
         writer.writerow(
             [
                 csv_files.spreadsheet_text(email or ""),
@@ -233,6 +263,7 @@ def export(session, tenant, start: date, end: date, account_id: int | None = Non
                 csv_files.spreadsheet_text(entry.kind),
                 "yes" if entry.billable else "no",
                 csv_files.spreadsheet_text(client or ""),
+                csv_files.spreadsheet_text(project or ""),
                 csv_files.spreadsheet_text(entry.note),
             ]
         )

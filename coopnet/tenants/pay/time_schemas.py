@@ -11,7 +11,7 @@ from coopnet.tenants.pay.schemas import Money
 class TimeImportIn(Schema):
     csv = fields.String(
         required=True,
-        metadata={"description": "columns: worked_on, minutes; optional email, kind, billable, client, note"},
+        metadata={"description": "columns: worked_on, minutes; optional email, kind, billable, client, project, note"},
     )
     preview = fields.Boolean(load_default=False)
 
@@ -30,6 +30,7 @@ class TimeEntryEditIn(Schema):
     kind = fields.String()
     billable = fields.Boolean()
     client_id = fields.Raw(allow_none=True, metadata={"type": "integer", "nullable": True})
+    project_id = fields.Raw(allow_none=True, metadata={"type": "integer", "nullable": True})
     note = fields.String()
     reason = fields.String(load_default="", metadata={"description": "why, kept with the change"})
 

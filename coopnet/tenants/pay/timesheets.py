@@ -106,6 +106,7 @@ def snapshot(entry: TimeEntry) -> dict:
         "kind": entry.kind,
         "billable": entry.billable,
         "client_id": entry.client_id,
+        "project_id": entry.project_id,
         "note": entry.note,
     }
 
@@ -125,8 +126,11 @@ def record_change(session, entry: TimeEntry, action: str, by: int, before: dict 
     return change
 
 
-def check_values(session, values: dict) -> tuple[dict, dict]:
-    """(problems by field, the entry's fields) from what a member sent."""
+def check_values(session, values: dict, keep_project: int | None = None) -> tuple[dict, dict]:
+    """(problems by field, the entry's fields) from what a member sent. A project implies its
+    client; ``keep_project`` is the entry's own, which may stay on it once archived."""
+    from coopnet.tenants.pay.projects import project_for_time
+
     problems = {}
     minutes = values.get("minutes")
     if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
@@ -144,6 +148,10 @@ def check_values(session, values: dict) -> tuple[dict, dict]:
     client_id = values.get("client_id")
     if client_id is not None and (not is_row_id(client_id) or session.get(Client, client_id) is None):
         problems["client_id"] = _("No such client in this co-op.")
+    project_id = values.get("project_id")
+    if "client_id" not in problems:
+        found, client_id = project_for_time(session, project_id, client_id, keep_project)
+        problems.update(found)
     note = values.get("note") or ""
     if not isinstance(note, str) or len(note) > 2000:
         problems["note"] = _("A note of at most 2,000 characters.")
@@ -153,6 +161,7 @@ def check_values(session, values: dict) -> tuple[dict, dict]:
         "kind": kind,
         "billable": bool(values.get("billable")),
         "client_id": client_id,
+        "project_id": project_id,
         "note": note,
     }
     return problems, checked

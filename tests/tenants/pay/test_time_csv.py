@@ -51,8 +51,8 @@ def test_an_officer_imports_a_file_for_two_members_and_it_exports_again(coop, cl
     exported = client.get(f"{API}/time-entries/export.csv?from={YEAR}-03-01&to={YEAR}-03-31")
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
     lines = exported.get_data(as_text=True).splitlines()
-    assert lines[0] == "email,name,worked_on,minutes,kind,billable,client,note"
-    assert f"{colin.email},Colin Sagan,{YEAR}-03-02,150,client,yes,Tenants' union,Lease clinic site" in lines
+    assert lines[0] == "email,name,worked_on,minutes,kind,billable,client,project,note"
+    assert f"{colin.email},Colin Sagan,{YEAR}-03-02,150,client,yes,Tenants' union,,Lease clinic site" in lines
     assert len(lines) == 4
     # The export imports again (as it is, into a co-op with the same people and clients).
     again = client.post(f"{API}/time-entries/import", json={"csv": exported.get_data(as_text=True), "preview": True})
