@@ -29,6 +29,8 @@ SAMPLE_VALUES = {
     "invoice_id": "1",
     "entry_id": "1",
     "client_id": "1",
+    "project_id": "1",
+    "expense_id": "1",
     # network
     "coordinator_id": "1",
     "member_id": "1",

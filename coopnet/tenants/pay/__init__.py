@@ -19,6 +19,7 @@ capability = Capability(
         # Officers who are not admins reach these too; the menu shows them to admins only.
         NavEntry(_l("Clients"), "pay.client_list", role="admin"),
         NavEntry(_l("Invoices"), "pay.invoice_list", role="admin"),
+        NavEntry(_l("Expenses"), "pay.expense_list", role="admin"),
         NavEntry(_l("Pay adjustments"), "pay.adjustment_list", role="admin"),
     ),
 )

@@ -13,8 +13,9 @@ from coopnet.extensions import db
 from coopnet.forms import committed, submit
 from coopnet.money import show
 from coopnet.platform.context import acts_as_officer, require_officer
-from coopnet.tenants.pay import subsidised, timesheets
+from coopnet.tenants.pay import projects, subsidised, timesheets
 from coopnet.tenants.pay.forms import ClientForm
+from coopnet.tenants.pay.project_forms import ProjectForm
 from coopnet.tenants.pay.views import blueprint
 
 
@@ -76,4 +77,11 @@ def client_page(client_id):
     if result.ok:
         flash(_("%(name)s is saved.", name=result.value.name), "success")
         return redirect(url_for("pay.client_list"))
-    return render_template("pay/client.html", client=client, form=form), result.status
+    page = render_template(
+        "pay/client.html",
+        client=client,
+        form=form,
+        projects=projects.projects(db.session, client_id),
+        project_form=ProjectForm(formdata=None),
+    )
+    return page, result.status

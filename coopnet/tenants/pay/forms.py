@@ -12,6 +12,7 @@ class TimeForm(FlaskForm):
     worked_on = DateField(_l("Day"), validators=[Optional()])
     minutes = IntegerField(_l("Minutes"), validators=[Optional()])
     kind = SelectField(_l("Kind of work"), validate_choice=False)
+    project_id = SelectField(_l("Client's project"), validate_choice=False)
     billable = BooleanField(_l("Billable"))
     note = StringField(_l("Note"))
 
@@ -21,6 +22,7 @@ class InvoiceForm(FlaskForm):
     period_start = DateField(_l("Work from"), validators=[Optional()])
     period_end = DateField(_l("Work to"), validators=[Optional()])
     due_on = DateField(_l("Due on (empty: the client's terms)"), validators=[Optional()])
+    project_id = SelectField(_l("Only the time of one project"), validate_choice=False)
 
 
 class PaidForm(FlaskForm):

@@ -60,6 +60,8 @@ class Project(TenantModel):
     archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    client: Mapped[Client] = relationship(lazy="joined")
+
 
 class TimeEntry(TenantModel):
     __tablename__ = "time_entries"

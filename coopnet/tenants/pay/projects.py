@@ -30,11 +30,8 @@ def _refuse_a_taken_name(session, client_id: int, name: str, besides: int | None
     if besides is not None:
         query = query.where(Project.id != besides)
     if session.scalar(query) is not None:
-        raise Conflict(
-            _("This client already has a project called %(name)s.", name=name),
-            {"name": _("Choose another name.")},
-            code="project_exists",
-        )
+        taken = _("This client already has a project called %(name)s.", name=name)
+        raise Conflict(taken, {"name": taken}, code="project_exists")
 
 
 def projects(session, client_id: int | None = None, active_only: bool = False) -> list[Project]:
@@ -50,7 +47,7 @@ def projects(session, client_id: int | None = None, active_only: bool = False) -
 def get_project(session, client_id: int, project_id: int, lock: bool = False) -> Project:
     """One of a client's projects; 404 when the client has no such project."""
     query = select(Project).where(Project.id == project_id, Project.client_id == client_id)
-    found = session.scalar(query.with_for_update() if lock else query)
+    found = session.scalar(query.with_for_update(of=Project) if lock else query)
     if found is None:
         raise NotFound(_("This client has no such project."))
     return found

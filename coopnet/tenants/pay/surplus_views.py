@@ -14,6 +14,8 @@ from coopnet.forms import committed, submit
 from coopnet.platform.context import acts_as_officer, has_role, require_role
 from coopnet.tenants.pay import adjustments, surplus
 from coopnet.tenants.pay.forms import AllocationForm, SurplusPolicyForm
+from coopnet.tenants.pay.net_surplus import allocate as allocate_net_or_given
+from coopnet.tenants.pay.project_views import net_for_page
 from coopnet.tenants.pay.views import blueprint
 
 FUND_ROWS = (1, 2, 3)
@@ -40,7 +42,8 @@ def surplus_page():
 def split_surplus():
     require_role("admin")
     form = AllocationForm(prefix="split")
-    action = committed(surplus.allocate, db.session, current_user.id, form.fiscal_year.data, form.surplus.data or "")
+    year, amount = form.fiscal_year.data, form.surplus.data or ""  # no amount: the year's net from the books
+    action = committed(allocate_net_or_given, db.session, current_user.id, year, amount)
     result = submit(form, action)
     if result.ok:
         flash(_("The %(year)s surplus is split.", year=result.value.fiscal_year), "success")
@@ -71,6 +74,7 @@ def _page(policy_form, split_form, status):
         policy_form=policy_form,
         split_form=split_form,
         admin=has_role("admin"),
+        net=net_for_page(split_form.fiscal_year.data),
     )
     return page, status
 

@@ -12,7 +12,7 @@ from coopnet.extensions import db
 from coopnet.forms import EmptyForm, committed, problems, submit
 from coopnet.i18n import day
 from coopnet.platform.context import acts_as_officer, require_officer, tenant_blueprint
-from coopnet.tenants.pay import adjustments, charts, invoices, payroll, surplus, time_changes, timesheets
+from coopnet.tenants.pay import adjustments, charts, invoices, payroll, projects, surplus, time_changes, timesheets
 from coopnet.tenants.pay.forms import AdjustmentForm, InvoiceForm, PaidForm, TimeForm
 
 blueprint = tenant_blueprint("pay", __name__, template_folder="templates")
@@ -28,11 +28,13 @@ def time_page(account_id: int, person: str | None = None):
     made to their time; ``person`` names them when an officer keeps someone else's timesheet."""
     form = TimeForm()
     form.kind.choices = [SelectChoice(k.key, k.label) for k in timesheets.kinds(db.session)]
+    form.project_id.choices = project_choices(_("No project"), active_only=True)
     values = {
         "worked_on": form.worked_on.data.isoformat() if form.worked_on.data else None,
         "minutes": form.minutes.data,
         "kind": form.kind.data,
         "billable": form.billable.data,
+        "project_id": chosen(form.project_id.data),
         "note": form.note.data or "",
         "account_id": account_id,
     }
@@ -106,13 +108,26 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
+def project_choices(none: str, active_only: bool = False) -> list[SelectChoice]:
+    """Projects as "Client: project" choices, after ``none`` (the empty choice)."""
+    found = projects.projects(db.session, active_only=active_only)
+    return [SelectChoice("", none)] + [SelectChoice(str(p.id), f"{p.client.name}: {p.name}") for p in found]
+
+
+def chosen(value) -> int | None:
+    """A project chosen in a form: its id, or None for none."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
 @blueprint.route("/invoices", methods=["GET", "POST"])
 def invoice_list():
     require_officer()
     form = InvoiceForm()
     form.client_id.choices = [SelectChoice(c.id, c.name) for c in timesheets.clients(db.session)]
+    form.project_id.choices = project_choices(_("All of the client's time"))
     values = {
         "client_id": form.client_id.data,
+        "project_id": chosen(form.project_id.data),
         "period_start": _iso(form.period_start.data),
         "period_end": _iso(form.period_end.data),
         "due_on": _iso(form.due_on.data),
@@ -182,4 +197,12 @@ def adjustment_list():
     return page, result.status
 
 
-from coopnet.tenants.pay import client_views, policy_views, run_views, salary_views, surplus_views, time_views  # noqa: E402, F401  (their routes join this blueprint)
+from coopnet.tenants.pay import (  # noqa: E402, F401  (their routes join this blueprint)
+    client_views,
+    policy_views,
+    project_views,
+    run_views,
+    salary_views,
+    surplus_views,
+    time_views,
+)
