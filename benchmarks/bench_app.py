@@ -1,14 +1,16 @@
 """The app as gunicorn serves it in benchmarks/tenancy.py, plus two baseline pages.
 
-`/plain/invitations` is the tenant page's twin without tenancy: the same ORM query,
+`/api/v1/plain/invitations` is the tenant page's twin without tenancy: the same ORM query,
 the same response schema and the same token auth, on the session's own connection
 (the one the login query already began), but on a table mapped to a fixed schema
 `bench_plain`: no slug to resolve, no membership to check, no schema to translate.
 
-`/plain-second-engine/invitations` is the baseline used up to issue 13: it ran the
+`/api/v1/plain-second-engine/invitations` is the baseline used up to issue 13: it ran the
 query on a second `Engine`, so each request checked out a second pooled connection
 with its own pre-ping. It made the tenant page look better than it is; it is kept
-only to report the old figure next to the fair one."""
+only to report the old figure next to the fair one.
+
+Both are under /api/v1 (they were under /plain before): a token is accepted on API paths only."""
 
 from flask_login import login_required
 from sqlalchemy import MetaData, event, select
@@ -34,8 +36,8 @@ class PlainInvitation(PlainBase):
     __table__ = Invitation.__table__.to_metadata(PlainBase.metadata, schema=PLAIN_SCHEMA)
 
 
-plain = api_blueprint("plain", __name__, "/plain", "benchmark baseline")
-second_engine = api_blueprint("plain_second_engine", __name__, "/plain-second-engine", "old benchmark baseline")
+plain = api_blueprint("plain", __name__, "/api/v1/plain", "benchmark baseline")
+second_engine = api_blueprint("plain_second_engine", __name__, "/api/v1/plain-second-engine", "old benchmark baseline")
 
 
 @plain.route("/invitations", methods=["GET"])

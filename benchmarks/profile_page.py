@@ -74,7 +74,7 @@ def main():
     tenancy.seed_invitations(app, slugs)
     tenancy.create_plain_table(app)
     client = app.test_client()
-    cases = {"plain": ["/plain/invitations"], "tenant": [f"/c/{s}/api/v1/invitations" for s in slugs]}
+    cases = {"plain": ["/api/v1/plain/invitations"], "tenant": [f"/c/{s}/api/v1/invitations" for s in slugs]}
     results = {}
     try:
         for label, paths in cases.items():

@@ -274,15 +274,15 @@ def bench_rps(app, port=8765, seconds=8, rounds=5):
     try:
         for _ in range(100):
             try:
-                check_status(port, "/plain/invitations", token)
+                check_status(port, "/api/v1/plain/invitations", token)
                 break
             except Exception:
                 time.sleep(0.2)
         check_status(port, f"/c/{small[0]}/api/v1/invitations", token)
         wrk([f"/c/{s}/api/v1/invitations" for s in large], token, port, seconds=5)  # warm every worker and tenant
         cases = {
-            "plain": ["/plain/invitations"],
-            "plain, old": ["/plain-second-engine/invitations"],
+            "plain": ["/api/v1/plain/invitations"],
+            "plain, old": ["/api/v1/plain-second-engine/invitations"],
             "10 tenants": [f"/c/{s}/api/v1/invitations" for s in small],
             "1000 tenants": [f"/c/{s}/api/v1/invitations" for s in large],
         }
@@ -292,11 +292,11 @@ def bench_rps(app, port=8765, seconds=8, rounds=5):
         web = [server.pid, *children(server.pid)]
         for _ in range(rounds):  # interleaved, so drift on a shared machine hits every case alike
             for label, paths in cases.items():
-                seen = check_status(port, "/plain/checkouts", token)
+                seen = check_status(port, "/api/v1/plain/checkouts", token)
                 before = cpu_seconds(web), cpu_seconds(postgres_pids(app), reaped=True)
                 result = wrk(paths, token, port, seconds)
                 after = cpu_seconds(web), cpu_seconds(postgres_pids(app), reaped=True)
-                now = check_status(port, "/plain/checkouts", token)
+                now = check_status(port, "/api/v1/plain/checkouts", token)
                 new_to_connection[label][0] += now["new to the connection"] - seen["new to the connection"]
                 new_to_connection[label][1] += sum(now.values()) - sum(seen.values())
                 runs[label].append(result)

@@ -3,13 +3,14 @@
 On a tenant request (/c/<slug>/...) the loader also reads the tenant and the
 account's role there in the same query; the tenant context picks that up."""
 
+import functools
 from functools import wraps
 
 from flask import abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import exists, select
+from sqlalchemy import BigInteger, Integer, String, bindparam, exists, select
 
 from coopnet.database import prefer_connection_for
 from coopnet.errors import Forbidden, is_api_request
@@ -25,16 +26,34 @@ def _tenant_slug():
     return slug if isinstance(slug, str) else None
 
 
-def _extend_for_tenant(statement):
+def _login_query_for_tenant():
+    """(extension, parameters) of the login query: on a tenant request it also reads the
+    tenant and the role there. Also says which tenant the request is for before its
+    first query checks out a connection (the pool prefers one that served it)."""
     slug = _tenant_slug()
-    prefer_connection_for(slug)  # before the request's first query checks out a connection
-    return with_tenant(statement, slug) if slug else statement
+    prefer_connection_for(slug)
+    return (with_tenant, {"tenant_slug": slug}) if slug else (None, {})
 
 
 def _remember_tenant(row):
     slug = _tenant_slug()
     if slug and row is not None:
         g.tenant_resolution = (slug, tenant_refs(row))
+
+
+@functools.cache
+def _session_statement(extend=None):
+    # Built once per shape, like the token's (accounts._token_statement).
+    statement = select(Account).where(
+        Account.id == bindparam("account_id", type_=BigInteger),
+        Account.session_generation == bindparam("generation", type_=Integer),
+        exists().where(
+            AccountSession.session_id == bindparam("session_id", type_=String),
+            AccountSession.account_id == Account.id,
+            AccountSession.ended_at.is_(None),
+        ),
+    )
+    return extend(statement) if extend else statement
 
 
 @login_manager.user_loader
@@ -46,16 +65,9 @@ def load_account(account_id):
     claims = live_claims()
     if claims is None:
         return None
-    statement = select(Account).where(
-        Account.id == account_id,
-        Account.session_generation == claims.generation,
-        exists().where(
-            AccountSession.session_id == claims.session_id,
-            AccountSession.account_id == Account.id,
-            AccountSession.ended_at.is_(None),
-        ),
-    )
-    row = db.session.execute(_extend_for_tenant(statement)).first()
+    extend, params = _login_query_for_tenant()
+    params.update(account_id=account_id, generation=claims.generation, session_id=claims.session_id)
+    row = db.session.execute(_session_statement(extend), params).first()
     if row is None:
         return None
     _remember_tenant(row)
@@ -71,7 +83,8 @@ def load_account_from_token(request):
         return None
     if not is_api_request():  # a token is for the JSON API; the pages take a logged-in person only
         return None
-    row = account_for_token(db.session, secret.strip(), _extend_for_tenant)
+    extend, params = _login_query_for_tenant()
+    row = account_for_token(db.session, secret.strip(), extend, params)
     _remember_tenant(row)
     if row is None:
         return None

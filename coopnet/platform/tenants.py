@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from psycopg import errors as pg_errors
-from sqlalchemy import and_, select
+from sqlalchemy import String, and_, bindparam, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from coopnet.database import utcnow
@@ -145,11 +145,13 @@ def resolve(session, slug, account_id=None):
     return _refs(row)
 
 
-def with_tenant(statement, slug):
-    """Extend a query selecting Account with the tenant at ``slug`` and the account's
-    role there, so a tenant request loads its user and its tenant in one round trip."""
+def with_tenant(statement):
+    """Extend a query selecting Account with the tenant at the bound parameter
+    ``tenant_slug`` and the account's role there, so a tenant request loads its user and
+    its tenant in one round trip. The slug is a parameter, so one statement, built
+    once, serves every tenant."""
     return (
-        statement.outerjoin_from(Account, Tenant, Tenant.slug == slug)
+        statement.outerjoin_from(Account, Tenant, Tenant.slug == bindparam("tenant_slug", type_=String))
         .outerjoin_from(
             Tenant, Membership, and_(Membership.tenant_id == Tenant.id, Membership.account_id == Account.id)
         )
