@@ -74,7 +74,7 @@ def main(entries):
                 *db.session.execute(text("SELECT id FROM accounts WHERE email LIKE 'm%@pay.example'")).scalars(),
             ]
             with tenant_scope(db.session, "pay-coop"):
-                timesheets.kinds(db.session)
+                timesheets.ensure_kinds(db.session)
                 payroll.set_policy(db.session, {"effective_from": f"{YEAR}-01-01", "rates": {"member": "25.00"}})
                 surplus.set_policy(db.session, {"reserve_share": "0.25", "cash_share": "0.20"})
                 db.session.commit()
@@ -95,9 +95,10 @@ def main(entries):
                 f"\n## One co-op, {MEMBERS} members, {entries:,} time entries over {YEAR} (inserted in "
                 f"{time.perf_counter() - start:.1f} s)"
             )
+            tenant = db.session.execute(text("SELECT * FROM tenants WHERE slug = 'pay-coop'")).one()
             with tenant_scope(db.session, "pay-coop"):
                 median, worst, run = timed(
-                    lambda: payroll.start_run(db.session, founder_id, date(YEAR, 3, 1), date(YEAR, 3, 31))
+                    lambda: payroll.start_run(db.session, tenant, founder_id, date(YEAR, 3, 1), date(YEAR, 3, 31))
                 )
                 print(
                     f"monthly pay run (March, {sum(line.minutes for line in run.lines) // 60:,} hours, "
@@ -115,7 +116,6 @@ def main(entries):
                     f"a member's capital statement ({len(rows)} entries, balance {balance / 100:.2f}): "
                     f"median {median:.1f} ms, max {worst:.1f} ms"
                 )
-                tenant = db.session.execute(text("SELECT * FROM tenants WHERE slug = 'pay-coop'")).one()
                 first = date(YEAR + 1, 1, 1).toordinal()
                 csv_text = "email,worked_on,minutes,kind,billable,note\n" + "".join(  # the founder's own time
                     f",{date.fromordinal(first + i % 365).isoformat()},30,internal,no,row {i}\n" for i in range(5000)

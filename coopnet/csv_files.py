@@ -48,3 +48,9 @@ def uploaded_text(upload) -> str:
 def spreadsheet_text(text: str) -> str:
     """A cell a spreadsheet shows as text, never runs."""
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def from_spreadsheet_text(text: str) -> str:
+    """A cell read back from one of our exports: the mark ``spreadsheet_text`` put before a
+    formula-like value is taken off, so an export imported again is the same, not quoted twice."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text

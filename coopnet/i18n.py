@@ -157,6 +157,11 @@ def moment(value: datetime | None, format: str = "short") -> str:
     return f"{formatted} {getattr(shown_in, 'key', 'UTC')}"
 
 
+def today() -> date:
+    """The co-op's day now (in its time zone), which is when deadlines and due dates fall."""
+    return datetime.now(zone()).date()
+
+
 def zone_name() -> str:
     """The name of the zone times are shown and typed in: 'Europe/Madrid', 'UTC'."""
     return getattr(zone(), "key", "UTC")

@@ -4,7 +4,7 @@ Amounts are integer cents in the database and decimal strings ("1234.50") in JSO
 a JSON number with a fraction (a binary float) is refused, never rounded."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
 from flask_babel import gettext as _
@@ -47,6 +47,11 @@ def show(amount_cents: int) -> str:
     sign = "-" if amount_cents < 0 else ""
     whole, part = divmod(abs(int(amount_cents)), 100)
     return f"{sign}{whole}.{part:02d}"
+
+
+def show_hours(minutes: int) -> str:
+    """Minutes as hours to the hundredth, exactly (decimal, never float): 90 -> '1.50', -750 -> '-12.50'."""
+    return str((Decimal(int(minutes)) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def share(value, field: str) -> Fraction:

@@ -70,6 +70,9 @@ TERMS = {
     "loss": _l("loss"),
     "redemption": _l("redemption"),
     "reserve": _l("reserve"),
+    # pay: a surplus instalment (paid is above)
+    "due": _l("due"),
+    "overdue": _l("overdue"),
     # dues: standing, plans, kinds, methods, tickets
     "current": _l("current"),
     "grace": _l("grace"),

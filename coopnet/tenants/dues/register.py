@@ -4,13 +4,13 @@ renewal date or a failed payment, and lapsing when grace runs out.
 
 Who commits: the view, command or job that calls these; they flush and return."""
 
-import calendar
 from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from coopnet.days import add_months
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.i18n import day as shown_day
 from coopnet.tenants.dues import notices
@@ -27,18 +27,12 @@ FURTHEST_YEARS = 10
 def period_end(member: DuesMember, start: date) -> date:
     """The last day of the plan period starting ``start`` (a year, or a month)."""
     if member.plan == "monthly":
-        year, month = (start.year + 1, 1) if start.month == 12 else (start.year, start.month + 1)
-        return _same_day(year, month, start.day) - timedelta(days=1)
-    return _same_day(start.year + 1, start.month, start.day) - timedelta(days=1)
-
-
-def _same_day(year, month, day):
-    """The day in that month, or its last day when the month is shorter."""
-    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+        return add_months(start, 1) - timedelta(days=1)
+    return add_months(start, 12) - timedelta(days=1)
 
 
 def _furthest(today: date) -> date:
-    return _same_day(today.year + FURTHEST_YEARS, today.month, today.day)
+    return add_months(today, 12 * FURTHEST_YEARS)
 
 
 def get(session, member_id: int, lock: bool = False) -> DuesMember:

@@ -8,7 +8,6 @@ Who commits: the caller (view, command or job) that owns the unit of work;
 these functions add, flush and return.
 """
 
-import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Numeric, and_, cast, func, or_, select, true, union_all, update
 
 from coopnet.database import utcnow
+from coopnet.days import add_months
 from coopnet.errors import Conflict, Forbidden, ValidationFailed
 from coopnet.i18n import day
 from coopnet.platform.models import Account, Membership
@@ -204,8 +204,7 @@ def months_between(start: date, end: date) -> int:
 def months_before(day: date, months: int) -> date:
     """The latest start from which ``months`` whole months have passed by ``day``:
     ``months_between(start, day) >= months`` exactly when ``start <= months_before(day, months)``."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    return add_months(day, -months)
 
 
 def _met(rules, months: int, hours: Decimal, due: Decimal) -> bool:

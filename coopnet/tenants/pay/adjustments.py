@@ -6,12 +6,15 @@ Who commits: the caller (view, command or job) that owns the unit of work;
 these functions add, flush and return.
 """
 
+from datetime import date
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.money import cents
 from coopnet.platform.models import Account, Membership
+from coopnet.tenants.membership.models import MemberRecord
 from coopnet.tenants.pay.models import PayAdjustment, PayRun
 from coopnet.tenants.pay.timesheets import is_row_id
 
@@ -97,3 +100,15 @@ def members(session, tenant) -> dict[int, str]:
         .order_by(Account.name)
     )
     return dict(session.execute(query).all())
+
+
+def joined_on(session) -> dict[int, date]:
+    """The day each person in the membership register began with the co-op (their candidacy,
+    else their membership), by account id. Someone not in the register has no known start:
+    pay and salary years count them from the start of the period."""
+    records = session.execute(
+        select(MemberRecord.account_id, MemberRecord.candidate_since, MemberRecord.since).where(
+            MemberRecord.status.in_(("candidate", "member", "leave"))
+        )
+    )
+    return {account_id: candidate_since or since for account_id, candidate_since, since in records}

@@ -10,11 +10,13 @@ from flask_login import current_user
 from coopnet.api import document_errors
 from coopnet.errors import NotFound, ValidationFailed
 from coopnet.extensions import db
+from coopnet.i18n import today
 from coopnet.money import cents
 from coopnet.platform.context import acts_as_officer, require_officer, tenant_api_blueprint, tenant_role
 from coopnet.tenants.governance.proposals import names
 from coopnet.tenants.pay import (
     adjustments,
+    instalments,
     invoices,
     net_surplus,
     payroll,
@@ -67,8 +69,8 @@ def log_time(data):
 @document_errors(blueprint, 400, 401, 403, 404, 422)
 def list_time():
     """Your time between ``from`` and ``to`` (default: this week); officers may pass ``account_id``."""
-    today = date.today()
-    start, end = _day("from", today - timedelta(days=today.weekday())), _day("to", today)
+    now = today()
+    start, end = _day("from", now - timedelta(days=now.weekday())), _day("to", now)
     account_id = _id("account_id") or current_user.id
     if account_id != current_user.id:
         require_officer()
@@ -81,9 +83,7 @@ def list_time():
 @document_errors(blueprint, 401, 404)
 def list_kinds():
     """The co-op's kinds of work (client and internal, and its own)."""
-    found = timesheets.kinds(db.session)
-    db.session.commit()
-    return {"kinds": found}
+    return {"kinds": timesheets.kinds(db.session)}
 
 
 @blueprint.route("/work-kinds", methods=["POST"])
@@ -160,7 +160,7 @@ def list_pay_runs():
 def start_pay_run(data):
     """Compute each member's pay for a period, for review (officers); 409 for a finalised period."""
     require_officer()
-    run = payroll.start_run(db.session, current_user.id, data["period_start"], data["period_end"])
+    run = payroll.start_run(db.session, g.tenant, current_user.id, data["period_start"], data["period_end"])
     db.session.commit()
     return run
 
@@ -180,7 +180,7 @@ def get_pay_run(run_id):
 def finalise_pay_run(run_id):
     """Finalise: the period's time is locked and the run is never edited again (officers)."""
     require_officer()
-    run = payroll.finalise(db.session, run_id)
+    run = payroll.finalise(db.session, g.tenant, run_id)
     db.session.commit()
     return run
 
@@ -249,6 +249,47 @@ def get_allocation(allocation_id):
     return surplus.get_allocation(db.session, allocation_id)
 
 
+@blueprint.route("/surplus-allocations/<id:allocation_id>/instalments", methods=["GET"])
+@blueprint.response(200, schemas.InstalmentListOut)
+@document_errors(blueprint, 401, 404, 422)
+def list_allocation_instalments(allocation_id):
+    """The dated instalments of a split's cash parts; ``status`` filters: due, overdue or paid."""
+    surplus.get_allocation(db.session, allocation_id)
+    return {"instalments": instalments.listing(db.session, allocation_id, request.args.get("status"))}
+
+
+@blueprint.route("/surplus-instalments", methods=["GET"])
+@blueprint.response(200, schemas.InstalmentListOut)
+@document_errors(blueprint, 401, 403, 404, 422)
+def list_instalments():
+    """Every split's instalments by due date, such as ``status=overdue``: what the co-op owes (officers)."""
+    require_officer()
+    return {"instalments": instalments.listing(db.session, None, request.args.get("status"))}
+
+
+@blueprint.route("/surplus-allocations/<id:allocation_id>/instalments/<id:instalment_id>/payment", methods=["PUT"])
+@blueprint.arguments(schemas.InstalmentPaidIn)
+@blueprint.response(200, schemas.InstalmentOut)
+@document_errors(blueprint, *ERRORS)
+def record_instalment_paid(data, allocation_id, instalment_id):
+    """Record an instalment paid on a day (officers); 409 ``already_paid``."""
+    require_officer()
+    found = instalments.record_paid(db.session, current_user.id, allocation_id, instalment_id, data["paid_on"])
+    db.session.commit()
+    return found
+
+
+@blueprint.route("/surplus-allocations/<id:allocation_id>/instalments/<id:instalment_id>/payment", methods=["DELETE"])
+@blueprint.response(200, schemas.InstalmentOut)
+@document_errors(blueprint, 401, 403, 404, 409)
+def undo_instalment_paid(allocation_id, instalment_id):
+    """Take back a payment recorded by mistake (officers); 409 ``not_paid``."""
+    require_officer()
+    found = instalments.undo_paid(db.session, allocation_id, instalment_id)
+    db.session.commit()
+    return found
+
+
 @blueprint.route("/surplus-allocations/<id:allocation_id>/notices/<id:account_id>", methods=["GET"])
 @blueprint.response(200, description="The member's written notice of allocation as PDF", content_type="application/pdf")
 @document_errors(blueprint, 401, 403, 404)
@@ -258,9 +299,9 @@ def allocation_notice(allocation_id, account_id):
     if account_id != current_user.id:
         require_officer()
     allocation, line = surplus.allocation_line(db.session, allocation_id, account_id)
-    policy = surplus.policy(db.session)
+    schedule = [i for i in instalments.listing(db.session, allocation_id) if i.account_id == account_id]
     member = adjustments.members(db.session, g.tenant).get(account_id, "")
-    pdf = notice_pdf(g.tenant.name, allocation, line, member, policy.cash_instalments if policy else 1, date.today())
+    pdf = notice_pdf(g.tenant.name, allocation, line, member, schedule, today())
     return Response(
         pdf,
         mimetype="application/pdf",

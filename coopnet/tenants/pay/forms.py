@@ -139,7 +139,16 @@ class SurplusPolicyForm(FlaskForm):
         description=_l("At least 0.20 for a US qualified written notice; the rest is retained in capital accounts."),
     )
     cash_instalments = IntegerField(_l("Cash paid in instalments"), validators=[Optional()])
+    instalment_months = IntegerField(
+        _l("Months between instalments"),
+        validators=[Optional()],
+        description=_l("The first falls due the day after the fiscal year ends, or on the day of the split."),
+    )
     fiscal_year_start = StringField(_l("Fiscal year starts on (MM-DD)"))
+
+
+class InstalmentPaidForm(FlaskForm):
+    paid_on = DateField(_l("Paid on"), validators=[Optional()])
 
 
 class AllocationForm(FlaskForm):

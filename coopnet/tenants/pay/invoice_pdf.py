@@ -2,7 +2,7 @@
 
 from flask_babel import gettext as _
 
-from coopnet.i18n import amount, day
+from coopnet.i18n import amount, day, hours
 from coopnet.pdf import document
 from coopnet.tenants.pay.models import Invoice
 
@@ -36,6 +36,6 @@ def invoice_pdf(coop_name: str, invoice: Invoice, overdue: bool) -> bytes:
     ) as table:
         table.row([clean(h) for h in headings])
         for line in invoice.lines:
-            table.row([clean(line.kind), f"{line.minutes / 60:.2f}", amount(line.rate), amount(line.amount)])
-        table.row([clean(_("Total")), f"{invoice.minutes / 60:.2f}", "", amount(invoice.total)])
+            table.row([clean(line.kind), hours(line.minutes), amount(line.rate), amount(line.amount)])
+        table.row([clean(_("Total")), hours(invoice.minutes), "", amount(invoice.total)])
     return bytes(pdf.output())

@@ -185,6 +185,7 @@ class SurplusPolicy(TenantModel):
     basis: Mapped[str] = mapped_column(String(10), default="hours")
     cash_share: Mapped[str] = mapped_column(String(20), default="1/5")
     cash_instalments: Mapped[int] = mapped_column(Integer, default=1)
+    instalment_months: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # months between
     fiscal_year_start: Mapped[str] = mapped_column(String(5), default="01-01")  # MM-DD
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -217,6 +218,29 @@ class AllocationLine(TenantModel):
     allocation: Mapped[int] = mapped_column(BigInteger)
     cash: Mapped[int] = mapped_column(BigInteger)
     retained: Mapped[int] = mapped_column(BigInteger)
+
+
+class SurplusInstalment(TenantModel):
+    """One dated payment of a member's cash part of a year's surplus (Design Action pays it in
+    instalments to protect its cash flow); ``paid_on`` is set when an officer records it paid."""
+
+    __tablename__ = "surplus_instalments"
+    __table_args__ = (
+        UniqueConstraint("allocation_id", "account_id", "number", name="uq_surplus_instalments_member_number"),
+        CheckConstraint("amount > 0", name="amount"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    allocation_id: Mapped[int] = mapped_column(ForeignKey("surplus_allocations.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(BigInteger)
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, ... of the member's schedule
+    due_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(BigInteger)  # cents
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    paid_recorded_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+Index("ix_surplus_instalments_due", SurplusInstalment.due_on)
 
 
 class CapitalEntry(TenantModel):
@@ -355,6 +379,7 @@ class SalaryYearEnd(TenantModel):
     owed: Mapped[int] = mapped_column(BigInteger)  # cents the member pays back
     closed_by: Mapped[int] = mapped_column(BigInteger)
     closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
 
 class Expense(TenantModel):
     """Money the co-op spent (rent, software, a contractor): it comes off the year's surplus."""

@@ -8,7 +8,8 @@ from coopnet.i18n import amount, day, hours
 from coopnet.pdf import document
 
 
-def notice_pdf(coop_name: str, allocation, line, member_name: str, instalments: int, today) -> bytes:
+def notice_pdf(coop_name: str, allocation, line, member_name: str, instalments: list, today) -> bytes:
+    """``instalments``: the member's dated instalments of the cash part, in order."""
     pdf, family, clean = document()
     pdf.set_font(family, size=18)
     title = _("%(coop)s: notice of allocation, %(year)s", coop=coop_name, year=allocation.fiscal_year)
@@ -24,9 +25,18 @@ def notice_pdf(coop_name: str, allocation, line, member_name: str, instalments: 
         ),
         _("Your hours in the year: %(hours)s", hours=hours(line.minutes)),
         _("Your allocation: %(amount)s", amount=amount(line.allocation)),
-        _("Paid in cash: %(amount)s, in %(count)s instalments", amount=amount(line.cash), count=instalments)
-        if instalments > 1
+        _("Paid in cash: %(amount)s, in %(count)s instalments", amount=amount(line.cash), count=len(instalments))
+        if len(instalments) > 1
         else _("Paid in cash: %(amount)s", amount=amount(line.cash)),
+        *(
+            _(
+                "Instalment %(number)s: %(amount)s, due on %(day)s",
+                number=i.number,
+                amount=amount(i.amount),
+                day=day(i.due_on),
+            )
+            for i in instalments
+        ),
         _("Retained in your capital account: %(amount)s", amount=amount(line.retained)),
     ]
     for fact in facts:

@@ -11,7 +11,7 @@ these functions add, flush and return.
 import csv
 import io
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -20,8 +20,10 @@ from sqlalchemy import select
 
 from coopnet import csv_files
 from coopnet.database import utcnow
+from coopnet.days import add_months
 from coopnet.errors import Conflict, NotFound, ValidationFailed
-from coopnet.money import cents, show
+from coopnet.i18n import day as shown_day
+from coopnet.money import cents, show, show_hours
 from coopnet.tenants.membership.models import MemberRecord
 from coopnet.tenants.pay import adjustments as corrections
 from coopnet.tenants.pay.models import PayLine, PayPolicy, PayRun, TimeEntry
@@ -92,7 +94,7 @@ def set_policy(session, values: dict, proposal_id: int | None = None) -> PayPoli
     if locked is not None and effective_from <= locked:
         raise Conflict(
             _("That day is in a finalised pay period."),
-            {"effective_from": _("Start after %(value)s.", value=locked.isoformat())},
+            {"effective_from": _("Start after %(value)s.", value=shown_day(locked))},
             code="period_locked",
         )
     policy = PayPolicy(
@@ -140,8 +142,24 @@ def _round(amount: Fraction) -> int:
     return int((Decimal(amount.numerator) / Decimal(amount.denominator)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def compute(session, start: date, end: date) -> dict[int, dict]:
-    """Each member's gross pay for the period from their time and the policies in force."""
+def salary_for(monthly: int, first: date, last: date) -> int:
+    """Cents of a monthly salary earned from ``first`` to ``last``: each month's part by its
+    days, counted month to date so that a month's periods (twice monthly, or from the day
+    someone joined) sum exactly to what the whole month pays."""
+    total, day = 0, first
+    while day <= last:
+        month_end = add_months(day.replace(day=1), 1) - timedelta(days=1)
+        through = min(last, month_end)
+        days = month_end.day
+        total += _round(Fraction(monthly * through.day, days)) - _round(Fraction(monthly * (day.day - 1), days))
+        day = through + timedelta(days=1)
+    return total
+
+
+def compute(session, tenant, start: date, end: date) -> dict[int, dict]:
+    """Each member's gross pay for the period from their time and the policies in force;
+    on a salary, everyone with access is paid for the period's days (from the day the register
+    shows them joining, when that falls within it)."""
     versions = policies(session)
     if not versions:
         raise Conflict(_("Set a pay policy first."), code="no_pay_policy")
@@ -157,7 +175,7 @@ def compute(session, start: date, end: date) -> dict[int, dict]:
     for account_id, day, kind, mins in rows:
         policy = in_force(versions, day)
         if policy is None:
-            raise Conflict(_("No pay policy is in force on %(value)s.", value=day.isoformat()), code="no_pay_policy")
+            raise Conflict(_("No pay policy is in force on %(value)s.", value=shown_day(day)), code="no_pay_policy")
         rate = rate_for(policy, classes.get(account_id, "member"), kind)
         amount = rate * mins / 60
         amounts[account_id] += amount
@@ -166,8 +184,15 @@ def compute(session, start: date, end: date) -> dict[int, dict]:
         line[0] += mins
         line[1] += amount
     policy = in_force(versions, end)
+    salaried = {}
+    if policy is not None and policy.scheme == "salary":
+        joined = corrections.joined_on(session)
+        for account_id in corrections.members(session, tenant):
+            first = max(start, joined.get(account_id, start))
+            if first <= end:
+                salaried[account_id] = salary_for(policy.monthly_salary, first, end)
     result = {}
-    for account_id in sorted(minutes):
+    for account_id in sorted(set(minutes) | set(salaried)):
         gross = _round(amounts[account_id])
         if policy.scheme == "base_plus_hourly":
             floor = (
@@ -177,7 +202,7 @@ def compute(session, start: date, end: date) -> dict[int, dict]:
             )
             gross += _round(floor * rate_for(policy, classes.get(account_id, "member"), "internal"))
         elif policy.scheme == "salary":
-            gross = policy.monthly_salary
+            gross = salaried.get(account_id, 0)
         result[account_id] = {
             "minutes": minutes[account_id],
             "gross": gross,
@@ -190,7 +215,7 @@ def compute(session, start: date, end: date) -> dict[int, dict]:
     return result
 
 
-def start_run(session, by: int, start, end, adjustments: dict[int, int] | None = None) -> PayRun:
+def start_run(session, tenant, by: int, start, end, adjustments: dict[int, int] | None = None) -> PayRun:
     try:
         start, end = date.fromisoformat(str(start)), date.fromisoformat(str(end))
     except ValueError:
@@ -218,7 +243,7 @@ def start_run(session, by: int, start, end, adjustments: dict[int, int] | None =
     for adjustment in corrections.pending_for(session, run):  # taken by this draft; freed if it is recomputed
         owed[adjustment.account_id] += adjustment.amount
         adjustment.paid_in_run_id = run.id
-    computed = compute(session, start, end)
+    computed = compute(session, tenant, start, end)
     for account_id in sorted(set(computed) | {a for a, amount in owed.items() if amount}):
         values = computed.get(account_id, {"minutes": 0, "gross": 0, "fee": 0, "detail": []})
         run.lines.append(
@@ -244,7 +269,7 @@ def get_run(session, run_id: int, lock: bool = False) -> PayRun:
     return run
 
 
-def finalise(session, run_id: int) -> PayRun:
+def finalise(session, tenant, run_id: int) -> PayRun:
     """Lock the run's period, once its lines are still what its time and policies say: time
     logged or corrected (or a policy set) since it was computed would otherwise be locked unpaid."""
     hold_pay_periods(session, alone=True)  # no time is written into the period meanwhile
@@ -252,7 +277,7 @@ def finalise(session, run_id: int) -> PayRun:
     if run.status == "final":
         raise Conflict(_("This pay run is already final."), code="run_final")
     reviewed = {line.account_id: (line.minutes, line.gross) for line in run.lines if line.minutes}
-    computed = compute(session, run.period_start, run.period_end)
+    computed = compute(session, tenant, run.period_start, run.period_end)
     if reviewed != {account_id: (v["minutes"], v["gross"]) for account_id, v in computed.items()}:
         raise Conflict(
             _("Time or pay rules changed since this run was computed: compute it again and review it."),
@@ -276,7 +301,7 @@ def run_csv(run: PayRun, names: dict[int, str]) -> str:
             [
                 line.account_id,
                 csv_files.spreadsheet_text(names.get(line.account_id, "")),
-                f"{line.minutes / 60:.2f}",
+                show_hours(line.minutes),
                 show(line.gross),
                 show(line.fee),
                 show(line.adjustment),

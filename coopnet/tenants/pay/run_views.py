@@ -25,7 +25,7 @@ def pay_run_list():
         require_officer()
     start = form.period_start.data.isoformat() if form.period_start.data else None
     end = form.period_end.data.isoformat() if form.period_end.data else None
-    result = submit(form, committed(payroll.start_run, db.session, current_user.id, start, end))
+    result = submit(form, committed(payroll.start_run, db.session, g.tenant, current_user.id, start, end))
     if result.ok:
         flash(
             _(
@@ -56,7 +56,7 @@ def pay_run_page(run_id):
 def finalise_pay_run(run_id):
     require_officer()
     form = EmptyForm()
-    result = submit(form, committed(payroll.finalise, db.session, run_id))
+    result = submit(form, committed(payroll.finalise, db.session, g.tenant, run_id))
     flash(
         _("The pay run is final: its period is locked.") if result.ok else problems(form),
         "success" if result.ok else "error",

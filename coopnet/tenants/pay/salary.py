@@ -7,7 +7,8 @@ commitment), count against it, with what the year before carried in. So each mem
 balance of hours over (positive) or under (negative) and a leave balance. An officer closes a year
 once it is over, as the co-op decided: a shortfall repaid at the salary's hourly value (twelve
 months' salary over the yearly hours) or carried as hours owed into the next year; surplus hours
-carried or dropped. Everyone with access to the co-op is on its salary.
+carried or dropped. Everyone with access to the co-op is on its salary; someone the membership
+register shows joining during a year commits, and earns leave, only from the day they joined.
 
 Who commits: the caller (view, command or job) that owns the unit of work;
 these functions add, flush and return.
@@ -21,7 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from coopnet.errors import Conflict, Forbidden, ValidationFailed
-from coopnet.tenants.pay.adjustments import members
+from coopnet.i18n import day as shown_day
+from coopnet.tenants.pay.adjustments import joined_on, members
 from coopnet.tenants.pay.models import LeaveTaken, PayPolicy, SalaryYearEnd
 from coopnet.tenants.pay.payroll import in_force, policies
 from coopnet.tenants.pay.surplus import fiscal_year
@@ -49,7 +51,7 @@ def year_bounds(session, year: int) -> tuple[date, date]:
 def salary_policy(session, day: date) -> PayPolicy:
     found = in_force(policies(session), day)
     if found is None or found.scheme != "salary":
-        raise Conflict(_("No salary policy is in force on %(value)s.", value=day.isoformat()), code="no_salary_policy")
+        raise Conflict(_("No salary policy is in force on %(value)s.", value=shown_day(day)), code="no_salary_policy")
     return found
 
 
@@ -81,8 +83,8 @@ def balances(session, tenant, year: int, on: date | None = None) -> dict:
         raise Conflict(_("That year has not begun."), {"year": _("That year has not begun.")}, code="year_not_begun")
     policy = salary_policy(session, on)
     days = (end - start).days + 1
-    committed = policy.yearly_hours * 60 * ((on - start).days + 1) // days
     leave_allowed = allowance(policy)
+    joined = joined_on(session)
     worked, leave = minutes_between(session, start, on), _leave_between(session, start, on)
     carried_in = dict(
         session.execute(
@@ -92,16 +94,21 @@ def balances(session, tenant, year: int, on: date | None = None) -> dict:
     closed = {c.account_id: c for c in session.scalars(select(SalaryYearEnd).where(SalaryYearEnd.year == year))}
     rows = []
     for account_id, name in members(session, tenant).items():
-        counted = min(leave.get(account_id, 0), leave_allowed)
+        begun = max(start, joined.get(account_id, start))
+        committed = policy.yearly_hours * 60 * max(0, (on - begun).days + 1) // days
+        own_allowance = leave_allowed * max(0, (end - begun).days + 1) // days
+        counted = min(leave.get(account_id, 0), own_allowance)
         rows.append(
             {
                 "account_id": account_id,
                 "name": name,
+                "counted_from": begun,
                 "committed_minutes": committed,
                 "worked_minutes": worked.get(account_id, 0),
                 "leave_taken_minutes": leave.get(account_id, 0),
+                "leave_allowance_minutes": own_allowance,
                 "leave_counted_minutes": counted,
-                "leave_left_minutes": leave_allowed - leave.get(account_id, 0),
+                "leave_left_minutes": own_allowance - leave.get(account_id, 0),
                 "carried_in_minutes": carried_in.get(account_id, 0),
                 "balance_minutes": worked.get(account_id, 0) + counted + carried_in.get(account_id, 0) - committed,
                 "closed": closed.get(account_id),
@@ -187,7 +194,7 @@ def close_year(
     _start, end = year_bounds(session, year)
     if (today or date.today()) <= end:
         raise Conflict(
-            _("The year ends on %(value)s; close it after that.", value=end.isoformat()), code="year_not_over"
+            _("The year ends on %(value)s; close it after that.", value=shown_day(end)), code="year_not_over"
         )
     if session.scalar(select(SalaryYearEnd.id).where(SalaryYearEnd.year == year).limit(1)) is not None:
         raise Conflict(_("The salary year %(year)s is closed already.", year=year), code="year_closed")

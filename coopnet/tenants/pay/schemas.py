@@ -4,7 +4,8 @@ Amounts travel as decimal strings ("1234.50"); they are integer cents inside."""
 
 from marshmallow import Schema, fields
 
-from coopnet.money import show
+from coopnet.money import show, show_hours
+from coopnet.tenants.pay import instalments
 
 MONEY = {"type": "string", "example": "1234.50"}
 
@@ -160,6 +161,7 @@ class SurplusPolicyIn(Schema):
     basis = fields.String(load_default="hours", metadata={"enum": ["hours", "pay"]})
     cash_share = fields.Raw(load_default="0.20", metadata={"type": "string", "example": "0.20"})
     cash_instalments = fields.Raw(load_default=1, metadata={"type": "integer"})
+    instalment_months = fields.Raw(load_default=1, metadata={"type": "integer", "description": "months apart, 1-12"})
     fiscal_year_start = fields.String(load_default="01-01", metadata={"example": "01-01"})
 
 
@@ -174,6 +176,7 @@ class SurplusPolicyOut(Schema):
     basis = fields.String()
     cash_share = fields.String()
     cash_instalments = fields.Integer()
+    instalment_months = fields.Integer()
     fiscal_year_start = fields.String()
 
 
@@ -191,7 +194,7 @@ class FundAmountOut(Schema):
 
 class MemberAllocationOut(Schema):
     account_id = fields.Integer()
-    hours = fields.Function(lambda line: f"{line.minutes / 60:.2f}", metadata={"type": "string"})
+    hours = fields.Function(lambda line: show_hours(line.minutes), metadata={"type": "string"})
     allocation = Money()
     cash = Money()
     retained = Money()
@@ -212,6 +215,27 @@ class AllocationOut(Schema):
 
 class AllocationListOut(Schema):
     allocations = fields.List(fields.Nested(AllocationOut))
+
+
+class InstalmentOut(Schema):
+    id = fields.Integer()
+    allocation_id = fields.Integer()
+    account_id = fields.Integer()
+    number = fields.Integer()
+    due_on = fields.Date()
+    amount = Money()
+    paid_on = fields.Date(allow_none=True)
+    status = fields.Function(
+        lambda i: instalments.status(i), metadata={"type": "string", "enum": list(instalments.STATUSES)}
+    )
+
+
+class InstalmentListOut(Schema):
+    instalments = fields.List(fields.Nested(InstalmentOut))
+
+
+class InstalmentPaidIn(Schema):
+    paid_on = fields.String(required=True, metadata={"format": "date", "example": "2027-02-01"})
 
 
 class CapitalEntryOut(Schema):
@@ -255,7 +279,7 @@ class InvoicePaidIn(Schema):
 
 class InvoiceLineOut(Schema):
     kind = fields.String()
-    hours = fields.Function(lambda line: f"{line.minutes / 60:.2f}", metadata={"type": "string"})
+    hours = fields.Function(lambda line: show_hours(line.minutes), metadata={"type": "string"})
     minutes = fields.Integer()
     rate = Money()
     amount = Money()
@@ -336,7 +360,7 @@ class PolicyProposalListOut(Schema):
 
 class SubsidisedLineOut(Schema):
     minutes = fields.Integer()
-    hours = fields.Function(lambda row: f"{row['minutes'] / 60:.2f}", metadata={"type": "string"})
+    hours = fields.Function(lambda row: show_hours(row["minutes"]), metadata={"type": "string"})
     full_value = Money(metadata={"description": "the billable hours at the full rate"})
     charged = Money(metadata={"description": "at the rate charged: the invoice's, else the client's"})
     given = Money(metadata={"description": "full value less charged: the subsidy"})

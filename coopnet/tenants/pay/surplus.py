@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.money import cents, share, show_share
+from coopnet.tenants.pay import instalments
 from coopnet.tenants.pay import split as splitting
 from coopnet.tenants.pay.models import AllocationLine, CapitalEntry, PayLine, PayRun, SurplusAllocation, SurplusPolicy
 from coopnet.tenants.pay.timesheets import minutes_between
@@ -52,6 +53,9 @@ def set_policy(session, values: dict) -> SurplusPolicy:
     instalments = values.get("cash_instalments", 1)
     if isinstance(instalments, bool) or not isinstance(instalments, int) or not 1 <= instalments <= 24:
         problems["cash_instalments"] = gettext("Pay cash in 1 to 24 instalments.")
+    every = values.get("instalment_months", 1)
+    if isinstance(every, bool) or not isinstance(every, int) or not 1 <= every <= 12:
+        problems["instalment_months"] = gettext("Instalments fall 1 to 12 months apart.")
     start = values.get("fiscal_year_start", "01-01")
     try:
         date.fromisoformat(f"2024-{start}")
@@ -65,7 +69,7 @@ def set_policy(session, values: dict) -> SurplusPolicy:
     found.reserve_share = str(reserve)
     found.funds = [{"name": name, "share": str(s)} for name, s in funds]
     found.cash_share, found.basis = str(cash), values.get("basis", "hours")
-    found.cash_instalments, found.fiscal_year_start = instalments, start
+    found.cash_instalments, found.instalment_months, found.fiscal_year_start = instalments, every, start
     session.add(found)
     session.flush()
     return found
@@ -78,6 +82,7 @@ def policy_out(found: SurplusPolicy) -> dict:
         "basis": found.basis,
         "cash_share": show_share(Fraction(found.cash_share)),
         "cash_instalments": found.cash_instalments,
+        "instalment_months": found.instalment_months,
         "fiscal_year_start": found.fiscal_year_start,
     }
 
@@ -164,6 +169,7 @@ def allocate(session, by: int, fiscal_year_: int, surplus) -> SurplusAllocation:
                 )
             )
     session.flush()
+    instalments.make_schedule(session, allocation, end, found.cash_instalments, found.instalment_months)
     return allocation
 
 

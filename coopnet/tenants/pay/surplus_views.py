@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.extensions import db
-from coopnet.forms import committed, submit
-from coopnet.platform.context import acts_as_officer, has_role, require_role
-from coopnet.tenants.pay import adjustments, surplus
-from coopnet.tenants.pay.forms import AllocationForm, SurplusPolicyForm
+from coopnet.forms import committed, problems, submit
+from coopnet.i18n import today
+from coopnet.platform.context import acts_as_officer, has_role, require_officer, require_role
+from coopnet.tenants.pay import adjustments, instalments, surplus
+from coopnet.tenants.pay.forms import AllocationForm, InstalmentPaidForm, SurplusPolicyForm
 from coopnet.tenants.pay.net_surplus import allocate as allocate_net_or_given
 from coopnet.tenants.pay.project_views import net_for_page
 from coopnet.tenants.pay.views import blueprint
@@ -60,9 +61,26 @@ def allocation_page(allocation_id):
     return render_template(
         "pay/allocation.html",
         allocation=surplus.get_allocation(db.session, allocation_id),
+        instalments=instalments.listing(db.session, allocation_id),
+        status=instalments.status,
+        paid_form=InstalmentPaidForm(formdata=None, paid_on=today()),
         names=adjustments.members(db.session, g.tenant),
         officer=acts_as_officer(),
     )
+
+
+@blueprint.post("/surplus/<id:allocation_id>/instalments/<id:instalment_id>/paid")
+def instalment_paid(allocation_id, instalment_id):
+    """Record one instalment of a member's cash part paid (officers)."""
+    require_officer()
+    form = InstalmentPaidForm()
+    paid_on = form.paid_on.data.isoformat() if form.paid_on.data else ""
+    action = committed(instalments.record_paid, db.session, current_user.id, allocation_id, instalment_id, paid_on)
+    if submit(form, action).ok:
+        flash(_("The instalment is recorded paid."), "success")
+    else:
+        flash(problems(form), "error")
+    return redirect(url_for("pay.allocation_page", allocation_id=allocation_id, _anchor="instalments"))
 
 
 def _page(policy_form, split_form, status):
@@ -82,6 +100,7 @@ def _page(policy_form, split_form, status):
 def _fill(form, shown: dict) -> None:
     form.reserve_share.data, form.cash_share.data = shown["reserve_share"], shown["cash_share"]
     form.basis.data, form.cash_instalments.data = shown["basis"], shown["cash_instalments"]
+    form.instalment_months.data = shown["instalment_months"]
     form.fiscal_year_start.data = shown["fiscal_year_start"]
     for row, fund in zip(FUND_ROWS, shown["funds"], strict=False):
         getattr(form, f"fund_name_{row}").data, getattr(form, f"fund_share_{row}").data = fund["name"], fund["share"]
@@ -103,6 +122,7 @@ def _policy_values(form) -> tuple[dict, dict]:
         "basis": form.basis.data or "hours",
         "cash_share": (form.cash_share.data or "").strip(),
         "cash_instalments": 1 if form.cash_instalments.data is None else form.cash_instalments.data,
+        "instalment_months": 1 if form.instalment_months.data is None else form.instalment_months.data,
         "fiscal_year_start": (form.fiscal_year_start.data or "").strip() or "01-01",
     }
     return values, field_map

@@ -26,7 +26,7 @@ from coopnet.i18n import day as shown_day
 from coopnet.platform.models import Account, Membership
 from coopnet.tenants.membership.bulk import insert_columns
 from coopnet.tenants.pay.models import Client, Project, TimeEntry, TimeEntryChange
-from coopnet.tenants.pay.timesheets import MINUTES_A_DAY, hold_time_of, kinds, locked_until
+from coopnet.tenants.pay.timesheets import MINUTES_A_DAY, ensure_kinds, hold_time_of, kinds, locked_until
 
 REQUIRED = ("worked_on", "minutes")
 COLUMNS = ("email", "name", "worked_on", "minutes", "kind", "billable", "client", "project", "note")
@@ -56,7 +56,7 @@ def _parse(text):
             raise ValidationFailed(
                 _("Too many rows."), {"csv": _("At most %(max_rows)s rows at once.", max_rows=format(MAX_ROWS, ","))}
             )
-        row = {key: (raw.get(key) or "").strip() for key in COLUMNS}
+        row = {key: csv_files.from_spreadsheet_text((raw.get(key) or "").strip()) for key in COLUMNS}
         reasons = []
         try:
             row["worked_on"] = date.fromisoformat(row["worked_on"])
@@ -196,7 +196,7 @@ def preview(session, tenant, by: int, may_log_for_others: bool, text: str) -> di
 
 def import_time(session, tenant, by: int, may_log_for_others: bool, text: str) -> list[int]:
     """All rows or none: any bad row and nothing is written (every bad line is named).
-    Returns the new entries' ids, in the file's order."""
+    Returns the new entries' ids, ascending."""
     rows, problems = check(session, tenant, by, may_log_for_others, text)
     if problems:
         raise ValidationFailed(
@@ -205,34 +205,36 @@ def import_time(session, tenant, by: int, may_log_for_others: bool, text: str) -
         )
     if not rows:
         return []
+    ensure_kinds(session)  # the entries refer to stored kinds
     fields = ("account_id", "worked_on", "minutes", "kind", "billable", "client_id", "project_id", "note")
-    values = [{**{field: row[field] for field in fields}, "entered_by": by} for row in rows]
-    # One statement, one array a column; identities are taken in the file's order.
-    ids = sorted(
-        entry_id
-        for (entry_id,) in insert_columns(
-            session,
-            TimeEntry.__table__,
-            {field: [value[field] for value in values] for field in (*fields, "entered_by")},
-            fixed={"created_at": func.now()},
-            returning=(TimeEntry.id,),
-        )
+    # One statement, one array a column. Each audit line is made from the row the database
+    # returns, so it names the entry it was written for whatever order identities were taken in.
+    created = insert_columns(
+        session,
+        TimeEntry.__table__,
+        {**{field: [row[field] for row in rows] for field in fields}, "entered_by": [by] * len(rows)},
+        fixed={"created_at": func.now()},
+        returning=(TimeEntry.id, *(TimeEntry.__table__.c[field] for field in fields)),
     )
     for_others = [
         {
-            "entry_id": entry_id,
-            "account_id": value["account_id"],
+            "entry_id": entry.id,
+            "account_id": entry.account_id,
             "action": "created",
             "after": {
-                **{field: value[field] for field in ("minutes", "kind", "billable", "client_id", "project_id", "note")},
-                "worked_on": value["worked_on"].isoformat(),
+                **{
+                    field: entry._mapping[field]
+                    for field in ("minutes", "kind", "billable", "client_id", "project_id", "note")
+                },
+                "worked_on": entry.worked_on.isoformat(),
             },
             "reason": _("imported from a CSV file"),
             "changed_by": by,
         }
-        for entry_id, value in zip(ids, values, strict=True)
-        if value["account_id"] != by
+        for entry in created
+        if entry.account_id != by
     ]
+    ids = sorted(entry.id for entry in created)
     if for_others:
         session.execute(insert(TimeEntryChange), for_others)
     return ids

@@ -1,10 +1,9 @@
 """JSON shapes of time beyond logging it (CSV import, corrections and their audit) and of the
 salary year (balances of hours and leave, leave taken, year ends). Hours are minutes inside."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from marshmallow import Schema, fields
 
+from coopnet.money import show_hours
 from coopnet.tenants.pay.schemas import Money
 
 
@@ -55,22 +54,19 @@ class TimeEntryChangeListOut(Schema):
     changes = fields.List(fields.Nested(TimeEntryChangeOut))
 
 
-def _hours(minutes: int) -> str:
-    """Signed minutes as hours to the hundredth, exactly: -750 -> '-12.50'."""
-    return str((Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
 class SalaryMemberOut(Schema):
     account_id = fields.Integer()
     name = fields.String()
+    counted_from = fields.Date(metadata={"description": "the year's first day, or the day they joined"})
     committed_minutes = fields.Integer(metadata={"description": "the commitment so far"})
     worked_minutes = fields.Integer()
     leave_taken_minutes = fields.Integer()
+    leave_allowance_minutes = fields.Integer(metadata={"description": "the year's, or its part from joining"})
     leave_counted_minutes = fields.Integer(metadata={"description": "paid leave, up to the allowance"})
     leave_left_minutes = fields.Integer(metadata={"description": "allowance less leave taken"})
     carried_in_minutes = fields.Integer(metadata={"description": "from the year before; negative is owed"})
     balance_minutes = fields.Integer(metadata={"description": "over (positive) or under (negative)"})
-    balance_hours = fields.Function(lambda row: _hours(row["balance_minutes"]), metadata={"type": "string"})
+    balance_hours = fields.Function(lambda row: show_hours(row["balance_minutes"]), metadata={"type": "string"})
 
 
 class SalaryBalancesOut(Schema):
@@ -117,7 +113,7 @@ class SalaryYearEndOut(Schema):
     leave_minutes = fields.Integer()
     carried_in_minutes = fields.Integer()
     balance_minutes = fields.Integer()
-    balance_hours = fields.Function(lambda row: _hours(row.balance_minutes), metadata={"type": "string"})
+    balance_hours = fields.Function(lambda row: show_hours(row.balance_minutes), metadata={"type": "string"})
     outcome = fields.String(metadata={"enum": ["even", "owed", "carried", "dropped"]})
     carried_minutes = fields.Integer()
     owed = Money()

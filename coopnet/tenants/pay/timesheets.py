@@ -29,6 +29,13 @@ def is_row_id(value) -> bool:
 
 
 def kinds(session) -> list[WorkKind]:
+    """The co-op's kinds of work, read only: client and internal until it writes its own."""
+    found = session.scalars(select(WorkKind).order_by(WorkKind.key)).all()
+    return found or [WorkKind(key=key, label=label) for key, label in DEFAULT_KINDS]
+
+
+def ensure_kinds(session) -> list[WorkKind]:
+    """The kinds, with the defaults stored first if none are: what time and a new kind refer to."""
     found = session.scalars(select(WorkKind).order_by(WorkKind.key)).all()
     if not found:
         found = [WorkKind(key=key, label=label) for key, label in DEFAULT_KINDS]
@@ -41,7 +48,7 @@ def add_kind(session, key: str, label: str) -> WorkKind:
     key = (key or "").strip().lower()
     if not key or len(key) > 40:
         raise ValidationFailed(_("Name the kind of work."), {"key": _("A short name, such as web development.")})
-    kinds(session)
+    ensure_kinds(session)
     if session.get(WorkKind, key) is not None:
         raise Conflict(_("The kind %(key)s exists.", key=repr(key)), code="kind_exists")
     kind = WorkKind(key=key, label=(label or key).strip()[:100])
@@ -143,7 +150,7 @@ def check_values(session, values: dict, keep_project: int | None = None) -> tupl
         worked_on = None
         problems["worked_on"] = _("Give the day, such as 2026-03-02.")
     kind = values.get("kind") or "client"
-    if kind not in {k.key for k in kinds(session)}:
+    if kind not in {k.key for k in ensure_kinds(session)}:  # time refers to a stored kind
         problems["kind"] = _("Choose one of this co-op's kinds of work.")
     client_id = values.get("client_id")
     if client_id is not None and (not is_row_id(client_id) or session.get(Client, client_id) is None):

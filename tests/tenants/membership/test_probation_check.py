@@ -153,7 +153,7 @@ def test_the_check_and_the_page_agree_on_minutes_that_do_not_divide_evenly(app, 
         with tenant_scope(db.session, "quilted"):
             lifecycle.set_policy(db.session, {"probation_months": None, "probation_hours": "1", "buy_in": "0.00"})
             lifecycle.enrol(db.session, coop, db.session.get(Account, person.id), "candidate", today, "member", 1)
-            timesheets.kinds(db.session)  # the co-op's kinds of work, made on first use
+            timesheets.ensure_kinds(db.session)  # the co-op's kinds of work, stored on first use
             for _ in range(3):
                 db.session.add(
                     TimeEntry(account_id=person.id, worked_on=today, minutes=20, kind="internal", entered_by=1)

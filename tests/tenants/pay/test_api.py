@@ -259,3 +259,13 @@ def test_the_timesheet_and_capital_pages(coop, client):
     )
     assert bad.status_code == 422
     assert "Your capital account" in client.get("/c/quilted/capital").get_data(as_text=True)
+
+
+def test_reading_the_kinds_of_work_writes_nothing(coop, client, engine):
+    listed = client.get("/c/quilted/api/v1/work-kinds")
+    assert [k["key"] for k in listed.get_json()["kinds"]] == ["client", "internal"]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM t_quilted.work_kinds")).scalar() == 0
+    assert log(client, kind="internal").status_code == 201  # logging time stores them
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM t_quilted.work_kinds")).scalar() == 2

@@ -20,6 +20,7 @@ POLICY = {
     "basis": "hours",
     "cash_share": "0.20",
     "cash_instalments": "4",
+    "instalment_months": "3",
     "fiscal_year_start": "01-01",
 }
 
@@ -73,11 +74,12 @@ def test_an_admin_sets_the_policy_on_the_page(coop, client):
         "basis": "hours",
         "cash_share": "0.2",
         "cash_instalments": 4,
+        "instalment_months": 3,
         "fiscal_year_start": "01-01",
     }
     html = client.get(PAGE).get_data(as_text=True)
     assert "The surplus policy is saved." in html and "Subsidised projects: 0.05" in html
-    assert "0.2 of each allocation, in 4 instalments" in html and 'value="0.25"' in html
+    assert "0.2 of each allocation, in 4 instalments (3 months apart)" in html and 'value="0.25"' in html
 
 
 @pytest.mark.parametrize(

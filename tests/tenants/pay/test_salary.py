@@ -1,11 +1,17 @@
 """Web Collective's salary year: $3,500 a month against 1,820 hours a year with six weeks' paid
-leave (210 hours); the running balance, leave left, and the year closed as the co-op decides."""
+leave (210 hours); the running balance, leave left, and the year closed as the co-op decides.
+A salary is paid by the day: twice-monthly runs sum exactly to the month, salaried members are
+paid with no time logged, and someone who joins during the year commits, earns leave and is
+paid only from the day the membership register shows them joining."""
 
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
+from coopnet.tenants.pay.payroll import salary_for
 from tests.conftest import csrf_token
 from tests.tenants.pay.test_api import as_member
 
@@ -85,7 +91,8 @@ def web_collective(client, login, make_tenant, make_account, add_member, engine)
         },
     )
     assert policy.status_code == 201, policy.get_json()
-    assert client.get(f"{API}/work-kinds").status_code == 200  # the default kinds, internal among them
+    # A kind of the co-op's own stores the default kinds, internal among them, which the time below refers to.
+    assert client.post(f"{API}/work-kinds", json={"key": "web development"}).status_code == 201
     for name, (worked, leave, _balance) in WEB_COLLECTIVE.items():
         spend(engine, "time_entries", people[name].id, int(worked * HOUR), date(YEAR, 1, 1), 420)
         spend(engine, "leave_taken", people[name].id, leave * HOUR, date(YEAR, 12, 1), 480)
@@ -252,3 +259,82 @@ def test_the_salary_page_records_leave_and_closes_the_year(web_collective, clien
     assert closed.status_code == 302
     html = client.get(f"/c/web-collective/salary?year={YEAR}").get_data(as_text=True)
     assert "How the year was closed" in html and "2,538.46" in html and "4,950.00" in html
+
+
+MONTHLY = 350_000  # $3,500.00
+
+
+@settings(deadline=None)
+@given(
+    monthly=st.integers(min_value=0, max_value=10**9),
+    first=st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 1, 1)),
+    cuts=st.lists(st.integers(min_value=1, max_value=120), max_size=5),
+)
+def test_consecutive_periods_sum_exactly_to_the_whole(monthly, first, cuts):
+    days = sorted(set(cuts))
+    bounds = [first, *(first + timedelta(days=d) for d in days)]
+    last = bounds[-1] + timedelta(days=30)
+    edges = [*bounds, last + timedelta(days=1)]
+    parts = [salary_for(monthly, edges[i], edges[i + 1] - timedelta(days=1)) for i in range(len(edges) - 1)]
+    assert sum(parts) == salary_for(monthly, first, last)
+    assert all(part >= 0 for part in parts)
+
+
+def test_a_month_and_its_halves():
+    assert salary_for(MONTHLY, date(2026, 2, 1), date(2026, 2, 28)) == MONTHLY
+    assert salary_for(433_333, date(2026, 4, 1), date(2026, 4, 15)) == 216_667  # 433,333 x 15/30, rounded
+    assert salary_for(433_333, date(2026, 4, 16), date(2026, 4, 30)) == 216_666  # the rest of the month
+    assert (
+        salary_for(MONTHLY, date(2026, 1, 20), date(2026, 2, 28)) == 135_484 + MONTHLY
+    )  # 12 of 31 days, then February
+
+
+def join(engine, account_id, on):
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO t_web_collective.member_records (account_id, status, since, class, candidate_since, "
+                "entrance_fee_owed, entrance_fee_deferred) VALUES (:a, 'candidate', :on, 'member', :on, 0, false)"
+            ),
+            {"a": account_id, "on": on},
+        )
+
+
+def test_someone_joining_in_july_commits_and_earns_leave_from_then(web_collective, client, engine):
+    people = web_collective
+    join(engine, people["Noel"].id, date(YEAR, 7, 1))  # Noel came in July: 184 of 365 days
+    body = client.get(f"{API}/salary-balances?year={YEAR}&on={YEAR}-12-31").get_json()
+    noel = next(row for row in body["members"] if row["account_id"] == people["Noel"].id)
+    marie = next(row for row in body["members"] if row["account_id"] == people["Marie"].id)
+    assert noel["counted_from"] == f"{YEAR}-07-01" and marie["counted_from"] == f"{YEAR}-01-01"
+    assert noel["committed_minutes"] == 1820 * HOUR * 184 // 365
+    assert noel["leave_allowance_minutes"] == 210 * HOUR * 184 // 365
+    assert marie["committed_minutes"] == 1820 * HOUR and marie["leave_allowance_minutes"] == 210 * HOUR
+    # Before July Noel owes nothing.
+    june = client.get(f"{API}/salary-balances?year={YEAR}&on={YEAR}-06-30").get_json()
+    assert next(r for r in june["members"] if r["account_id"] == people["Noel"].id)["committed_minutes"] == 0
+    page = client.get(f"/c/web-collective/salary?year={YEAR}").get_data(as_text=True)
+    assert "(joined" in page
+
+
+def test_a_salary_run_pays_everyone_by_the_day(web_collective, client, engine):
+    people = web_collective
+    join(engine, people["Raj"].id, date(YEAR, 3, 10))  # Raj joined on the tenth
+    with engine.begin() as conn:  # Ida logged nothing in March: she is still on the salary
+        conn.execute(
+            text("DELETE FROM t_web_collective.time_entries WHERE account_id = :a AND worked_on BETWEEN :s AND :e"),
+            {"a": people["Ida"].id, "s": date(YEAR, 3, 1), "e": date(YEAR, 3, 31)},
+        )
+    first = client.post(f"{API}/pay-runs", json={"period_start": f"{YEAR}-03-01", "period_end": f"{YEAR}-03-15"})
+    assert first.status_code == 201, first.get_json()
+    second = client.post(f"{API}/pay-runs", json={"period_start": f"{YEAR}-03-16", "period_end": f"{YEAR}-03-31"})
+    assert second.status_code == 201, second.get_json()
+    halves = [{line["account_id"]: line["gross"] for line in run.get_json()["lines"]} for run in (first, second)]
+    assert halves[0][people["Marie"].id] == "1693.55"  # 3,500 x 15/31
+    assert halves[1][people["Marie"].id] == "1806.45"  # the rest of March
+    assert halves[0][people["Ida"].id] == "1693.55" and halves[1][people["Ida"].id] == "1806.45"
+    assert halves[0][people["Raj"].id] == "677.42"  # 3,500 x 6/31: the 10th to the 15th
+    assert halves[1][people["Raj"].id] == "1806.45"
+    for name in ("Marie", "Noel", "Ida"):
+        whole = sum(int(half[people[name].id].replace(".", "")) for half in halves)
+        assert whole == MONTHLY, name

@@ -120,6 +120,11 @@ def test_a_formula_in_a_note_is_never_run_by_a_spreadsheet(coop, client):
     log(client, note='=HYPERLINK("http://evil.example")')
     exported = client.get(f"{API}/time-entries/export.csv?from={YEAR}-01-01&to={YEAR}-12-31").get_data(as_text=True)
     assert "'=HYPERLINK" in exported
+    # The export imported again is the same note, not quoted once more on each round trip.
+    again = client.post(f"{API}/time-entries/import", json={"csv": exported})
+    assert again.status_code == 200, again.get_json()
+    twice = client.get(f"{API}/time-entries/export.csv?from={YEAR}-01-01&to={YEAR}-12-31").get_data(as_text=True)
+    assert twice.count("'=HYPERLINK") == 2 and "''=HYPERLINK" not in twice
 
 
 def test_another_coops_member_cannot_import_or_export(coop, client, app, make_tenant, engine):
