@@ -71,6 +71,13 @@ def test_demo_pay_and_surplus_from_the_stories(app, client, engine):
         (1, "paid", False),
     ]
     assert all(i["total"] != "0.00" for i in invoices)
+    # Projects and expenses: the union's website project, and last year's books.
+    clients = {c["name"]: c["id"] for c in client.get("/c/quilted/api/v1/clients").get_json()["clients"]}
+    union = clients["Tenants' union (sliding scale)"]
+    projects = client.get(f"/c/quilted/api/v1/clients/{union}/projects").get_json()["projects"]
+    assert [p["name"] for p in projects] == ["Lease clinic website (Drupal)", "Member newsletter"]
+    books = client.get(f"/c/quilted/api/v1/surplus-allocations/net?fiscal_year={last_year}").get_json()
+    assert books["expenses"] == "13340.00"  # twelve months of rent, hosting and software, and Alex's laptop
 
 
 def test_demo_puts_the_federation_on_a_comped_plan(app, engine):
