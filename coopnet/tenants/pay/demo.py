@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from coopnet.database import tenant_scope
 from coopnet.platform.models import Account, Tenant
-from coopnet.tenants.pay import invoices, payroll, salary, surplus, timesheets
+from coopnet.tenants.pay import instalments, invoices, payroll, salary, surplus, timesheets
 from coopnet.tenants.pay.demo_books import load as load_books
 from coopnet.tenants.pay.models import LeaveTaken, TimeEntry
 
@@ -57,8 +57,9 @@ def load(session):
 
 def _quilted(session):
     people = _ids(session, [f"{who}@quilted.example" for who in ("erik", "colin", "alex")])
+    tenant = session.scalar(select(Tenant).where(Tenant.slug == "quilted"))
     with tenant_scope(session, "quilted"):
-        timesheets.kinds(session)
+        timesheets.ensure_kinds(session)
         payroll.set_policy(
             session,
             {
@@ -78,8 +79,8 @@ def _quilted(session):
         _a_year_of_time(session, people, [420, 360, 300], people[0], clients=(union.id, food.id))
         _invoices(session, people[0], union.id, food.id)
         last_month_end = date.today().replace(day=1) - timedelta(days=1)
-        run = payroll.start_run(session, people[0], last_month_end.replace(day=1), last_month_end)
-        payroll.finalise(session, run.id)
+        run = payroll.start_run(session, tenant, people[0], last_month_end.replace(day=1), last_month_end)
+        payroll.finalise(session, tenant, run.id)
         surplus.set_policy(
             session,
             {
@@ -120,13 +121,24 @@ def _design_action(session):
     emails = [f"{who}@designaction.example" for who in ("coordinator", "prepress", "web", "print", "campaigns")]
     people = _ids(session, emails)
     with tenant_scope(session, "design-action"):
-        timesheets.kinds(session)
+        timesheets.ensure_kinds(session)
         payroll.set_policy(session, {"effective_from": f"{LAST_YEAR}-01-01", "rates": {"member": "32.00"}})
         _a_year_of_time(session, people, [480, 450, 420, 360, 300], people[0])
         surplus.set_policy(
-            session, {"reserve_share": "0.25", "basis": "hours", "cash_share": "0.20", "cash_instalments": 4}
+            session,
+            {
+                "reserve_share": "0.25",
+                "basis": "hours",
+                "cash_share": "0.20",
+                "cash_instalments": 4,
+                "instalment_months": 3,
+            },
         )
-        surplus.allocate(session, people[0], LAST_YEAR, "120000.00")
+        allocation = surplus.allocate(session, people[0], LAST_YEAR, "120000.00")
+        # The first of each member's four quarterly instalments is paid the day of the split.
+        for due in instalments.listing(session, allocation.id):
+            if due.number == 1:
+                instalments.record_paid(session, people[0], allocation.id, due.id, date.today().isoformat())
         session.commit()
 
 
@@ -138,7 +150,7 @@ def _web_collective(session):
         return
     (coordinator,) = _ids(session, ["admin@webcollective.example"])
     with tenant_scope(session, "web-collective"):
-        timesheets.kinds(session)
+        timesheets.ensure_kinds(session)
         payroll.set_policy(
             session,
             {
