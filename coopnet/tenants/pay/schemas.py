@@ -366,10 +366,16 @@ class SubsidisedLineOut(Schema):
     given = Money(metadata={"description": "full value less charged: the subsidy"})
 
 
+class SubsidisedProjectOut(SubsidisedLineOut):
+    project_id = fields.Integer(allow_none=True, metadata={"description": "null: time on no project"})
+    name = fields.String()
+
+
 class SubsidisedClientOut(SubsidisedLineOut):
     client_id = fields.Integer()
     name = fields.String()
     hourly_rate = Money(metadata={"description": "the client's rate today"})
+    projects = fields.List(fields.Nested(SubsidisedProjectOut), metadata={"description": "they sum to the client's"})
 
 
 class SubsidisedWorkOut(Schema):

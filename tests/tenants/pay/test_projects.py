@@ -172,3 +172,19 @@ def test_the_csv_import_names_a_bad_project_per_row_and_exports_it(coop, client,
     exported = client.get(f"{API}/time-entries/export.csv?from={YEAR}-03-01&to={YEAR}-03-31").get_data(as_text=True)
     assert ",yes,Tenants' union,Lease clinic site," not in exported  # imported time is not billable by default
     assert ",no,Tenants' union,Lease clinic site," in exported and ",no,Community radio,Shows," in exported
+
+
+def test_the_subsidised_work_report_breaks_down_by_project(coop, client, union):
+    union_id, _radio, site = union
+    log(client, project_id=site, minutes=120)
+    log(client, client_id=union_id, minutes=60, worked_on=f"{YEAR}-03-03")
+    period = f"from={YEAR}-03-01&to={YEAR}-03-31"
+    (line,) = client.get(f"{API}/subsidised-work?{period}").get_json()["clients"]
+    # $150 less the union's $40: $110 an hour given, two hours on the site and one on no project.
+    assert (line["minutes"], line["given"]) == (180, "330.00")
+    assert [(p["project_id"], p["name"], p["minutes"], p["given"]) for p in line["projects"]] == [
+        (site, "Lease clinic site", 120, "220.00"),
+        (None, "", 60, "110.00"),
+    ]
+    page = client.get(f"/c/quilted/subsidised-work?{period}").get_data(as_text=True)
+    assert "Lease clinic site" in page and "No project" in page
