@@ -8,8 +8,9 @@ these functions add, flush and return.
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from coopnet.database import current_schema
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.money import cents
 from coopnet.tenants.pay.models import Expense, SurplusAllocation
@@ -58,8 +59,15 @@ def expense_from(values: dict) -> dict:
     return {"amount": amount, "spent_on": spent_on, "description": description, "category": category}
 
 
+def hold_the_books(session) -> None:
+    """Expenses are written, and a year split, one transaction at a time to its end: an expense
+    recorded as its year is split would be in neither the split nor a year still open."""
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"{current_schema(session)}:books"})
+
+
 def record(session, by: int, values: dict) -> Expense:
     checked = expense_from(values)
+    hold_the_books(session)
     _refuse_a_split_year(session, fiscal_year_of(session, checked["spent_on"]), "spent_on")
     expense = Expense(recorded_by=by, **checked)
     session.add(expense)
@@ -78,6 +86,7 @@ def listing(session, fiscal_year: int | None = None) -> list[Expense]:
 
 def remove(session, expense_id: int) -> None:
     """Remove an expense entered by mistake; not once its year's surplus is split (409)."""
+    hold_the_books(session)
     expense = session.scalar(select(Expense).where(Expense.id == expense_id).with_for_update())
     if expense is None:
         raise NotFound(_("No such expense."))

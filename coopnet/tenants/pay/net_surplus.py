@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from coopnet.errors import ValidationFailed
 from coopnet.money import show
 from coopnet.tenants.pay import surplus
-from coopnet.tenants.pay.expenses import checked_year
+from coopnet.tenants.pay.expenses import checked_year, hold_the_books
 from coopnet.tenants.pay.models import Expense, Invoice, PayLine, PayRun, SurplusAllocation
 from coopnet.tenants.pay.salary import year_bounds
 
@@ -66,6 +66,7 @@ def as_json(found: NetSurplus) -> dict:
 def allocate(session, by: int, fiscal_year, amount) -> SurplusAllocation:
     """Split the year's surplus as given (a decimal string) or, when none is given, the computed
     net surplus; a net of zero or less leaves nothing to split (422)."""
+    hold_the_books(session)
     if amount is None or amount == "":
         found = compute(session, fiscal_year)
         if found.net <= 0:
