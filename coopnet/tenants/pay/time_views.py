@@ -19,7 +19,7 @@ from coopnet.tenants.pay import adjustments, time_changes, time_csv, timesheets
 from coopnet.tenants.pay.api import _id
 from coopnet.tenants.pay.forms import ConfirmTimeImportForm, RemoveTimeForm, TimeCorrectionForm, TimeImportForm
 from coopnet.tenants.pay.time_api import csv_response, whose_time
-from coopnet.tenants.pay.views import blueprint, time_page
+from coopnet.tenants.pay.views import blueprint, chosen, project_choices, time_page
 
 PREVIEW_ROWS = 500  # rows listed on the preview page (every problem is listed, however many)
 
@@ -108,6 +108,7 @@ def time_entry_page(entry_id):
     entry = time_changes.get_entry(db.session, entry_id, current_user.id, officer)
     form = TimeCorrectionForm(obj=entry)
     form.kind.choices = [SelectChoice(k.key, k.label) for k in timesheets.kinds(db.session)]
+    form.project_id.choices = project_choices(_("No project"))  # archived too: the entry may keep its own
     values = {
         "worked_on": form.worked_on.data.isoformat() if form.worked_on.data else None,
         "minutes": form.minutes.data,
@@ -116,6 +117,8 @@ def time_entry_page(entry_id):
         "note": form.note.data or "",
         "reason": form.reason.data or "",
     }
+    if form.project_id.choices[1:]:
+        values["project_id"] = chosen(form.project_id.data)
     result = submit(form, committed(time_changes.correct, db.session, entry_id, current_user.id, officer, values))
     back = _timesheet_of(entry.account_id)
     if result.ok:

@@ -98,3 +98,26 @@ def test_the_surplus_page_shows_the_net_from_the_books_and_splits_it(coop, clien
     made = client.post("/c/quilted/surplus/split", data={"csrf_token": token, "split-fiscal_year": str(YEAR)})
     assert made.status_code == 302, made.get_data(as_text=True)
     assert client.get(f"{API}/surplus-allocations").get_json()["allocations"][0]["surplus"] == "300.00"
+
+
+def test_a_correction_keeps_an_archived_project_and_can_move_time_to_another(coop, client, engine):
+    union = client.post(f"{API}/clients", json={"name": "Tenants' union", "hourly_rate": "40.00"}).get_json()["id"]
+    radio = client.post(f"{API}/clients", json={"name": "Community radio", "hourly_rate": "90.00"}).get_json()["id"]
+    site = client.post(f"{API}/clients/{union}/projects", json={"name": "Lease clinic site"}).get_json()["id"]
+    shows = client.post(f"{API}/clients/{radio}/projects", json={"name": "Shows"}).get_json()["id"]
+    entry = log(client, project_id=site, minutes=60).get_json()["id"]
+    client.patch(f"{API}/clients/{union}/projects/{site}", json={"archived": True})
+    page = f"/c/quilted/time/entries/{entry}"
+    form = client.get(page).get_data(as_text=True)
+    assert f'<option selected value="{site}">Tenants&#39; union: Lease clinic site</option>' in form
+    fields = {"csrf_token": csrf_token(client, page), "worked_on": f"{YEAR}-03-02", "kind": "client"}
+    kept = client.post(page, data={**fields, "minutes": "90", "project_id": str(site), "reason": "longer"})
+    assert kept.status_code == 302
+    moved = client.post(page, data={**fields, "minutes": "90", "project_id": str(shows), "reason": "radio's"})
+    assert moved.status_code == 302
+    back = client.post(page, data={**fields, "minutes": "90", "project_id": str(site), "reason": "archived"})
+    assert back.status_code == 422 and "archived" in back.get_data(as_text=True)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT client_id, project_id, minutes FROM t_quilted.time_entries")).all() == [
+            (radio, shows, 90)
+        ]
