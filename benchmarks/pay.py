@@ -1,5 +1,6 @@
 """Pay figures for BENCHMARKS.md: one co-op of 50 members with 1,000,000 time entries;
-a monthly pay run, the year-end split, a member's capital statement, and a 5,000-row time CSV
+a monthly pay run, the year-end split (with its instalment schedule), the year's net surplus
+from the books, a member's capital statement, and a 5,000-row time CSV
 import (its preview, and the import itself).
 
     .venv/bin/python benchmarks/pay.py [entries]
@@ -29,7 +30,7 @@ from coopnet.database import tenant_scope  # noqa: E402
 from coopnet.extensions import db  # noqa: E402
 from coopnet.platform.accounts import hasher  # noqa: E402
 from coopnet.platform.tenants import signup  # noqa: E402
-from coopnet.tenants.pay import payroll, surplus, time_csv, timesheets  # noqa: E402
+from coopnet.tenants.pay import net_surplus, payroll, surplus, time_csv, timesheets  # noqa: E402
 
 INSTANCE = Path(os.environ.get("BENCH_INSTANCE") or tempfile.mkdtemp(prefix="coopnet-pay-bench-"))
 MEMBERS = 50
@@ -111,6 +112,11 @@ def main(entries):
                 )
                 surplus.allocate(db.session, founder_id, YEAR, "250000.00")
                 db.session.commit()
+                median, worst, books = timed(lambda: net_surplus.compute(db.session, YEAR), rounds=10)
+                print(
+                    f"the year's net surplus from the books (income {books.income / 100:.2f}, pay "
+                    f"{books.pay / 100:.2f}): median {median:.1f} ms, max {worst:.1f} ms"
+                )
                 median, worst, (balance, rows) = timed(lambda: surplus.capital_account(db.session, ids[7]), rounds=20)
                 print(
                     f"a member's capital statement ({len(rows)} entries, balance {balance / 100:.2f}): "
