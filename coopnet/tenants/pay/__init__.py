@@ -16,10 +16,10 @@ capability = Capability(
         NavEntry(_l("Pay runs"), "pay.pay_run_list"),
         NavEntry(_l("Pay policy"), "pay.pay_policy"),
         NavEntry(_l("Surplus"), "pay.surplus_page"),
+        NavEntry(_l("Expenses"), "pay.expense_list"),  # the books are open; officers change them
         # Officers who are not admins reach these too; the menu shows them to admins only.
         NavEntry(_l("Clients"), "pay.client_list", role="admin"),
         NavEntry(_l("Invoices"), "pay.invoice_list", role="admin"),
-        NavEntry(_l("Expenses"), "pay.expense_list", role="admin"),
         NavEntry(_l("Pay adjustments"), "pay.adjustment_list", role="admin"),
     ),
 )

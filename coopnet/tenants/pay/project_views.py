@@ -12,7 +12,7 @@ from flask_login import current_user
 from coopnet.errors import ValidationFailed
 from coopnet.extensions import db
 from coopnet.forms import EmptyForm, committed, problems, submit
-from coopnet.platform.context import require_officer
+from coopnet.platform.context import acts_as_officer, require_officer
 from coopnet.tenants.pay import expenses, net_surplus, projects
 from coopnet.tenants.pay.project_forms import ExpenseForm, ProjectEditForm, ProjectForm
 from coopnet.tenants.pay.views import blueprint
@@ -58,8 +58,10 @@ def _fiscal_year() -> int:
 
 @blueprint.route("/expenses", methods=["GET", "POST"])
 def expense_list():
-    """The co-op's expenses of a fiscal year and their total; officers enter and remove them."""
-    require_officer()
+    """The co-op's expenses of a fiscal year and their total, open to every member as the books
+    are; officers enter and remove them."""
+    if request.method == "POST":
+        require_officer()
     year = _fiscal_year()
     form = ExpenseForm()
     values = {
@@ -82,6 +84,7 @@ def expense_list():
         total=sum(e.amount for e in found),
         fiscal_year=year,
         net=net_surplus.compute(db.session, year),
+        officer=acts_as_officer(),
     )
     return page, result.status
 

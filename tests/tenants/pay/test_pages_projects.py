@@ -69,7 +69,16 @@ def test_officers_record_and_remove_expenses_on_the_page(coop, client, app, engi
     html = client.get(made.headers["Location"]).get_data(as_text=True)
     assert "Rent, March" in html and "120.00" in html and "Net surplus of" in html
     (expense,) = client.get(f"{API}/expenses").get_json()["expenses"]
-    assert as_member(app, coop[2][0]).get(page).status_code == 403
+    # A member reads the books but changes nothing: no forms, and a post is refused.
+    member = as_member(app, coop[2][0])
+    shown = member.get(page)
+    assert shown.status_code == 200 and "Rent, March" in shown.get_data(as_text=True)
+    assert "Record the expense" not in shown.get_data(as_text=True) and "Remove" not in shown.get_data(as_text=True)
+    member_token = csrf_token(member, "/account")
+    refused = member.post(
+        page, data={"csrf_token": member_token, "spent_on": f"{YEAR}-03-03", "amount": "1.00", "description": "x"}
+    )
+    assert refused.status_code == 403
     removed = client.post(f"/c/quilted/expenses/{expense['id']}/remove?fiscal_year={YEAR}", data={"csrf_token": token})
     assert removed.status_code == 302
     with engine.connect() as conn:
