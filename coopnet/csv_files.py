@@ -46,11 +46,13 @@ def uploaded_text(upload) -> str:
 
 
 def spreadsheet_text(text: str) -> str:
-    """A cell a spreadsheet shows as text, never runs."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """A cell a spreadsheet shows as text, never runs: a value that starts like a formula, or
+    with the quote that marks one, gets a quote before it (``from_spreadsheet_text`` undoes it)."""
+    return "'" + text if text.startswith((*FORMULA_START, "'")) else text
 
 
 def from_spreadsheet_text(text: str) -> str:
-    """A cell read back from one of our exports: the mark ``spreadsheet_text`` put before a
-    formula-like value is taken off, so an export imported again is the same, not quoted twice."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+    """A cell read back from one of our exports, its mark taken off: "'=SUM(A1)" is "=SUM(A1)"
+    and "''x" is "'x", so an export imported again is what was exported. A quote typed first
+    in a file of one's own is read as that mark too."""
+    return text[1:] if text.startswith("'") else text

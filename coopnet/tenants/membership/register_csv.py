@@ -44,7 +44,7 @@ def _parse(text):
             raise ValidationFailed(
                 _("Too many rows."), {"csv": _("At most %(max_rows)s rows at once.", max_rows=format(MAX_ROWS, ","))}
             )
-        row = {key: (raw.get(key) or "").strip() for key in COLUMNS}
+        row = {key: csv_files.from_spreadsheet_text((raw.get(key) or "").strip()) for key in COLUMNS}
         row["email"] = normalise_email(row["email"])
         reasons = [
             reason

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from coopnet.errors import ValidationFailed
 from coopnet.extensions import db
 from coopnet.forms import committed, submit
+from coopnet.i18n import today as local_today
 from coopnet.money import show
 from coopnet.platform.context import acts_as_officer, require_officer
 from coopnet.tenants.pay import projects, subsidised, timesheets
@@ -33,7 +34,7 @@ def _dates(today: date) -> tuple[date, date, dict]:
 @blueprint.get("/subsidised-work")
 def subsidised_work():
     require_officer()
-    start, end, problems = _dates(date.today())
+    start, end, problems = _dates(local_today())
     report = None
     if not problems:
         try:

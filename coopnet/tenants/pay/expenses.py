@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, text
 
 from coopnet.database import current_schema
+from coopnet.days import checked_year, parse_day
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.money import cents
 from coopnet.tenants.pay.models import Expense, SurplusAllocation
@@ -26,12 +27,6 @@ def fiscal_year_of(session, day: date) -> int:
     return day.year if day >= start else day.year - 1
 
 
-def checked_year(value, field: str = "fiscal_year") -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200:
-        raise ValidationFailed(_("Which fiscal year?"), {field: _("A year such as 2026.")})
-    return value
-
-
 def expense_from(values: dict) -> dict:
     """An expense's fields from what a person sent (the amount as text such as "120.00"); every
     problem at once."""
@@ -42,10 +37,9 @@ def expense_from(values: dict) -> dict:
             problems["amount"] = _("An expense is more than 0.00.")
     except ValidationFailed as error:
         amount, problems = None, dict(error.fields)
-    try:
-        spent_on = date.fromisoformat(str(values.get("spent_on")))
-    except ValueError:
-        spent_on, problems["spent_on"] = None, _("Give the day, such as 2026-03-02.")
+    spent_on = parse_day(values.get("spent_on"))
+    if spent_on is None:
+        problems["spent_on"] = _("Give the day, such as 2026-03-02.")
     description = values.get("description")
     description = description.strip() if isinstance(description, str) else ""
     if not description or len(description) > MAX_DESCRIPTION:

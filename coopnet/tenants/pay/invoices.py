@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.i18n import day, hours, money, speaking
+from coopnet.i18n import today as local_today
 from coopnet.tenants.outbox.mail import compose
 from coopnet.tenants.pay.models import Client, Invoice, InvoiceCounter, InvoiceLine, Project, TimeEntry
 from coopnet.tenants.pay.timesheets import is_row_id
@@ -27,7 +28,7 @@ LONGEST_PERIOD_DAYS = 366
 
 
 def is_overdue(invoice: Invoice, today: date | None = None) -> bool:
-    return invoice.status == "sent" and invoice.due_on < (today or date.today())
+    return invoice.status == "sent" and invoice.due_on < (today or local_today())
 
 
 def _a_date(value, field: str, problems: dict, required: bool = True) -> date | None:
@@ -58,7 +59,7 @@ def _next_number(session) -> int:
 def create(session, by: int, values: dict, today: date | None = None) -> Invoice:
     """An invoice for a client's billable, not yet invoiced time from ``period_start`` to
     ``period_end``, one line per kind of work at the client's rate."""
-    today = today or date.today()
+    today = today or local_today()
     problems = {}
     client_id = values.get("client_id")
     client = None
@@ -140,7 +141,7 @@ def listing(session, status: str | None = None, today: date | None = None) -> li
     """Invoices, newest number first; ``status`` may also be ``overdue``."""
     query = select(Invoice).order_by(Invoice.number.desc())
     if status == "overdue":
-        query = query.where(Invoice.status == "sent", Invoice.due_on < (today or date.today()))
+        query = query.where(Invoice.status == "sent", Invoice.due_on < (today or local_today()))
     elif status in STATUSES:
         query = query.where(Invoice.status == status)
     elif status:
@@ -192,7 +193,7 @@ def send(session, tenant, invoice_id: int, by: int) -> Invoice:
 
 def mark_paid(session, invoice_id: int, by: int, paid_on=None, today: date | None = None) -> Invoice:
     """Record the client's payment of a sent invoice (on ``paid_on``, default today)."""
-    today = today or date.today()
+    today = today or local_today()
     problems = {}
     day = _a_date(paid_on, "paid_on", problems, required=False) or today
     if not problems and day > today:

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from coopnet.days import checked_year
 from coopnet.errors import ValidationFailed
 from coopnet.money import show
 from coopnet.tenants.pay import surplus
-from coopnet.tenants.pay.expenses import checked_year, hold_the_books
+from coopnet.tenants.pay.expenses import hold_the_books
 from coopnet.tenants.pay.models import Expense, Invoice, PayLine, PayRun, SurplusAllocation
 from coopnet.tenants.pay.salary import year_bounds
 

@@ -3,8 +3,6 @@ directly by admins or, when the rulebook decides pay, proposed to the co-op.
 
 Its routes join the pay pages blueprint (imported at the end of views.py)."""
 
-from datetime import date
-
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +10,7 @@ from flask_login import current_user
 from coopnet.extensions import db
 from coopnet.forms import committed, submit
 from coopnet.i18n import day
+from coopnet.i18n import today as local_today
 from coopnet.money import show
 from coopnet.platform.context import has_role, require_role
 from coopnet.tenants.pay import payroll, policy_decisions
@@ -26,7 +25,7 @@ def pay_policy():
     governed = policy_decisions.decides_pay(db.session)
     needed = "member" if governed else "admin"
     versions = payroll.policies(db.session)
-    current = payroll.in_force(versions, date.today())
+    current = payroll.in_force(versions, local_today())
     form = PayPolicyForm()
     if form.is_submitted():
         require_role(needed)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.api import document_errors
+from coopnet.days import year_from_text
 from coopnet.errors import ValidationFailed
 from coopnet.extensions import db
 from coopnet.platform.context import require_officer
@@ -19,8 +20,9 @@ def _year(required: bool) -> int | None:
     value = request.args.get("fiscal_year")
     if value is None and not required:
         return None
-    if value is not None and value.isascii() and value.isdigit() and len(value) == 4:
-        return expenses.checked_year(int(value))
+    year = year_from_text(value)
+    if year is not None:
+        return year
     raise ValidationFailed(_("Which fiscal year?"), {"fiscal_year": _("A year such as 2026.")})
 
 

@@ -3,15 +3,15 @@ surplus figure the surplus page shows (officers).
 
 Its routes join the pay pages blueprint (imported at the end of views.py)."""
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from coopnet.days import year_from_text
 from coopnet.errors import ValidationFailed
 from coopnet.extensions import db
 from coopnet.forms import EmptyForm, committed, problems, submit
+from coopnet.i18n import today
 from coopnet.platform.context import acts_as_officer, require_officer
 from coopnet.tenants.pay import expenses, net_surplus, projects
 from coopnet.tenants.pay.project_forms import ExpenseForm, ProjectEditForm, ProjectForm
@@ -50,10 +50,7 @@ def edit_project(client_id, project_id):
 
 def _fiscal_year() -> int:
     """The fiscal year asked for (``?fiscal_year=``), else the one today is in."""
-    asked = request.args.get("fiscal_year", "")
-    if asked.isascii() and asked.isdigit() and 1900 <= int(asked) <= 2200:
-        return int(asked)
-    return expenses.fiscal_year_of(db.session, date.today())
+    return year_from_text(request.args.get("fiscal_year")) or expenses.fiscal_year_of(db.session, today())
 
 
 @blueprint.route("/expenses", methods=["GET", "POST"])

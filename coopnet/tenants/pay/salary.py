@@ -21,8 +21,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from coopnet.days import checked_year
 from coopnet.errors import Conflict, Forbidden, ValidationFailed
 from coopnet.i18n import day as shown_day
+from coopnet.i18n import today as local_today
 from coopnet.tenants.pay.adjustments import joined_on, members
 from coopnet.tenants.pay.models import LeaveTaken, PayPolicy, SalaryYearEnd
 from coopnet.tenants.pay.payroll import in_force, policies
@@ -35,9 +37,7 @@ SURPLUS_HOURS = ("carry", "drop")
 
 
 def a_year(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1970 <= value <= 2200:
-        raise ValidationFailed(_("Which year?"), {"year": _("A year such as 2026.")})
-    return value
+    return checked_year(value, "year")
 
 
 def year_bounds(session, year: int) -> tuple[date, date]:
@@ -78,7 +78,7 @@ def balances(session, tenant, year: int, on: date | None = None) -> dict:
     """Each member's hours against the commitment so far (to ``on``, default today, at most the
     year's last day), their leave, and what the year before carried in."""
     start, end = year_bounds(session, a_year(year))
-    on = min(on or date.today(), end)
+    on = min(on or local_today(), end)
     if on < start:
         raise Conflict(_("That year has not begun."), {"year": _("That year has not begun.")}, code="year_not_begun")
     policy = salary_policy(session, on)
@@ -192,7 +192,7 @@ def close_year(
     if problems:
         raise ValidationFailed(_("Some fields are missing or invalid."), problems)
     _start, end = year_bounds(session, year)
-    if (today or date.today()) <= end:
+    if (today or local_today()) <= end:
         raise Conflict(
             _("The year ends on %(value)s; close it after that.", value=shown_day(end)), code="year_not_over"
         )

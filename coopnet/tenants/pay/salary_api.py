@@ -10,8 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.api import document_errors
+from coopnet.days import year_from_text
 from coopnet.errors import ValidationFailed
 from coopnet.extensions import db
+from coopnet.i18n import today
 from coopnet.platform.context import acts_as_officer, require_officer
 from coopnet.tenants.pay import salary, time_schemas
 from coopnet.tenants.pay.api import ERRORS, _day, _id, blueprint
@@ -19,10 +21,11 @@ from coopnet.tenants.pay.time_api import whose_time
 
 
 def _year() -> int:
-    value = request.args.get("year", str(date.today().year))
-    if not value.isascii() or not value.isdigit():
+    value = request.args.get("year")
+    year = today().year if value is None else year_from_text(value)
+    if year is None:
         raise ValidationFailed(_("Which year?"), {"year": _("A year such as 2026.")})
-    return int(value)
+    return year
 
 
 def balances_for_viewer(year: int, on: date | None) -> dict:

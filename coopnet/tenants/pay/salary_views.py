@@ -9,9 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from coopnet.days import year_from_text
 from coopnet.errors import ServiceError
 from coopnet.extensions import db
 from coopnet.forms import committed, problems, submit
+from coopnet.i18n import today
 from coopnet.platform.context import acts_as_officer, require_officer
 from coopnet.tenants.pay import adjustments, salary
 from coopnet.tenants.pay.forms import CloseYearForm, LeaveForm
@@ -20,8 +22,7 @@ from coopnet.tenants.pay.views import blueprint
 
 
 def _year() -> int:
-    value = request.args.get("year", "")
-    return int(value) if value.isascii() and value.isdigit() and 1970 <= int(value) <= 2200 else date.today().year
+    return year_from_text(request.args.get("year")) or today().year
 
 
 @blueprint.route("/salary", methods=["GET", "POST"])
@@ -57,7 +58,7 @@ def salary_page():
         close_form=CloseYearForm(formdata=None),
         closed=salary.year_ends(db.session, year) if officer else [],
         names=names,
-        over=date.today() > (found["to"] if found else date.max),
+        over=today() > (found["to"] if found else date.max),
     )
     return page, result.status
 

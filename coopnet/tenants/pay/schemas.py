@@ -4,6 +4,7 @@ Amounts travel as decimal strings ("1234.50"); they are integer cents inside."""
 
 from marshmallow import Schema, fields
 
+from coopnet.i18n import today as local_today
 from coopnet.money import show, show_hours
 from coopnet.tenants.pay import instalments
 
@@ -299,7 +300,7 @@ class InvoiceOut(Schema):
     minutes = fields.Integer()
     total = Money()
     status = fields.String(metadata={"enum": ["draft", "sent", "paid"]})
-    overdue = fields.Function(lambda i: i.status == "sent" and i.due_on < _today(), metadata={"type": "boolean"})
+    overdue = fields.Function(lambda i: i.status == "sent" and i.due_on < local_today(), metadata={"type": "boolean"})
     sent_at = fields.DateTime(allow_none=True)
     paid_on = fields.Date(allow_none=True)
     project_id = fields.Integer(allow_none=True)
@@ -335,12 +336,6 @@ class AdjustmentOut(Schema):
 
 class AdjustmentListOut(Schema):
     adjustments = fields.List(fields.Nested(AdjustmentOut))
-
-
-def _today():
-    from datetime import date
-
-    return date.today()
 
 
 class PolicyProposalOut(Schema):

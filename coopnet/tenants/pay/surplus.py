@@ -10,6 +10,7 @@ from fractions import Fraction
 from flask_babel import gettext
 from sqlalchemy import func, select
 
+from coopnet.days import checked_year
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.money import cents, share, show_share
 from coopnet.tenants.pay import instalments
@@ -50,15 +51,15 @@ def set_policy(session, values: dict) -> SurplusPolicy:
     cash = checked_share(values.get("cash_share", "0.20"), "cash_share")
     if values.get("basis", "hours") not in BASES:
         problems["basis"] = gettext("Split by 'hours' worked or by 'pay'.")
-    instalments = values.get("cash_instalments", 1)
-    if isinstance(instalments, bool) or not isinstance(instalments, int) or not 1 <= instalments <= 24:
+    count = values.get("cash_instalments", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 24:
         problems["cash_instalments"] = gettext("Pay cash in 1 to 24 instalments.")
     every = values.get("instalment_months", 1)
     if isinstance(every, bool) or not isinstance(every, int) or not 1 <= every <= 12:
         problems["instalment_months"] = gettext("Instalments fall 1 to 12 months apart.")
     start = values.get("fiscal_year_start", "01-01")
     try:
-        date.fromisoformat(f"2024-{start}")
+        date.fromisoformat(f"2023-{start}")  # not a leap year: February 29 starts no year
     except (TypeError, ValueError):
         problems["fiscal_year_start"] = gettext("The fiscal year's first day as MM-DD, such as 07-01.")
     if not problems and reserve + sum(s for _, s in funds) > 1:
@@ -69,7 +70,7 @@ def set_policy(session, values: dict) -> SurplusPolicy:
     found.reserve_share = str(reserve)
     found.funds = [{"name": name, "share": str(s)} for name, s in funds]
     found.cash_share, found.basis = str(cash), values.get("basis", "hours")
-    found.cash_instalments, found.instalment_months, found.fiscal_year_start = instalments, every, start
+    found.cash_instalments, found.instalment_months, found.fiscal_year_start = count, every, start
     session.add(found)
     session.flush()
     return found
@@ -99,8 +100,7 @@ def allocate(session, by: int, fiscal_year_: int, surplus) -> SurplusAllocation:
     found = policy(session)
     if found is None:
         raise Conflict(gettext("Set the surplus policy first."), code="no_surplus_policy")
-    if isinstance(fiscal_year_, bool) or not isinstance(fiscal_year_, int) or not 1900 <= fiscal_year_ <= 2200:
-        raise ValidationFailed(gettext("Which fiscal year?"), {"fiscal_year": gettext("A year such as 2026.")})
+    checked_year(fiscal_year_)
     amount = cents(surplus, "surplus")
     if session.scalar(select(SurplusAllocation.id).where(SurplusAllocation.fiscal_year == fiscal_year_)):
         raise Conflict(

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from coopnet.api import document_errors
 from coopnet.extensions import db
+from coopnet.i18n import today as local_today
 from coopnet.platform.context import acts_as_officer, require_officer
 from coopnet.tenants.pay import schemas, time_changes, time_csv, time_schemas
 from coopnet.tenants.pay.api import ERRORS, _day, _id, blueprint
@@ -39,7 +40,7 @@ def import_time(data):
 def export_time():
     """Time from ``from`` to ``to`` (default: this year so far) as CSV: your own, or for officers
     everyone's (or one person's with ``account_id``)."""
-    today = date.today()
+    today = local_today()
     start, end = _day("from", today.replace(month=1, day=1)), _day("to", today)
     account_id = whose_time(_id("account_id"))
     return csv_response(time_csv.export(db.session, g.tenant, start, end, account_id), start, end)

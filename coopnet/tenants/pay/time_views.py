@@ -14,6 +14,7 @@ from coopnet import csv_files
 from coopnet.errors import NotFound, ServiceError, ValidationFailed
 from coopnet.extensions import db
 from coopnet.forms import apply_errors, committed, problems, submit
+from coopnet.i18n import today as local_today
 from coopnet.platform.context import acts_as_officer, require_officer
 from coopnet.tenants.pay import adjustments, time_changes, time_csv, timesheets
 from coopnet.tenants.pay.api import _id
@@ -74,7 +75,7 @@ def confirm_time_import():
 
 @blueprint.get("/time/export.csv")
 def export_time():
-    today = date.today()
+    today = local_today()
     try:
         start = date.fromisoformat(request.args.get("from") or today.replace(month=1, day=1).isoformat())
         end = date.fromisoformat(request.args.get("to") or today.isoformat())
@@ -87,7 +88,7 @@ def export_time():
 @blueprint.get("/time/people")
 def people_time():
     require_officer()
-    today = date.today()
+    today = local_today()
     minutes = timesheets.minutes_between(db.session, today.replace(month=1, day=1), today)
     return render_template("pay/people_time.html", names=adjustments.members(db.session, g.tenant), minutes=minutes)
 

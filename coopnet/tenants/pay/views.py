@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from coopnet.extensions import db
 from coopnet.forms import EmptyForm, committed, problems, submit
 from coopnet.i18n import day
+from coopnet.i18n import today as local_today
 from coopnet.platform.context import acts_as_officer, require_officer, tenant_blueprint
 from coopnet.tenants.pay import adjustments, charts, invoices, payroll, projects, surplus, time_changes, timesheets
 from coopnet.tenants.pay.forms import AdjustmentForm, InvoiceForm, PaidForm, TimeForm
@@ -50,9 +51,9 @@ def time_page(account_id: int, person: str | None = None):
     try:
         shown = date.fromisoformat(request.args.get("week") or "")
     except ValueError:
-        shown = date.today()
+        shown = local_today()
     if not date.min + timedelta(days=14) <= shown <= date.max - timedelta(days=14):
-        shown = date.today()  # the week's links to the weeks before and after stay in the calendar
+        shown = local_today()  # the week's links to the weeks before and after stay in the calendar
     monday = shown - timedelta(days=shown.weekday())
     week = timesheets.entries(db.session, account_id, monday, monday + timedelta(days=6))
     db.session.commit()  # the default kinds of work, on a co-op's first visit
@@ -114,9 +115,12 @@ def project_choices(none: str, active_only: bool = False) -> list[SelectChoice]:
     return [SelectChoice("", none)] + [SelectChoice(str(p.id), f"{p.client.name}: {p.name}") for p in found]
 
 
-def chosen(value) -> int | None:
-    """A project chosen in a form: its id, or None for none."""
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else None
+def chosen(value) -> int | str | None:
+    """A project chosen in a form: its id, None for none, or what was sent when it is no id at
+    all, so the service refuses it by name instead of the entry being written without one."""
+    if not value:
+        return None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else value
 
 
 @blueprint.route("/invoices", methods=["GET", "POST"])

@@ -214,6 +214,7 @@ def test_the_surplus_split_and_capital_accounts(coop, client, app):
         ({"reserve_share": 0.25}, "reserve_share"),
         ({"reserve_share": "1.5"}, "reserve_share"),
         ({"reserve_share": "0.25", "basis": "vibes"}, "basis"),
+        ({"reserve_share": "0.25", "fiscal_year_start": "02-29"}, "fiscal_year_start"),  # no year starts there
     ],
 )
 def test_bad_surplus_policies_change_nothing(coop, client, body, field):

@@ -134,6 +134,10 @@ def test_expenses_are_listed_by_fiscal_year_with_their_total(coop, client, app, 
         ({"amount": "ten"}, "amount"),
         ({"amount": None}, "amount"),
         ({"spent_on": "2026-02-30"}, "spent_on"),
+        ({"spent_on": "9999-12-31"}, "spent_on"),  # beyond the years the books cover
+        ({"spent_on": "0001-01-01"}, "spent_on"),
+        ({"spent_on": "20250302"}, "spent_on"),  # other ISO forms are not days we take
+        ({"spent_on": "2025-W10-1"}, "spent_on"),
         ({"description": "  "}, "description"),
         ({"description": "x" * 501}, "description"),
         ({"category": "x" * 101}, "category"),

@@ -130,3 +130,35 @@ def test_a_correction_keeps_an_archived_project_and_can_move_time_to_another(coo
         assert conn.execute(text("SELECT client_id, project_id, minutes FROM t_quilted.time_entries")).all() == [
             (radio, shows, 90)
         ]
+
+
+def test_a_project_that_is_no_id_is_refused_on_the_forms_and_nothing_is_written(coop, client, engine):
+    union = client.post(f"{API}/clients", json={"name": "Tenants' union", "hourly_rate": "40.00"}).get_json()["id"]
+    log(client, client_id=union, minutes=60)
+    token = csrf_token(client, "/c/quilted/time")
+    for junk in ("99999999999999999999", "abc", "-1", "１"):
+        logged = client.post(
+            "/c/quilted/time",
+            data={
+                "csrf_token": token,
+                "worked_on": date.today().isoformat(),
+                "minutes": "30",
+                "kind": "client",
+                "project_id": junk,
+            },
+        )
+        assert logged.status_code == 422, junk
+        invoiced = client.post(
+            "/c/quilted/invoices",
+            data={
+                "csrf_token": token,
+                "client_id": str(union),
+                "period_start": f"{YEAR}-01-01",
+                "period_end": f"{YEAR}-12-31",
+                "project_id": junk,
+            },
+        )
+        assert invoiced.status_code == 422, junk
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM t_quilted.time_entries")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM t_quilted.invoices")).scalar() == 0
