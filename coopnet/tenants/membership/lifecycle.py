@@ -18,6 +18,7 @@ from coopnet.money import cents
 from coopnet.platform.models import Account, Membership
 from coopnet.tenants.governance import rulebook
 from coopnet.tenants.membership.models import (
+    EXIT_STATUSES,
     BuyInPayment,
     DutyShift,
     MemberExit,
@@ -42,7 +43,6 @@ TRANSITIONS = {
 }
 # The coarse access grant each status gives on the shared membership row (admins keep theirs).
 ACCESS = {"applicant": "candidate", "candidate": "candidate", "member": "member", "leave": "member"}
-EXIT_STATUSES = ("withdrawn", "expelled")
 # A rulebook may give exits a category of their own; then only a passed proposal in it
 # moves someone out (recording one by hand is refused).
 OWN_EXIT_CATEGORY = {"withdrawn": "withdrawal", "expelled": "expulsion"}

@@ -52,6 +52,10 @@ class Invitation(TenantModel):
 # --- the lifecycle of a person in the co-op (the shared membership row is only access) ---
 
 
+# The statuses of someone who has left the co-op (a withdrawal or an expulsion).
+EXIT_STATUSES = ("withdrawn", "expelled")
+
+
 class MemberRecord(TenantModel):
     """A person's place in the co-op: status since a date, class, and the candidacy's admission."""
 

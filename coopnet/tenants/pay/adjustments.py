@@ -6,15 +6,15 @@ Who commits: the caller (view, command or job) that owns the unit of work;
 these functions add, flush and return.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.money import cents
 from coopnet.platform.models import Account, Membership
-from coopnet.tenants.membership.models import MemberRecord
+from coopnet.tenants.membership.models import EXIT_STATUSES, MemberRecord, StatusChange
 from coopnet.tenants.pay.models import PayAdjustment, PayRun
 from coopnet.tenants.pay.timesheets import is_row_id
 
@@ -102,13 +102,29 @@ def members(session, tenant) -> dict[int, str]:
     return dict(session.execute(query).all())
 
 
-def joined_on(session) -> dict[int, date]:
-    """The day each person in the membership register began with the co-op (their candidacy,
-    else their membership), by account id. Someone not in the register has no known start:
-    pay and salary years count them from the start of the period."""
-    records = session.execute(
-        select(MemberRecord.account_id, MemberRecord.candidate_since, MemberRecord.since).where(
-            MemberRecord.status.in_(("candidate", "member", "leave"))
-        )
+def spans(session, tenant) -> dict[int, tuple[date | None, date | None]]:
+    """(first day, last day) each person worked with the co-op, by account id: everyone with
+    access, and those the register shows leaving (to the day before they left). The first day
+    is when the register shows them becoming a candidate or member (the earliest such change);
+    None where the register does not say (joined before, still here). Applicants, who have
+    access but do not work for the co-op yet, are left out."""
+    found = dict.fromkeys(members(session, tenant), (None, None))
+    joins = dict(
+        session.execute(
+            select(StatusChange.account_id, func.min(StatusChange.effective_on))
+            .where(StatusChange.to_status.in_(("candidate", "member")))
+            .group_by(StatusChange.account_id)
+        ).all()
     )
-    return {account_id: candidate_since or since for account_id, candidate_since, since in records}
+    records = session.execute(
+        select(MemberRecord.account_id, MemberRecord.status, MemberRecord.since, MemberRecord.candidate_since)
+    )
+    for account_id, status, since, candidate_since in records:
+        joined = joins.get(account_id) or candidate_since
+        if status == "applicant":
+            found.pop(account_id, None)
+        elif status in EXIT_STATUSES:
+            found[account_id] = (joined, since - timedelta(days=1))
+        elif account_id in found:
+            found[account_id] = (joined or since, None)
+    return found

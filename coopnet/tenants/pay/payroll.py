@@ -156,10 +156,34 @@ def salary_for(monthly: int, first: date, last: date) -> int:
     return total
 
 
+def salaries(session, tenant, versions: list[PayPolicy], start: date, end: date) -> dict[int, int]:
+    """Cents of salary each person earned from ``start`` to ``end``: each day a salary policy
+    is in force is paid at that version's monthly salary, over the days the person worked with
+    the co-op (from joining, to the day before they left, as the register shows)."""
+    pieces = []  # (first, last, monthly) of each salary version's days in the period
+    for index, version in enumerate(versions):
+        following = versions[index + 1].effective_from if index + 1 < len(versions) else None
+        first = max(start, version.effective_from)
+        last = min(end, following - timedelta(days=1)) if following else end
+        if version.scheme == "salary" and first <= last:
+            pieces.append((first, last, version.monthly_salary))
+    if not pieces:
+        return {}
+    earned = {}
+    for account_id, (joined, left) in corrections.spans(session, tenant).items():
+        total = 0
+        for first, last, monthly in pieces:
+            first, last = max(first, joined or first), min(last, left or last)
+            if first <= last:
+                total += salary_for(monthly, first, last)
+        if total:
+            earned[account_id] = total
+    return earned
+
+
 def compute(session, tenant, start: date, end: date) -> dict[int, dict]:
-    """Each member's gross pay for the period from their time and the policies in force;
-    on a salary, everyone with access is paid for the period's days (from the day the register
-    shows them joining, when that falls within it)."""
+    """Each member's gross pay for the period from their time and the policies in force. A
+    day under a salary policy is paid by the day (``salaries``), whatever time was logged."""
     versions = policies(session)
     if not versions:
         raise Conflict(_("Set a pay policy first."), code="no_pay_policy")
@@ -178,7 +202,7 @@ def compute(session, tenant, start: date, end: date) -> dict[int, dict]:
         policy = in_force(versions, day)
         if policy is None:
             raise Conflict(_("No pay policy is in force on %(value)s.", value=shown_day(day)), code="no_pay_policy")
-        rate = rate_for(policy, classes.get(account_id, "member"), kind)
+        rate = Fraction(0) if policy.scheme == "salary" else rate_for(policy, classes.get(account_id, "member"), kind)
         amount = rate * mins / 60
         amounts[account_id] += amount
         minutes[account_id] += mins
@@ -186,16 +210,10 @@ def compute(session, tenant, start: date, end: date) -> dict[int, dict]:
         line[0] += mins
         line[1] += amount
     policy = in_force(versions, end)
-    salaried = {}
-    if policy is not None and policy.scheme == "salary":
-        joined = corrections.joined_on(session)
-        for account_id in corrections.members(session, tenant):
-            first = max(start, joined.get(account_id, start))
-            if first <= end:
-                salaried[account_id] = salary_for(policy.monthly_salary, first, end)
+    salaried = salaries(session, tenant, versions, start, end)
     result = {}
     for account_id in sorted(set(minutes) | set(salaried)):
-        gross = _round(amounts[account_id])
+        gross = _round(amounts[account_id]) + salaried.get(account_id, 0)
         if policy.scheme == "base_plus_hourly":
             floor = (
                 Fraction(policy.base_hours * 60 - minutes[account_id], 60)
@@ -203,8 +221,6 @@ def compute(session, tenant, start: date, end: date) -> dict[int, dict]:
                 else 0
             )
             gross += _round(floor * rate_for(policy, classes.get(account_id, "member"), "internal"))
-        elif policy.scheme == "salary":
-            gross = salaried.get(account_id, 0)
         result[account_id] = {
             "minutes": minutes[account_id],
             "gross": gross,
@@ -278,9 +294,10 @@ def finalise(session, tenant, run_id: int) -> PayRun:
     run = get_run(session, run_id, lock=True)
     if run.status == "final":
         raise Conflict(_("This pay run is already final."), code="run_final")
-    reviewed = {line.account_id: (line.minutes, line.gross) for line in run.lines if line.minutes}
+    # Lines that only carry an adjustment are not computed from time or salary.
+    reviewed = {line.account_id: (line.minutes, line.gross) for line in run.lines if line.minutes or line.gross}
     computed = compute(session, tenant, run.period_start, run.period_end)
-    if reviewed != {account_id: (v["minutes"], v["gross"]) for account_id, v in computed.items()}:
+    if reviewed != {a: (v["minutes"], v["gross"]) for a, v in computed.items() if v["minutes"] or v["gross"]}:
         raise Conflict(
             _("Time or pay rules changed since this run was computed: compute it again and review it."),
             code="run_stale",

@@ -338,3 +338,76 @@ def test_a_salary_run_pays_everyone_by_the_day(web_collective, client, engine):
     for name in ("Marie", "Noel", "Ida"):
         whole = sum(int(half[people[name].id].replace(".", "")) for half in halves)
         assert whole == MONTHLY, name
+
+
+def record(engine, account_id, status, since, history=()):
+    """The register's row for a person and the status changes that led to it."""
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO t_web_collective.member_records (account_id, status, since, class, "
+                "entrance_fee_owed, entrance_fee_deferred) VALUES (:a, :s, :on, 'member', 0, false)"
+            ),
+            {"a": account_id, "s": status, "on": since},
+        )
+        for to_status, on in history:
+            conn.execute(
+                text(
+                    "INSERT INTO t_web_collective.status_changes (account_id, to_status, effective_on, reason, "
+                    "recorded_at) VALUES (:a, :s, :on, '', now())"
+                ),
+                {"a": account_id, "s": to_status, "on": on},
+            )
+
+
+def test_a_salary_is_paid_for_the_days_worked_and_the_run_finalises(
+    web_collective, client, engine, make_account, add_member
+):
+    people = web_collective
+    march = (date(YEAR, 3, 1), date(YEAR, 3, 31))
+    with engine.begin() as conn:  # nobody logged time in March: the salary is paid all the same
+        conn.execute(
+            text("DELETE FROM t_web_collective.time_entries WHERE worked_on BETWEEN :s AND :e"),
+            {"s": march[0], "e": march[1]},
+        )
+    # Marie came back from leave on March 5; she joined the year before, which is what counts.
+    record(
+        engine,
+        people["Marie"].id,
+        "member",
+        date(YEAR, 3, 5),
+        [("member", date(YEAR - 1, 6, 1)), ("leave", date(YEAR, 2, 1)), ("member", date(YEAR, 3, 5))],
+    )
+    record(engine, people["Noel"].id, "withdrawn", date(YEAR, 3, 21), [("member", date(YEAR - 1, 1, 1))])
+    with engine.connect() as conn:
+        (coop_id,) = conn.execute(text("SELECT id FROM tenants WHERE slug = 'web-collective'")).one()
+    applicant = make_account(name="Applicant")
+    add_member(type("Tenant", (), {"id": coop_id}), applicant, "candidate")
+    record(engine, applicant.id, "applicant", date(YEAR, 2, 1))
+    made = client.post(f"{API}/pay-runs", json={"period_start": f"{YEAR}-03-01", "period_end": f"{YEAR}-03-31"})
+    assert made.status_code == 201, made.get_json()
+    gross = {line["account_id"]: line["gross"] for line in made.get_json()["lines"]}
+    assert gross[people["Marie"].id] == "3500.00" and gross[people["Ida"].id] == "3500.00"
+    assert gross[people["Noel"].id] == "2258.06"  # 20 of 31 days: he left on the 21st
+    assert applicant.id not in gross  # an applicant is not working for the co-op yet
+    finalised = client.post(f"{API}/pay-runs/{made.get_json()['id']}/finalise")
+    assert finalised.status_code == 200, finalised.get_json()
+
+
+def test_a_salary_raised_mid_month_pays_each_day_at_its_own_rate(web_collective, client):
+    raised = client.post(
+        f"{API}/pay-policies",
+        json={
+            "effective_from": f"{YEAR}-04-16",
+            "scheme": "salary",
+            "rates": {"member": "0.00"},
+            "monthly_salary": "3800.00",
+            "yearly_hours": 1820,
+            "leave_weeks": 6,
+        },
+    )
+    assert raised.status_code == 201, raised.get_json()
+    made = client.post(f"{API}/pay-runs", json={"period_start": f"{YEAR}-04-01", "period_end": f"{YEAR}-04-30"})
+    gross = {line["account_id"]: line["gross"] for line in made.get_json()["lines"]}
+    # 15 days at 3,500 (1,750.00) and 15 days at 3,800 (3,800.00 - 1,900.00)
+    assert set(gross.values()) == {"3650.00"}
