@@ -15,7 +15,7 @@ from coopnet.days import checked_year, parse_day
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.money import cents
 from coopnet.tenants.pay.models import Expense, SurplusAllocation
-from coopnet.tenants.pay.salary import year_bounds
+from coopnet.tenants.pay.surplus import year_bounds
 
 MAX_DESCRIPTION = 500
 MAX_CATEGORY = 100
@@ -62,20 +62,21 @@ def hold_the_books(session) -> None:
 def record(session, by: int, values: dict) -> Expense:
     checked = expense_from(values)
     hold_the_books(session)
-    _refuse_a_split_year(session, fiscal_year_of(session, checked["spent_on"]), "spent_on")
+    refuse_a_split_year(session, fiscal_year_of(session, checked["spent_on"]), "spent_on")
     expense = Expense(recorded_by=by, **checked)
     session.add(expense)
     session.flush()
     return expense
 
 
-def listing(session, fiscal_year: int | None = None) -> list[Expense]:
-    """Expenses, the latest day first: every one, or a fiscal year's."""
+def listing(session, fiscal_year: int | None = None) -> tuple[int, list[Expense]]:
+    """(total in cents, expenses the latest day first): every one, or a fiscal year's."""
     query = select(Expense).order_by(Expense.spent_on.desc(), Expense.id.desc())
     if fiscal_year is not None:
         start, end = year_bounds(session, checked_year(fiscal_year))
         query = query.where(Expense.spent_on >= start, Expense.spent_on <= end)
-    return session.scalars(query).all()
+    found = session.scalars(query).all()
+    return sum(e.amount for e in found), found
 
 
 def remove(session, expense_id: int) -> None:
@@ -84,16 +85,17 @@ def remove(session, expense_id: int) -> None:
     expense = session.scalar(select(Expense).where(Expense.id == expense_id).with_for_update())
     if expense is None:
         raise NotFound(_("No such expense."))
-    _refuse_a_split_year(session, fiscal_year_of(session, expense.spent_on))
+    refuse_a_split_year(session, fiscal_year_of(session, expense.spent_on))
     session.delete(expense)
     session.flush()
 
 
-def _refuse_a_split_year(session, year: int, field: str | None = None) -> None:
-    """A split year's figures are settled: its expenses neither come nor go."""
+def refuse_a_split_year(session, year: int, field: str | None = None) -> None:
+    """A split year's books are settled: no expense, client payment or pay run comes or goes.
+    The caller holds the books (``hold_the_books``) so that a split cannot start meanwhile."""
     if session.scalar(select(SurplusAllocation.id).where(SurplusAllocation.fiscal_year == year)) is not None:
         raise Conflict(
-            _("The %(fiscal_year)s surplus is already split: its expenses are settled.", fiscal_year=year),
+            _("The %(fiscal_year)s surplus is already split: its books are settled.", fiscal_year=year),
             {field: _("That fiscal year's surplus is split.")} if field else None,
             code="year_split",
         )

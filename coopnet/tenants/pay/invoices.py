@@ -20,6 +20,7 @@ from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.i18n import day, hours, money, speaking
 from coopnet.i18n import today as local_today
 from coopnet.tenants.outbox.mail import compose
+from coopnet.tenants.pay.expenses import fiscal_year_of, hold_the_books, refuse_a_split_year
 from coopnet.tenants.pay.models import Client, Invoice, InvoiceCounter, InvoiceLine, Project, TimeEntry
 from coopnet.tenants.pay.timesheets import is_row_id
 
@@ -200,6 +201,8 @@ def mark_paid(session, invoice_id: int, by: int, paid_on=None, today: date | Non
         problems["paid_on"] = _("The payment date cannot be in the future.")
     if problems:
         raise ValidationFailed(_("Some fields are missing or invalid."), problems)
+    hold_the_books(session)  # a payment in a year being split would be in neither
+    refuse_a_split_year(session, fiscal_year_of(session, day), "paid_on")
     invoice = get(session, invoice_id, lock=True)
     if invoice.status != "sent":
         raise Conflict(

@@ -19,7 +19,7 @@ from coopnet.money import show
 from coopnet.tenants.pay import surplus
 from coopnet.tenants.pay.expenses import hold_the_books
 from coopnet.tenants.pay.models import Expense, Invoice, PayLine, PayRun, SurplusAllocation
-from coopnet.tenants.pay.salary import year_bounds
+from coopnet.tenants.pay.surplus import year_bounds
 
 
 @dataclass(frozen=True)

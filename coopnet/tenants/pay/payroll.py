@@ -26,6 +26,7 @@ from coopnet.i18n import day as shown_day
 from coopnet.money import cents, show, show_hours
 from coopnet.tenants.membership.models import MemberRecord
 from coopnet.tenants.pay import adjustments as corrections
+from coopnet.tenants.pay.expenses import fiscal_year_of, hold_the_books, refuse_a_split_year
 from coopnet.tenants.pay.models import PayLine, PayPolicy, PayRun, TimeEntry
 from coopnet.tenants.pay.timesheets import hold_pay_periods, locked_until
 
@@ -294,6 +295,8 @@ def finalise(session, tenant, run_id: int) -> PayRun:
     run = get_run(session, run_id, lock=True)
     if run.status == "final":
         raise Conflict(_("This pay run is already final."), code="run_final")
+    hold_the_books(session)  # its pay counts in the year its period ends, which must still be open
+    refuse_a_split_year(session, fiscal_year_of(session, run.period_end))
     # Lines that only carry an adjustment are not computed from time or salary.
     reviewed = {line.account_id: (line.minutes, line.gross) for line in run.lines if line.minutes or line.gross}
     computed = compute(session, tenant, run.period_start, run.period_end)

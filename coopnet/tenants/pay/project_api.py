@@ -65,8 +65,8 @@ def edit_project(data, client_id, project_id):
 def list_expenses():
     """The co-op's expenses, the latest first: a fiscal year's (``fiscal_year=2026``) or every one."""
     year = _year(required=False)
-    found = expenses.listing(db.session, year)
-    return {"fiscal_year": year, "total": sum(e.amount for e in found), "expenses": found}
+    total, found = expenses.listing(db.session, year)
+    return {"fiscal_year": year, "total": total, "expenses": found}
 
 
 @blueprint.route("/expenses", methods=["POST"])

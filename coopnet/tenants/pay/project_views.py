@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.days import year_from_text
-from coopnet.errors import ValidationFailed
 from coopnet.extensions import db
 from coopnet.forms import EmptyForm, committed, problems, submit
 from coopnet.i18n import today
@@ -72,13 +71,13 @@ def expense_list():
         flash(_("The expense is recorded."), "success")
         year = expenses.fiscal_year_of(db.session, result.value.spent_on)
         return redirect(url_for("pay.expense_list", fiscal_year=year))
-    found = expenses.listing(db.session, year)
+    total, found = expenses.listing(db.session, year)
     page = render_template(
         "pay/expenses.html",
         form=form,
         remove_form=EmptyForm(),
         expenses=found,
-        total=sum(e.amount for e in found),
+        total=total,
         fiscal_year=year,
         net=net_surplus.compute(db.session, year),
         officer=acts_as_officer(),
@@ -93,11 +92,3 @@ def remove_expense(expense_id):
     result = submit(form, committed(expenses.remove, db.session, expense_id))
     flash(_("The expense is removed.") if result.ok else problems(form), "success" if result.ok else "error")
     return redirect(url_for("pay.expense_list", fiscal_year=_fiscal_year()))
-
-
-def net_for_page(year) -> net_surplus.NetSurplus | None:
-    """The surplus page's figure from the books for ``year`` (None for no year, or one out of range)."""
-    try:
-        return net_surplus.compute(db.session, year) if year is not None else None
-    except ValidationFailed:
-        return None

@@ -29,8 +29,7 @@ from coopnet.tenants.pay import adjustments
 from coopnet.tenants.pay.adjustments import members
 from coopnet.tenants.pay.models import LeaveTaken, PayPolicy, SalaryYearEnd
 from coopnet.tenants.pay.payroll import in_force, policies
-from coopnet.tenants.pay.surplus import fiscal_year
-from coopnet.tenants.pay.surplus import policy as surplus_policy
+from coopnet.tenants.pay.surplus import year_bounds
 from coopnet.tenants.pay.timesheets import MINUTES_A_DAY, minutes_between
 
 SHORTFALL = ("repay", "carry")
@@ -39,14 +38,6 @@ SURPLUS_HOURS = ("carry", "drop")
 
 def a_year(value) -> int:
     return checked_year(value, "year")
-
-
-def year_bounds(session, year: int) -> tuple[date, date]:
-    """The fiscal year starting in ``year``: its first and last day."""
-    found = surplus_policy(session)
-    if found is None:
-        return date(year, 1, 1), date(year, 12, 31)
-    return fiscal_year(found, year)
 
 
 def salary_policy(session, day: date) -> PayPolicy:

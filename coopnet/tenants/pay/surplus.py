@@ -94,6 +94,15 @@ def fiscal_year(found: SurplusPolicy, year: int) -> tuple[date, date]:
     return start, date.fromordinal(following.toordinal() - 1)
 
 
+def year_bounds(session, year: int) -> tuple[date, date]:
+    """The fiscal year starting in ``year``: its first and last day (the calendar year when the
+    co-op has no surplus policy yet)."""
+    found = policy(session)
+    if found is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    return fiscal_year(found, year)
+
+
 def allocate(session, by: int, fiscal_year_: int, surplus) -> SurplusAllocation:
     """Split a year's surplus by the policy; the parts sum exactly to the surplus, and
     each member's retained part is credited to their capital account."""
@@ -102,6 +111,10 @@ def allocate(session, by: int, fiscal_year_: int, surplus) -> SurplusAllocation:
         raise Conflict(gettext("Set the surplus policy first."), code="no_surplus_policy")
     checked_year(fiscal_year_)
     amount = cents(surplus, "surplus")
+    if amount == 0:
+        raise ValidationFailed(
+            gettext("There is nothing to split."), {"surplus": gettext("A surplus is more than 0.00.")}
+        )
     if session.scalar(select(SurplusAllocation.id).where(SurplusAllocation.fiscal_year == fiscal_year_)):
         raise Conflict(
             gettext("The %(fiscal_year)s surplus is already split.", fiscal_year=fiscal_year_), code="already_split"

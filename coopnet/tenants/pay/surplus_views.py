@@ -3,20 +3,18 @@ running a split for a fiscal year (admins, as in the API).
 
 Its routes join the pay pages blueprint (imported at the end of views.py)."""
 
-from datetime import date
-
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from coopnet.errors import ValidationFailed
 from coopnet.extensions import db
 from coopnet.forms import committed, problems, submit
 from coopnet.i18n import today
 from coopnet.platform.context import acts_as_officer, has_role, require_officer, require_role
-from coopnet.tenants.pay import adjustments, instalments, surplus
+from coopnet.tenants.pay import adjustments, instalments, net_surplus, surplus
 from coopnet.tenants.pay.forms import AllocationForm, InstalmentPaidForm, SurplusPolicyForm
 from coopnet.tenants.pay.net_surplus import allocate as allocate_net_or_given
-from coopnet.tenants.pay.project_views import net_for_page
 from coopnet.tenants.pay.views import blueprint
 
 FUND_ROWS = (1, 2, 3)
@@ -36,7 +34,7 @@ def surplus_page():
     if result.ok:
         flash(_("The surplus policy is saved."), "success")
         return redirect(url_for("pay.surplus_page"))
-    return _page(form, AllocationForm(formdata=None, prefix="split", fiscal_year=date.today().year - 1), result.status)
+    return _page(form, AllocationForm(formdata=None, prefix="split", fiscal_year=today().year - 1), result.status)
 
 
 @blueprint.post("/surplus/split")
@@ -73,6 +71,7 @@ def allocation_page(allocation_id):
 def instalment_paid(allocation_id, instalment_id):
     """Record one instalment of a member's cash part paid (officers)."""
     require_officer()
+    surplus.get_allocation(db.session, allocation_id)  # 404 for a split that is not there
     form = InstalmentPaidForm()
     paid_on = form.paid_on.data.isoformat() if form.paid_on.data else ""
     action = committed(instalments.record_paid, db.session, current_user.id, allocation_id, instalment_id, paid_on)
@@ -92,7 +91,7 @@ def _page(policy_form, split_form, status):
         policy_form=policy_form,
         split_form=split_form,
         admin=has_role("admin"),
-        net=net_for_page(split_form.fiscal_year.data),
+        net=_net_for_page(split_form.fiscal_year.data),
     )
     return page, status
 
@@ -126,3 +125,11 @@ def _policy_values(form) -> tuple[dict, dict]:
         "fiscal_year_start": (form.fiscal_year_start.data or "").strip() or "01-01",
     }
     return values, field_map
+
+
+def _net_for_page(year) -> net_surplus.NetSurplus | None:
+    """The surplus page's figure from the books for ``year`` (None for no year, or one out of range)."""
+    try:
+        return net_surplus.compute(db.session, year) if year is not None else None
+    except ValidationFailed:
+        return None

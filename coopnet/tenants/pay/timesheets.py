@@ -67,7 +67,7 @@ def hold_pay_periods(session, alone: bool = False) -> None:
 def locked_until(session) -> date | None:
     """Time up to this day is locked: the last day of the latest finalised pay run, or of
     the latest salary year closed (its balances are settled), whichever is later."""
-    from coopnet.tenants.pay.salary import year_bounds
+    from coopnet.tenants.pay.surplus import year_bounds
 
     hold_pay_periods(session)
     paid = session.scalar(select(func.max(PayRun.period_end)).where(PayRun.status == "final"))

@@ -182,3 +182,67 @@ def test_another_coops_user_cannot_read_or_write_this_coops_expenses(coop, clien
     assert [e["description"] for e in other.get(theirs_api).get_json()["expenses"]] == ["Their rent"]
     assert other.delete(f"{theirs_api}/{theirs['id']}").status_code == 204
     assert stored(engine) == [(date(YEAR, 3, 15), 3000, "Office rent")]
+
+
+def test_only_paid_invoices_and_final_runs_ending_in_the_year_count(coop, client, books):
+    _, _admin, (colin, _alex) = coop
+    union = books
+    (march,) = client.get(f"{API}/pay-runs").get_json()["pay_runs"]
+    # April: time, a draft run and a sent invoice the client has not paid yet: none of it counts.
+    assert log(client, account_id=colin.id, client_id=union, minutes=120, worked_on=f"{YEAR}-04-02").status_code == 201
+    draft = client.post(f"{API}/pay-runs", json={"period_start": f"{YEAR}-04-01", "period_end": f"{YEAR}-04-30"})
+    assert draft.status_code == 201 and draft.get_json()["status"] == "draft"
+    unpaid = client.post(
+        f"{API}/invoices", json={"client_id": union, "period_start": f"{YEAR}-04-01", "period_end": f"{YEAR}-04-30"}
+    ).get_json()
+    assert client.post(f"{API}/invoices/{unpaid['id']}/send").status_code == 200
+    # A correction of March paid in May's final run counts in the year; January's run is the next year's.
+    fixed = client.post(
+        f"{API}/pay-adjustments",
+        json={"account_id": colin.id, "corrects_run_id": march["id"], "amount": "10.00", "reason": "Missed hour"},
+    )
+    assert fixed.status_code == 201, fixed.get_json()
+    may = client.post(f"{API}/pay-runs", json={"period_start": f"{YEAR}-05-01", "period_end": f"{YEAR}-05-31"})
+    assert client.post(f"{API}/pay-runs/{may.get_json()['id']}/finalise").status_code == 200
+    assert log(client, account_id=colin.id, minutes=60, worked_on=f"{YEAR + 1}-01-05").status_code == 201
+    january = client.post(
+        f"{API}/pay-runs", json={"period_start": f"{YEAR + 1}-01-01", "period_end": f"{YEAR + 1}-01-31"}
+    )
+    assert client.post(f"{API}/pay-runs/{january.get_json()['id']}/finalise").status_code == 200
+    net = client.get(f"{API}/surplus-allocations/net?fiscal_year={YEAR}").get_json()
+    assert (net["income"], net["pay"], net["expenses"], net["net"]) == ("400.00", "260.00", "50.50", "89.50")
+    following = client.get(f"{API}/surplus-allocations/net?fiscal_year={YEAR + 1}").get_json()
+    assert following["pay"] == "25.00"
+
+
+def test_a_split_year_takes_no_client_payment_and_no_final_pay_run(coop, client, engine, books):
+    _, _admin, (colin, _alex) = coop
+    union = books
+    assert log(client, account_id=colin.id, client_id=union, minutes=120, worked_on=f"{YEAR}-06-02").status_code == 201
+    june = client.post(
+        f"{API}/invoices", json={"client_id": union, "period_start": f"{YEAR}-06-01", "period_end": f"{YEAR}-06-30"}
+    ).get_json()
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE t_quilted.invoices SET issued_on = :day WHERE id = :id"),
+            {"day": date(YEAR, 7, 1), "id": june["id"]},
+        )
+    assert client.post(f"{API}/invoices/{june['id']}/send").status_code == 200
+    run = client.post(f"{API}/pay-runs", json={"period_start": f"{YEAR}-06-01", "period_end": f"{YEAR}-06-30"})
+    assert client.post(f"{API}/surplus-allocations", json={"fiscal_year": YEAR}).status_code == 201
+    late_payment = client.post(f"{API}/invoices/{june['id']}/paid", json={"paid_on": f"{YEAR}-07-20"})
+    assert late_payment.status_code == 409 and late_payment.get_json()["error"]["code"] == "year_split"
+    late_run = client.post(f"{API}/pay-runs/{run.get_json()['id']}/finalise")
+    assert late_run.status_code == 409 and late_run.get_json()["error"]["code"] == "year_split"
+    # Paid in the next year, it is the next year's income.
+    assert client.post(f"{API}/invoices/{june['id']}/paid", json={"paid_on": f"{YEAR + 1}-01-03"}).status_code == 200
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM t_quilted.pay_runs WHERE status = 'final'")).scalar() == 1
+
+
+def test_a_surplus_of_zero_is_refused(coop, client, engine, books):
+    for zero in ("0.00", "0", 0):
+        refused = client.post(f"{API}/surplus-allocations", json={"fiscal_year": YEAR, "surplus": zero})
+        assert refused.status_code == 422 and "surplus" in refused.get_json()["error"]["fields"], zero
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM t_quilted.surplus_allocations")).scalar() == 0

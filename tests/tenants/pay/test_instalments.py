@@ -182,3 +182,31 @@ def test_the_splits_page_records_a_payment(coop, client, app, split):
     assert colin.post(action, data={"csrf_token": own_token, "paid_on": TODAY}).status_code == 403
     notice = colin.get(f"{API}/surplus-allocations/{split['id']}/notices/{members[0].id}")
     assert notice.status_code == 200 and notice.data.startswith(b"%PDF")
+
+
+def test_an_instalment_past_its_day_is_overdue_until_paid(coop, client, split, engine):
+    listed = client.get(f"{API}/surplus-allocations/{split['id']}/instalments").get_json()["instalments"]
+    late = listed[0]
+    with engine.begin() as conn:  # its day came and went
+        conn.execute(
+            text("UPDATE t_quilted.surplus_instalments SET due_on = :day WHERE id = :id"),
+            {"day": date.today() - timedelta(days=3), "id": late["id"]},
+        )
+    overdue = client.get(f"{API}/surplus-instalments?status=overdue").get_json()["instalments"]
+    assert [(i["id"], i["status"]) for i in overdue] == [(late["id"], "overdue")]
+    due = client.get(f"{API}/surplus-instalments?status=due").get_json()["instalments"]
+    assert late["id"] not in [i["id"] for i in due] and len(due) == len(listed) - 1
+    page = client.get(f"/c/quilted/surplus/{split['id']}").get_data(as_text=True)
+    assert "<strong>overdue</strong>" in page
+    url = f"{API}/surplus-allocations/{split['id']}/instalments/{late['id']}/payment"
+    assert client.put(url, json={"paid_on": TODAY}).get_json()["status"] == "paid"
+    assert client.get(f"{API}/surplus-instalments?status=overdue").get_json()["instalments"] == []
+
+
+def test_the_page_form_for_a_split_that_is_not_there_is_a_404(coop, client, split):
+    listed = client.get(f"{API}/surplus-allocations/{split['id']}/instalments").get_json()["instalments"]
+    token = csrf_token(client, f"/c/quilted/surplus/{split['id']}")
+    missing = client.post(
+        f"/c/quilted/surplus/999999/instalments/{listed[0]['id']}/paid", data={"csrf_token": token, "paid_on": TODAY}
+    )
+    assert missing.status_code == 404

@@ -38,7 +38,8 @@ def upgrade():
     )
     op.create_index("ix_surplus_instalments_due", "surplus_instalments", ["due_on"], unique=False)
     # Splits made before instalments were tracked: their cash as one instalment, due the day
-    # the split was made (officers record when it was paid).
+    # the split was made (officers record when it was paid). That day is the split's UTC day;
+    # where a co-op's own day differed it may be a day earlier, which only shows it due sooner.
     op.execute(
         "INSERT INTO surplus_instalments (allocation_id, account_id, number, due_on, amount) "
         "SELECT l.allocation_id, l.account_id, 1, a.created_at::date, l.cash "
