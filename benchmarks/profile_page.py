@@ -1,17 +1,20 @@
 """Where a tenant page's time goes, against the plain page: cProfile over the same
 requests through Flask's test client (no HTTP server), with token auth.
 
-    .venv/bin/python benchmarks/profile_page.py [--requests 3000] [--tenants 10]
+    .venv/bin/python benchmarks/profile_page.py [--requests 3000] [--tenants 10] [--cpu]
 
 Prints the time a request spends in each per-request step (the request-id, NUL and
 JSON checks, security headers, the login loader, tenant resolution, binding) for the
-tenant page and the plain page, then the functions that differ most."""
+tenant page and the plain page, then the functions that differ most. With --cpu, no
+profiler: the CPU time a request costs (this process and PostgreSQL), the two pages in
+alternating blocks; run it from two copies of the package to compare versions."""
 
 import argparse
 import cProfile
 import os
 import pstats
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -57,10 +60,45 @@ def per_call_ms(stats, names, n):
     return total / n * 1000
 
 
+def cpu_a_request(app, client, cases, token, n, blocks=8):
+    """CPU time a request without the profiler: this process (the app and the test
+    client) and PostgreSQL, in blocks alternating between the cases, median of blocks.
+    CPU time, not wall time, so it moves less with the machine's load."""
+    headers = {"Authorization": f"Bearer {token}"}
+    rng = random.Random(1)
+    per_block = max(n // blocks, 1)
+    spent = {label: [] for label in cases}
+    for paths in cases.values():  # warm
+        for path in paths:
+            assert client.get(path, headers=headers).status_code == 200
+    for _ in range(blocks):
+        for label, paths in cases.items():
+            app_before, db_before = time.process_time(), tenancy.cpu_seconds(tenancy.postgres_pids(app), reaped=True)
+            for _ in range(per_block):
+                client.get(rng.choice(paths), headers=headers)
+            app_ms = (time.process_time() - app_before) / per_block * 1000
+            db_ms = (tenancy.cpu_seconds(tenancy.postgres_pids(app), reaped=True) - db_before) / per_block * 1000
+            spent[label].append((app_ms, db_ms))
+    for label, values in spent.items():
+        app_ms = statistics.median(v[0] for v in values)
+        db_ms = statistics.median(v[1] for v in values)
+        print(f"{label:>7}: CPU a request {app_ms:.3f} ms app + {db_ms:.3f} ms PostgreSQL = {app_ms + db_ms:.3f} ms")
+    plain, tenant = (sum(statistics.median(v[i] for v in spent[k]) for i in (0, 1)) for k in ("plain", "tenant"))
+    print(
+        f"tenant page at {plain / tenant * 100:.0f}% of the plain page by CPU ({per_block} requests x {blocks} blocks each)"
+    )
+    print(f"peak RSS of this process {tenancy.rss_mb():.0f} MB; load average {os.getloadavg()[0]:.1f}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--tenants", type=int, default=10)
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="no profiler: CPU a request (this process + PostgreSQL), in alternating blocks",
+    )
     args = parser.parse_args()
     print("reproduce with: .venv/bin/python benchmarks/profile_page.py " + " ".join(sys.argv[1:]))
     from benchmarks.bench_app import app
@@ -75,6 +113,13 @@ def main():
     tenancy.create_plain_table(app)
     client = app.test_client()
     cases = {"plain": ["/api/v1/plain/invitations"], "tenant": [f"/c/{s}/api/v1/invitations" for s in slugs]}
+    if args.cpu:
+        try:
+            return cpu_a_request(app, client, cases, token, args.requests)
+        finally:
+            from coopnet.embedded import stop_redis
+
+            stop_redis(app.instance_path)
     results = {}
     try:
         for label, paths in cases.items():

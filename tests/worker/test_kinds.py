@@ -151,13 +151,14 @@ def test_progress_of_a_long_job_is_readable_by_whoever_queued_it_only(app, clien
     assert client.get(f"/api/v1/jobs/{job_id}").status_code == 401
 
 
-def test_the_cron_scheduler_registers_every_capabilitys_periodic_jobs(app):
+def test_the_cron_scheduler_registers_every_capabilitys_periodic_jobs(app, db):
     scheduler = build_cron(app)
     registered = {(job.args[0], job.args[1]) for job in scheduler.get_jobs()}
     assert ("coopnet.worker.schedule:fan_out", ("coopnet.tenants.outbox.jobs:requeue_stale",)) in registered
     assert ("coopnet.platform.jobs:requeue_stale_platform_mail", ()) in registered
+    assert ("coopnet.platform.jobs:refill_spare_schemas", ()) in registered
     scheduler.enqueue_jobs()  # what the cron process does when a period is due
-    run_jobs(app)
+    run_jobs(app)  # (the jobs write rows and spare schemas: the db fixture clears them after)
 
 
 def test_a_queue_message_never_makes_the_worker_import_a_module(app):
