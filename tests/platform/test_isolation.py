@@ -26,6 +26,7 @@ SAMPLE_VALUES = {
     "ticket_id": "1",
     "run_id": "1",
     "allocation_id": "1",
+    "instalment_id": "1",
     "invoice_id": "1",
     "entry_id": "1",
     "client_id": "1",
