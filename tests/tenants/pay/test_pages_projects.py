@@ -136,7 +136,7 @@ def test_a_project_that_is_no_id_is_refused_on_the_forms_and_nothing_is_written(
     union = client.post(f"{API}/clients", json={"name": "Tenants' union", "hourly_rate": "40.00"}).get_json()["id"]
     log(client, client_id=union, minutes=60)
     token = csrf_token(client, "/c/quilted/time")
-    for junk in ("99999999999999999999", "abc", "-1", "１"):
+    for junk in ("99999999999999999999", "abc", "-1", "\uff11"):  # the last a full-width one
         logged = client.post(
             "/c/quilted/time",
             data={
