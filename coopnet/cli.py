@@ -74,7 +74,7 @@ def run_upgrade(workers=4, quiet=False):
             bar.update(0)
             result = upgrade_tenants(engine, schemas, workers=workers, on_done=lambda _: bar.update(1))
     # Spares made before this release are dropped and made again at the new head.
-    return (*result, keep_spares(engine, current_app.config["TENANT_SPARE_SCHEMAS"]))
+    return (*result, keep_spares(engine, current_app.config["TENANT_SPARE_SCHEMAS"], wait=True))
 
 
 @db_group.command("upgrade")

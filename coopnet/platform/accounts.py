@@ -269,7 +269,7 @@ def account_for_token(session, secret, extend=None, params=None):
     parameters. last_used_at is kept to within five minutes, so most requests write nothing."""
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
-    row = session.execute(_token_statement(extend), {"token_hash": token_digest(secret), **(params or {})}).first()
+    row = session.execute(_token_statement(extend), {**(params or {}), "token_hash": token_digest(secret)}).first()
     if row is None:
         return None
     token_id, last_used = row[1], row[2]

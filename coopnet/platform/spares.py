@@ -27,8 +27,10 @@ from coopnet.platform.provisioning import drop_schema, provision_schema
 from coopnet.platform.schemas_sql import quote_schema
 
 SPARE_PREFIX = "t__spare_"
-# Held by whoever makes or drops spares, so two refills never overshoot the pool.
+# Held by whoever makes or drops spares, so two refills never overshoot the pool: the
+# periodic job tries it (another upkeep at work finishes the job); `db upgrade` waits for it.
 UPKEEP_LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('coopnet:spare_schemas'))"
+UPKEEP_LOCK_WAIT = "SELECT true FROM pg_advisory_xact_lock(hashtext('coopnet:spare_schemas'))"
 
 _TAKE = text(
     "DELETE FROM spare_schemas WHERE name = ("
@@ -37,12 +39,14 @@ _TAKE = text(
     " ORDER BY s.created_at, s.name LIMIT 1 FOR UPDATE OF s SKIP LOCKED"
     ") RETURNING name"
 )
-# A spare at another revision, or whose schema is gone, or one more than the pool wants.
+# A spare at another revision, or whose schema is gone, or one more than the pool wants; only
+# ever a name a spare is made with, so a stray row can never drop a tenant's schema.
 _DROP_ONE = text(
     "DELETE FROM spare_schemas WHERE name = ("
     " SELECT s.name FROM spare_schemas s"
-    " WHERE s.revision <> :revision OR NOT EXISTS (SELECT FROM pg_namespace n WHERE n.nspname = s.name)"
-    "  OR (SELECT count(*) FROM spare_schemas r WHERE r.revision = :revision) > :size"
+    " WHERE starts_with(s.name, :prefix) AND (s.revision <> :revision"
+    "  OR NOT EXISTS (SELECT FROM pg_namespace n WHERE n.nspname = s.name)"
+    "  OR (SELECT count(*) FROM spare_schemas r WHERE r.revision = :revision) > :size)"
     " ORDER BY s.revision = :revision, s.created_at DESC LIMIT 1 FOR UPDATE OF s SKIP LOCKED"
     ") RETURNING name"
 )
@@ -67,24 +71,26 @@ class Upkeep:
     ready: int  # spares at the revision afterwards
 
 
-def keep_spares(engine, size: int) -> Upkeep:
+def keep_spares(engine, size: int, wait: bool = False) -> Upkeep:
     """Drop spares not at the tenant head (and any beyond ``size``), then make new ones
-    at the head until ``size`` are ready. Another upkeep already at work: this one
+    at the head until ``size`` are ready. Another upkeep already at work: unless ``wait``, this one
     stops where it is (that one finishes the job)."""
     revision = tenant_head()  # the revision tenant_ddl() stamps in each new spare
     dropped = made = 0
     while True:
         with engine.begin() as connection:
-            if not connection.exec_driver_sql(UPKEEP_LOCK).scalar():
+            if not connection.exec_driver_sql(UPKEEP_LOCK_WAIT if wait else UPKEEP_LOCK).scalar():
                 break
-            name = connection.execute(_DROP_ONE, {"revision": revision, "size": size}).scalar()
+            name = connection.execute(_DROP_ONE, {"revision": revision, "size": size, "prefix": SPARE_PREFIX}).scalar()
             if name is None:
                 break
+            if not name.startswith(SPARE_PREFIX):  # the query's own guard, held twice
+                raise RuntimeError(f"refusing to drop {name!r}: not a spare schema")
             drop_schema(connection, name)
         dropped += 1
     while True:
         with engine.begin() as connection:
-            if not connection.exec_driver_sql(UPKEEP_LOCK).scalar():
+            if not connection.exec_driver_sql(UPKEEP_LOCK_WAIT if wait else UPKEEP_LOCK).scalar():
                 break
             if connection.execute(_READY, {"revision": revision}).scalar() >= size:
                 break

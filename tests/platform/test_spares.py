@@ -128,3 +128,44 @@ def test_the_refill_job_keeps_the_configured_number(app, engine, db, monkeypatch
             "SELECT count(*) FROM pg_namespace WHERE starts_with(nspname, %s)", (SPARE_PREFIX,)
         ).scalar()
     assert left == 1
+
+
+def test_a_stray_row_naming_a_tenant_schema_never_drops_it(app, engine, make_tenant):
+    make_tenant("quilted")
+    with engine.begin() as conn:  # only a person with write access to the database could do this
+        conn.exec_driver_sql(
+            "INSERT INTO spare_schemas (name, revision, created_at) VALUES ('t_quilted', 'older', now())"
+        )
+    with app.app_context():
+        upkeep = keep_spares(_db.engine, 1)
+    assert upkeep.dropped == 0 and schema_exists(engine, "t_quilted")
+    assert all(name.startswith(SPARE_PREFIX) for name in spares(engine) if name != "t_quilted")
+
+
+def test_db_upgrade_waits_for_a_refill_at_work_then_replaces_stale_spares(app, engine):
+    import threading
+
+    with app.app_context():
+        keep_spares(_db.engine, 2)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE spare_schemas SET revision = 'older' WHERE name = (SELECT min(name) FROM spare_schemas)"
+        )
+    holder = engine.connect()
+    held = holder.begin()
+    holder.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('coopnet:spare_schemas'))")
+    result = {}
+
+    def upkeep():
+        with app.app_context():
+            result["upkeep"] = keep_spares(_db.engine, 2, wait=True)
+
+    waiting = threading.Thread(target=upkeep)
+    waiting.start()
+    waiting.join(timeout=1)
+    assert waiting.is_alive()  # it waits for the refill at work instead of giving up
+    held.commit()
+    holder.close()
+    waiting.join(timeout=30)
+    assert result["upkeep"].dropped == 1 and result["upkeep"].ready == 2
+    assert all(row == (tenant_head(), tenant_head()) for row in spares(engine).values())

@@ -25,7 +25,9 @@ def upgrade():
 
 
 def downgrade():
-    # The spares go with the table that names them (the names were checked when made).
-    for (name,) in op.get_bind().exec_driver_sql("SELECT name FROM spare_schemas").all():
-        op.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    # The spares go with the table that names them: only names a spare is made with, quoted.
+    rows = op.get_bind().exec_driver_sql("SELECT name FROM spare_schemas WHERE starts_with(name, 't__spare_')")
+    for (name,) in rows.all():
+        quoted = '"' + name.replace('"', '""') + '"'
+        op.execute(f"DROP SCHEMA IF EXISTS {quoted} CASCADE")
     op.drop_table("spare_schemas")
