@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from datetime import datetime, timezone
 
 from flask_sqlalchemy.session import Session
-from sqlalchemy import MetaData, event, inspect
+from sqlalchemy import MetaData, event, inspect, text
 from sqlalchemy.orm import DeclarativeBase, scoped_session
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.util import find_tables
@@ -337,6 +337,14 @@ def _leave(session, current, target):
 
 def current_schema(session) -> str | None:
     return _plain(session).info.get("tenant_schema")
+
+
+def hold(session, name: str, shared: bool = False) -> None:
+    """Take the bound tenant's lock called ``name`` to the end of the transaction (a PostgreSQL
+    advisory lock keyed by schema and name, so co-ops never wait on each other); ``shared``
+    holders wait only for one who holds it alone."""
+    take = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    session.execute(text(f"SELECT {take}(hashtext(:key))"), {"key": f"{current_schema(session)}:{name}"})
 
 
 @contextmanager

@@ -15,9 +15,9 @@ import json
 from datetime import date, datetime
 
 from flask_babel import gettext
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from coopnet.database import current_schema, utcnow
+from coopnet.database import hold, utcnow
 from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from coopnet.platform.accounts import name_problem
 from coopnet.tenants.governance import proposals, rulebook
@@ -321,7 +321,7 @@ def approve(
     minutes.status, minutes.approved_at = "approved", utcnow()
     session.flush()
     # One approval at a time per co-op, so two never chain onto the same previous record.
-    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"{current_schema(session)}:minutes"})
+    hold(session, "minutes")
     last = session.scalar(select(ApprovedRecord).order_by(ApprovedRecord.id.desc()).limit(1))
     previous = last.hash if last is not None else GENESIS
     content = canonical(minutes)

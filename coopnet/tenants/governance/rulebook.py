@@ -5,10 +5,10 @@ these functions add, flush and return.
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from coopnet.database import current_schema
+from coopnet.database import hold
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.tenants.governance.models import RulebookVersion
 from coopnet.tenants.governance.rules import CATEGORIES, PRESETS, Rule, RuleProblem, rule_from_dict, rule_to_dict
@@ -102,9 +102,7 @@ def adopt_change(
     """A passed rulebook proposal's categories become the next version, unless another
     change was adopted since it was opened (it was voted on a rulebook no longer in
     force: it must be proposed again). Returns the new version or None."""
-    session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"{current_schema(session)}:rulebook"}
-    )
+    hold(session, "rulebook")
     number = (session.scalar(select(func.max(RulebookVersion.version))) or 0) + 1
     if number != base_version + 1:
         return None

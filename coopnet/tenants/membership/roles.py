@@ -7,9 +7,9 @@ these functions add, flush and return.
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, text
+from sqlalchemy import or_, select
 
-from coopnet.database import current_schema, utcnow
+from coopnet.database import hold, utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.i18n import day
 from coopnet.tenants.membership.lifecycle import a_date, record, require_active
@@ -40,9 +40,7 @@ def appoint(session, role: str, account_id: int, starts_on, ends_on=None) -> Off
     require_active(session, account_id)
     # Two appointments to a vacant role at once: FOR UPDATE below locks only terms that
     # exist, so the role itself is locked (until commit) for the check and the insert.
-    session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"{current_schema(session)}:officer:{role}"}
-    )
+    hold(session, f"officer:{role}")
     far = date.max
     overlap = session.scalar(
         select(OfficerTerm)

@@ -102,13 +102,14 @@ def members(session, tenant) -> dict[int, str]:
     return dict(session.execute(query).all())
 
 
-def spans(session, tenant) -> dict[int, tuple[date | None, date | None]]:
-    """(first day, last day) each person worked with the co-op, by account id: everyone with
-    access, and those the register shows leaving (to the day before they left). The first day
+def spans(session, people) -> dict[int, tuple[date | None, date | None]]:
+    """(first day, last day) each person worked with the co-op, by account id: ``people`` (the
+    account ids with access: ``members``), and those the register shows leaving (to the day
+    before they left). The first day
     is when the register shows them becoming a candidate or member (the earliest such change);
     None where the register does not say (joined before, still here). Applicants, who have
     access but do not work for the co-op yet, are left out."""
-    found = dict.fromkeys(members(session, tenant), (None, None))
+    found = dict.fromkeys(people, (None, None))
     joins = dict(
         session.execute(
             select(StatusChange.account_id, func.min(StatusChange.effective_on))

@@ -8,9 +8,9 @@ these functions add, flush and return.
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from coopnet.database import current_schema
+from coopnet.database import hold
 from coopnet.days import checked_year, parse_day
 from coopnet.errors import Conflict, NotFound, ValidationFailed
 from coopnet.money import cents
@@ -56,7 +56,7 @@ def expense_from(values: dict) -> dict:
 def hold_the_books(session) -> None:
     """Expenses are written, and a year split, one transaction at a time to its end: an expense
     recorded as its year is split would be in neither the split nor a year still open."""
-    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"{current_schema(session)}:books"})
+    hold(session, "books")
 
 
 def record(session, by: int, values: dict) -> Expense:

@@ -171,12 +171,12 @@ def salaries(session, tenant, versions: list[PayPolicy], start: date, end: date)
     if not pieces:
         return {}
     earned = {}
-    for account_id, (joined, left) in corrections.spans(session, tenant).items():
+    for account_id, (joined, left) in corrections.spans(session, corrections.members(session, tenant)).items():
         total = 0
         for first, last, monthly in pieces:
-            first, last = max(first, joined or first), min(last, left or last)
-            if first <= last:
-                total += salary_for(monthly, first, last)
+            since, until = max(first, joined or first), min(last, left or last)
+            if since <= until:
+                total += salary_for(monthly, since, until)
         if total:
             earned[account_id] = total
     return earned

@@ -25,8 +25,7 @@ from coopnet.days import checked_year
 from coopnet.errors import Conflict, Forbidden, ValidationFailed
 from coopnet.i18n import day as shown_day
 from coopnet.i18n import today as local_today
-from coopnet.tenants.pay import adjustments
-from coopnet.tenants.pay.adjustments import members
+from coopnet.tenants.pay.adjustments import members, spans
 from coopnet.tenants.pay.models import LeaveTaken, PayPolicy, SalaryYearEnd
 from coopnet.tenants.pay.payroll import in_force, policies
 from coopnet.tenants.pay.surplus import year_bounds
@@ -76,7 +75,8 @@ def balances(session, tenant, year: int, on: date | None = None) -> dict:
     policy = salary_policy(session, on)
     days = (end - start).days + 1
     leave_allowed = allowance(policy)
-    spans = adjustments.spans(session, tenant)
+    people = members(session, tenant)
+    worked_since = spans(session, people)
     worked, leave = minutes_between(session, start, on), _leave_between(session, start, on)
     carried_in = dict(
         session.execute(
@@ -85,8 +85,8 @@ def balances(session, tenant, year: int, on: date | None = None) -> dict:
     )
     closed = {c.account_id: c for c in session.scalars(select(SalaryYearEnd).where(SalaryYearEnd.year == year))}
     rows = []
-    for account_id, name in members(session, tenant).items():
-        begun = max(start, spans.get(account_id, (None, None))[0] or start)
+    for account_id, name in people.items():
+        begun = max(start, worked_since.get(account_id, (None, None))[0] or start)
         committed = policy.yearly_hours * 60 * max(0, (on - begun).days + 1) // days
         own_allowance = leave_allowed * max(0, (end - begun).days + 1) // days
         counted = min(leave.get(account_id, 0), own_allowance)

@@ -8,9 +8,9 @@ import re
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from coopnet.database import current_schema
+from coopnet.database import hold
 from coopnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from coopnet.i18n import day as shown_day
 from coopnet.money import cents
@@ -36,9 +36,8 @@ def kinds(session) -> list[WorkKind]:
 
 def ensure_kinds(session) -> list[WorkKind]:
     """The kinds, with the defaults stored first if none are: what time and a new kind refer to."""
-    found = session.scalars(select(WorkKind).order_by(WorkKind.key)).all()
-    if not found:
-        found = [WorkKind(key=key, label=label) for key, label in DEFAULT_KINDS]
+    found = kinds(session)
+    if found[0] not in session:  # the defaults, not stored yet
         session.add_all(found)
         session.flush()
     return found
@@ -60,8 +59,7 @@ def add_kind(session, key: str, label: str) -> WorkKind:
 def hold_pay_periods(session, alone: bool = False) -> None:
     """Whoever reads which time is locked shares this lock to the end of the transaction, and a
     pay run being finalised takes it alone: so no time is written into a period as it locks."""
-    take = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
-    session.execute(text(f"SELECT {take}(hashtext(:key))"), {"key": f"{current_schema(session)}:pay-periods"})
+    hold(session, "pay-periods", shared=not alone)
 
 
 def locked_until(session) -> date | None:
@@ -206,8 +204,7 @@ def hold_time_of(session, account_ids) -> None:
     """A member's days are counted and added to by one transaction at a time, to its end: two
     entries at once could each find room in a day that holds one. Ids in order, so never a deadlock."""
     for account_id in sorted(set(account_ids)):
-        key = f"{current_schema(session)}:time-of:{account_id}"
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+        hold(session, f"time-of:{account_id}")
 
 
 def day_minutes(session, account_id: int, day: date) -> int:
