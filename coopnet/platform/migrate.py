@@ -84,23 +84,41 @@ def upgrade_tenant(connection, schema, target="head", script=None):
 
 
 def tenant_versions(connection, schemas):
-    """{schema: version or None} for many schemas in one round trip."""
+    """{schema: version or None} for a few hundred schemas at most, in one round trip.
+
+    Each schema read holds a lock on its alembic_version table to the end of the
+    transaction; for more schemas than that, see versions_of_many."""
     if not schemas:
         return {}
-    existing = {
-        r[0]
-        for r in connection.exec_driver_sql(
-            "SELECT table_schema FROM information_schema.tables WHERE table_name = 'alembic_version'"
-            " AND table_schema LIKE %s",
-            ("t\\_%",),
-        )
-    }
+    existing = set(
+        connection.exec_driver_sql(
+            "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relname = 'alembic_version' AND n.nspname = ANY(%s)",
+            (list(schemas),),
+        ).scalars()
+    )
     versions = dict.fromkeys(schemas)
     parts = [f"SELECT '{s}', version_num FROM {quote_schema(s)}.alembic_version" for s in schemas if s in existing]
-    for start in range(0, len(parts), 500):
-        for schema, version in connection.exec_driver_sql(" UNION ALL ".join(parts[start : start + 500])):
+    for start in range(0, len(parts), VERSIONS_AT_ONCE):
+        for schema, version in connection.exec_driver_sql(" UNION ALL ".join(parts[start : start + VERSIONS_AT_ONCE])):
             versions[schema] = version
     return versions
+
+
+def versions_of_many(engine, schemas):
+    """tenant_versions for any number of schemas: each VERSIONS_AT_ONCE in a transaction
+    and a connection of their own. One transaction over all of them ran out of
+    PostgreSQL's lock table (about 6,400 locks by default) between 6,000 and 6,500
+    schemas, and one backend would cache every alembic_version table it read."""
+    versions = {}
+    for start in range(0, len(schemas), VERSIONS_AT_ONCE):
+        with engine.connect() as connection:
+            versions.update(tenant_versions(connection, schemas[start : start + VERSIONS_AT_ONCE]))
+            connection.invalidate()  # close the backend rather than pool it with those tables cached
+    return versions
+
+
+VERSIONS_AT_ONCE = 500
 
 
 def upgrade_tenants(engine, schemas, workers=4, on_done=None, target="head", script=None, tenants_per_connection=None):
@@ -117,8 +135,7 @@ def upgrade_tenants(engine, schemas, workers=4, on_done=None, target="head", scr
     if tenants_per_connection is None:
         tenants_per_connection = _configured_tenants_per_connection()
     head = tenant_head(script) if target == "head" else target
-    with engine.connect() as connection:
-        versions = tenant_versions(connection, schemas)
+    versions = versions_of_many(engine, schemas)
     pending = [s for s in schemas if versions.get(s) != head]
     upgraded, failed = [], {}
 

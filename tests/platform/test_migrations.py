@@ -116,3 +116,26 @@ def test_migration_workers_take_the_limit_from_the_configuration(app):
 
     with app.app_context():
         assert _configured_tenants_per_connection() == app.config["DB_TENANTS_PER_CONNECTION"]
+
+
+def test_versions_of_many_schemas_are_read_a_batch_per_transaction(app, engine, db, monkeypatch):
+    """One transaction over every schema ran out of PostgreSQL's lock table between 6,000
+    and 6,500 schemas; each batch now ends its transaction and closes its backend."""
+    from sqlalchemy import event
+
+    from coopnet.platform import migrate
+
+    monkeypatch.setattr(migrate, "VERSIONS_AT_ONCE", 4)
+    schemas = [f"t_{s.replace('-', '_')}" for s in register_empty_tenants(app, engine, 10)]
+    with engine.begin() as conn:
+        for schema in schemas[:7]:  # seven at head, three empty
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}"')
+            provision_schema(conn, schema)
+    closed = []
+    event.listen(engine, "invalidate", lambda dbapi_connection, record, error: closed.append(dbapi_connection))
+
+    versions = migrate.versions_of_many(engine, [*schemas, "t_no_such_coop"])
+
+    assert versions == {**dict.fromkeys(schemas[:7], tenant_head()), **dict.fromkeys([*schemas[7:], "t_no_such_coop"])}
+    # 11 schemas, 4 at a time: three transactions, each on a backend closed after it
+    assert len(set(closed)) == 3
