@@ -50,6 +50,12 @@ def wait_until_up(port, token):
     raise RuntimeError(f"gunicorn on {port} did not start")
 
 
+def checkouts_of(port, token):
+    """(tenant checkouts new to their connection, all tenant checkouts) so far in one server."""
+    counts = tenancy.check_status(port, "/api/v1/plain/checkouts", token)
+    return counts["new to the connection"], counts["new to the connection"] + counts["served before"]
+
+
 def main(trees):
     from coopnet.embedded import stop_redis
 
@@ -77,11 +83,13 @@ def main(trees):
                 port, server = servers[tree]
                 web = [server.pid, *tenancy.children(server.pid)]
                 for label, paths in cases.items():
+                    checkouts = checkouts_of(port, token)
                     before = tenancy.cpu_seconds(web), tenancy.cpu_seconds(tenancy.postgres_pids(app), reaped=True)
                     rate, errors, requests = tenancy.wrk(paths, token, port, SECONDS)
                     after = tenancy.cpu_seconds(web), tenancy.cpu_seconds(tenancy.postgres_pids(app), reaped=True)
                     cpu = ((after[0] - before[0]) / requests * 1000, (after[1] - before[1]) / requests * 1000)
-                    runs[(tree, label)].append((rate, errors, cpu))
+                    new, all_ = (a - b for a, b in zip(checkouts_of(port, token), checkouts, strict=True))
+                    runs[(tree, label)].append((rate, errors, cpu, new / all_ * 100 if all_ else 0.0))
             print(f"round {r + 1} of {ROUNDS} done; load average {os.getloadavg()[0]:.1f}", flush=True)
         for tree in trees:
             print(f"\n{tree}:")
@@ -94,7 +102,8 @@ def main(trees):
                 cost[label] = web_ms + db_ms
                 print(
                     f"  {label:>12}: {rate[label]:6.0f} req/s (rounds {', '.join(f'{m[0]:.0f}' for m in measured)}; "
-                    f"errors {sum(m[1] for m in measured)}); CPU a request gunicorn {web_ms:.2f} + PostgreSQL {db_ms:.2f} ms"
+                    f"errors {sum(m[1] for m in measured)}); CPU a request gunicorn {web_ms:.2f} + PostgreSQL {db_ms:.2f} ms; "
+                    f"new to the connection {statistics.median(m[3] for m in measured):.1f}% of tenant checkouts"
                 )
             print(
                 f"  tenant / plain by req/s: 10 tenants {rate['10 tenants'] / rate['plain'] * 100:.0f}%, "

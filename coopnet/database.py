@@ -7,11 +7,16 @@ Who commits: the view, command or job that owns the unit of work. Services add,
 flush and return; they never commit or roll back.
 """
 
+import itertools
 import logging
+import time
+import weakref
+import zlib
 from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
+from threading import get_ident
 
 from flask_sqlalchemy.session import Session
 from sqlalchemy import MetaData, event, inspect, text
@@ -86,19 +91,43 @@ def prefer_connection_for(slug: str | None) -> None:
     _wanted_schema.set(schema_for(slug) if slug else None)
 
 
+HOME_WAIT = 0.05  # seconds a checkout waits for its tenant's home connection to come back
+HOLDER = "coopnet_holder"  # key in a checked-out connection's info: the thread holding it
+
+
+def _home_slot(schema: str, slots: int) -> int:
+    # A stable hash (not hash(), which changes with each process), so tests can rely on it.
+    return zlib.crc32(schema.encode()) % max(slots, 1)
+
+
 class TenantAffinePool(QueuePool):
-    """A QueuePool whose checkout prefers an idle connection that has already served
-    the wanted tenant (see prefer_connection_for).
+    """A QueuePool that gives each tenant a home connection (see prefer_connection_for).
 
     A backend meeting a tenant for the first time reads that tenant's tables, indexes
     and statistics from the catalog (the cost that made pages slower with 1,000
     tenants than with 10, BENCHMARKS.md); a backend that has seen it answers from its
-    cache. With no such connection idle, a new tenant goes to a new connection while
-    the pool is below its size, else to the idle connection that has served the fewest
-    tenants, so each backend caches a share of the tenants instead of all of them."""
+    cache. So the pool's ``pool_size`` connections split the tenants between them: a
+    tenant's home is slot ``crc32(schema) % pool_size``, and a checkout for it takes,
+    in this order:
+
+    1. an idle connection that has served the tenant before;
+    2. its home connection, when idle (made when the slot is empty);
+    3. after waiting up to HOME_WAIT for one of those to come back, the idle
+       connection that has served the fewest tenants, or whatever QueuePool gives.
+
+    Each backend then caches about 1/pool_size of the tenants instead of every one
+    of them, and a tenant is new to its connection about once per connection
+    lifetime instead of on most requests."""
 
     # Log under sqlalchemy.pool like QueuePool (quiet unless SQLAlchemy logging is on).
     _sqla_logger_namespace = "sqlalchemy.pool.impl.TenantAffinePool"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Both guarded by the queue's mutex.
+        self._homes: dict[int, weakref.ref] = {}  # slot -> the connection record living there
+        self._slot_of = weakref.WeakKeyDictionary()  # and back
+        self._making: set[int] = set()  # slots whose connection is being opened
 
     @classmethod
     def replacing(cls, pool: QueuePool) -> "TenantAffinePool":
@@ -120,34 +149,84 @@ class TenantAffinePool(QueuePool):
     def _do_get(self):
         schema = _wanted_schema.get()
         if schema is None:
-            return super()._do_get()
+            return self._handed_out(super()._do_get())
+        queue = self._pool
+        home = _home_slot(schema, queue.maxsize)
+        give_up = time.monotonic() + HOME_WAIT
+        with queue.mutex:
+            while True:
+                idle = queue.queue
+                resident = self._resident(home)
+                chosen = next((r for r in idle if schema in r.info.get(SERVED, ())), None)
+                if chosen is None and resident is not None and resident in idle:
+                    chosen = resident
+                if chosen is None and resident is None and home not in self._making and self._inc_overflow():
+                    self._making.add(home)
+                    break
+                # No use waiting for a connection this thread holds itself.
+                late = time.monotonic() >= give_up or (
+                    resident is not None and resident.info.get(HOLDER) == get_ident()
+                )
+                if chosen is None and late and idle:
+                    chosen = min(idle, key=lambda r: len(r.info.get(SERVED, ())))
+                if chosen is not None:
+                    idle.remove(chosen)
+                    queue.not_full.notify()
+                    return self._handed_out(chosen)
+                if late:
+                    break
+                # The home connection is busy: part of a request's time spent waiting
+                # costs less than teaching another backend this tenant's catalog.
+                queue.not_empty.wait(give_up - time.monotonic())
+        if home not in self._making:
+            return self._handed_out(super()._do_get())
+        try:
+            record = self._create_connection()
+        except BaseException:
+            self._dec_overflow()
+            with queue.mutex:
+                self._making.discard(home)
+            raise
+        with queue.mutex:
+            self._making.discard(home)
+            self._settle(record, home)
+        return self._handed_out(record)
+
+    def _do_return_conn(self, record):
+        record.info.pop(HOLDER, None)
+        super()._do_return_conn(record)
         queue = self._pool
         with queue.mutex:
-            idle = list(queue.queue)
-            chosen = next((r for r in idle if schema in r.info.get(SERVED, ())), None)
-            if chosen is None and idle and not self._below_size():
-                chosen = min(idle, key=lambda r: len(r.info.get(SERVED, ())))
-            if chosen is not None:
-                queue.queue.remove(chosen)
-                queue.not_full.notify()
-                return chosen
-        if idle and self._grow():
-            try:
-                return self._create_connection()
-            except BaseException:
-                self._dec_overflow()
-                raise
-        return super()._do_get()
+            slot = self._slot_of.get(record)
+            if record not in queue.queue and slot is not None:  # closed: the pool holds all it keeps
+                del self._slot_of[record]
+                if self._resident(slot) is record:
+                    del self._homes[slot]
+            queue.not_empty.notify_all()  # wake every waiter: each waits for its own home
 
-    def _below_size(self):
-        return self._overflow < 0
+    def dispose(self):
+        super().dispose()
+        with self._pool.mutex:
+            self._homes.clear()
+            self._slot_of.clear()
 
-    def _grow(self):
-        with self._overflow_lock:
-            if self._overflow < 0:
-                self._overflow += 1
-                return True
-            return False
+    def _resident(self, slot):
+        ref = self._homes.get(slot)
+        return ref() if ref is not None else None
+
+    def _handed_out(self, record):
+        """Note which thread holds ``record``, and give a connection that QueuePool made
+        the first empty slot, so it becomes the home of the tenants there."""
+        record.info[HOLDER] = get_ident()
+        if record not in self._slot_of:
+            with self._pool.mutex:
+                slot = next(i for i in itertools.count() if self._resident(i) is None and i not in self._making)
+                self._settle(record, slot)
+        return record
+
+    def _settle(self, record, slot):
+        self._homes[slot] = weakref.ref(record)
+        self._slot_of[record] = slot
 
 
 def install_engine_hooks(engine, tenants_per_connection: int) -> None:

@@ -114,20 +114,115 @@ def test_a_checkout_for_a_tenant_gets_the_connection_that_served_it(affine_engin
         assert backend_pid(conn) in (quilted, design)
 
 
-def test_a_new_tenant_goes_to_a_new_connection_until_the_pool_is_full(affine_engine, make_tenant):
+def by_home(make_tenant, slots=2, per_slot=2):
+    """Tenants made for the test, grouped by their home slot in a pool of ``slots``."""
+    import uuid
+
+    from coopnet.database import _home_slot, schema_for
+
+    homes = {slot: [] for slot in range(slots)}
+    while any(len(slugs) < per_slot for slugs in homes.values()):
+        slug = f"home-{uuid.uuid4().hex[:8]}"
+        slot = _home_slot(schema_for(slug), slots)
+        if len(homes[slot]) < per_slot:
+            homes[slot].append(make_tenant(slug)[0].slug)
+    return homes
+
+
+def test_each_tenant_gets_its_home_connection(affine_engine, make_tenant):
     from coopnet.database import prefer_connection_for
 
-    slugs = [make_tenant()[0].slug for _ in range(4)]
+    homes = by_home(make_tenant)
     pids = {}
-    for slug in slugs:
-        prefer_connection_for(slug)
-        with affine_engine.connect() as conn:
-            pids[slug] = served(conn, slug)
-    # Two connections (the pool size), two tenants each: the third and fourth tenant
-    # went to whichever connection had served fewer.
-    assert len(set(pids.values())) == 2
-    assert sorted(list(pids.values()).count(pid) for pid in set(pids.values())) == [2, 2]
-    for slug in slugs:
+    for slugs in homes.values():
+        for slug in slugs:
+            prefer_connection_for(slug)
+            with affine_engine.connect() as conn:
+                pids[slug] = served(conn, slug)
+    # Tenants of one home share its connection; the two homes are two connections.
+    assert [len({pids[slug] for slug in slugs}) for slugs in homes.values()] == [1, 1]
+    assert pids[homes[0][0]] != pids[homes[1][0]]
+    for slug in [*homes[1], *homes[0], *homes[1]]:
         prefer_connection_for(slug)
         with affine_engine.connect() as conn:
             assert backend_pid(conn) == pids[slug]
+
+
+def home_pids(affine_engine, homes):
+    from coopnet.database import prefer_connection_for
+
+    pids = []
+    for slugs in homes.values():
+        prefer_connection_for(slugs[0])
+        with affine_engine.connect() as conn:
+            pids.append(served(conn, slugs[0]))
+    return pids
+
+
+def test_a_checkout_waits_for_the_home_connection_another_thread_holds(affine_engine, make_tenant, monkeypatch):
+    import threading
+
+    from coopnet import database
+    from coopnet.database import prefer_connection_for
+
+    monkeypatch.setattr(database, "HOME_WAIT", 30)
+    homes = by_home(make_tenant, per_slot=1)
+    home, other = home_pids(affine_engine, homes)
+    taken, release = threading.Event(), threading.Event()
+
+    def hold_home():
+        prefer_connection_for(homes[0][0])
+        with affine_engine.connect():
+            taken.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold_home)
+    holder.start()
+    taken.wait(10)
+    threading.Timer(0.2, release.set).start()
+    prefer_connection_for(homes[0][0])
+    with affine_engine.connect() as conn:
+        # The other connection was idle all along; the checkout waited for the home.
+        assert backend_pid(conn) == home != other
+    holder.join()
+
+
+def test_a_checkout_stops_waiting_and_takes_another_connection(affine_engine, make_tenant, monkeypatch):
+    import threading
+
+    from coopnet import database
+    from coopnet.database import prefer_connection_for
+
+    monkeypatch.setattr(database, "HOME_WAIT", 0.05)
+    homes = by_home(make_tenant, per_slot=1)
+    _, other = home_pids(affine_engine, homes)
+    taken, release = threading.Event(), threading.Event()
+
+    def hold_home():
+        prefer_connection_for(homes[0][0])
+        with affine_engine.connect():
+            taken.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold_home)
+    holder.start()
+    taken.wait(10)
+    try:
+        prefer_connection_for(homes[0][0])
+        with affine_engine.connect() as conn:
+            assert backend_pid(conn) == other
+    finally:
+        release.set()
+        holder.join()
+
+
+def test_a_thread_never_waits_for_the_connection_it_holds_itself(affine_engine, make_tenant, monkeypatch):
+    from coopnet import database
+    from coopnet.database import prefer_connection_for
+
+    monkeypatch.setattr(database, "HOME_WAIT", 600)  # a wait would hang the test
+    homes = by_home(make_tenant, per_slot=1)
+    home, other = home_pids(affine_engine, homes)
+    prefer_connection_for(homes[0][0])
+    with affine_engine.connect() as outer, affine_engine.connect() as inner:
+        assert (backend_pid(outer), backend_pid(inner)) == (home, other)
