@@ -4,7 +4,6 @@ Who commits: the caller that owns the unit of work; these functions add, flush
 and return (account_for_token records a token's use in its own short commit).
 """
 
-import functools
 import hashlib
 import secrets
 import unicodedata
@@ -16,7 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, bindparam, func, or_, select, update
+from sqlalchemy import func, select, update
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, NotFound, ValidationFailed
@@ -246,30 +245,14 @@ def issue_token(session, account, name, expires_in_days=None, read_only=False, t
 TOKEN_USE_RESOLUTION = timedelta(minutes=5)
 
 
-@functools.cache
-def _token_statement(extend=None):
-    # Built once per shape: a statement built anew each request costs its construction
-    # and its cache key every time (BENCHMARKS.md, issue #13).
-    statement = (
-        select(Account, ApiToken.id, ApiToken.last_used_at, ApiToken.read_only, ApiToken.tenant_id)
-        .join(ApiToken, ApiToken.account_id == Account.id)
-        .where(
-            ApiToken.token_hash == bindparam("token_hash", type_=String),
-            ApiToken.revoked_at.is_(None),
-            or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > func.now()),
-        )
-    )
-    return extend(statement) if extend else statement
-
-
-def account_for_token(session, secret, extend=None, params=None):
+def account_for_token(session, secret, statement, params=None):
     """The row (account, token id, last used, read_only, tenant_id, ...) for a live,
-    unexpired token in one query, or None; ``extend`` (a module-level function, the
-    statement is built once for it) may add columns to the query, ``params`` bind its
-    parameters. last_used_at is kept to within five minutes, so most requests write nothing."""
+    unexpired token in one query, or None. ``statement`` is the login query
+    (coopnet.platform.auth), binding ``token_hash`` and ``params``. last_used_at is
+    kept to within five minutes, so most requests write nothing."""
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
-    row = session.execute(_token_statement(extend), {**(params or {}), "token_hash": token_digest(secret)}).first()
+    row = session.execute(statement, {**(params or {}), "token_hash": token_digest(secret)}).first()
     if row is None:
         return None
     token_id, last_used = row[1], row[2]

@@ -10,15 +10,15 @@ from flask import abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import BigInteger, Integer, String, bindparam, exists, select
+from sqlalchemy import select, text
 
 from coopnet.database import prefer_connection_for
 from coopnet.errors import Forbidden, is_api_request
 from coopnet.extensions import db, login_manager
 from coopnet.platform.accounts import account_for_token
-from coopnet.platform.models import Account, AccountSession
+from coopnet.platform.models import Account, ApiToken
 from coopnet.platform.sessions import live_claims, touch
-from coopnet.platform.tenants import tenant_refs, with_tenant
+from coopnet.platform.tenants import TENANT_COLUMNS, tenant_refs
 
 
 def _tenant_slug():
@@ -26,13 +26,13 @@ def _tenant_slug():
     return slug if isinstance(slug, str) else None
 
 
-def _login_query_for_tenant():
-    """(extension, parameters) of the login query: on a tenant request it also reads the
-    tenant and the role there. Also says which tenant the request is for before its
-    first query checks out a connection (the pool prefers one that served it)."""
+def _login_params():
+    """The tenant slug the login query binds (None off a tenant's pages, and then the
+    tenant columns come back empty). Also says which tenant the request is for before
+    its first query checks out a connection (the pool gives it the tenant's home)."""
     slug = _tenant_slug()
     prefer_connection_for(slug)
-    return (with_tenant, {"tenant_slug": slug}) if slug else (None, {})
+    return {"tenant_slug": slug}
 
 
 def _remember_tenant(row):
@@ -41,19 +41,38 @@ def _remember_tenant(row):
         g.tenant_resolution = (slug, tenant_refs(row))
 
 
-@functools.cache
-def _session_statement(extend=None):
-    # Built once per shape, like the token's (accounts._token_statement).
-    statement = select(Account).where(
-        Account.id == bindparam("account_id", type_=BigInteger),
-        Account.session_generation == bindparam("generation", type_=Integer),
-        exists().where(
-            AccountSession.session_id == bindparam("session_id", type_=String),
-            AccountSession.account_id == Account.id,
-            AccountSession.ended_at.is_(None),
-        ),
+TOKEN_COLUMNS = (ApiToken.id, ApiToken.last_used_at, ApiToken.read_only, ApiToken.tenant_id)
+TOKEN_OUT = "l.token_id, l.token_last_used_at, l.token_read_only, l.token_tenant_id"
+TENANT_OUT = (
+    "l.tenant_id, l.tenant_slug, l.tenant_name, l.tenant_kind, l.tenant_status, l.tenant_locale, "
+    "l.tenant_require_two_factor, l.tenant_time_zone, l.plan_standing, l.member_role"
+)
+
+
+def _login_statement(call, out, columns):
+    """select(Account, *columns) over one of the login functions (shared revision s0009),
+    whose plan PostgreSQL keeps per connection. The account's columns are named one by
+    one in the model's order, so each is read by its own name whatever the table's order."""
+    account = ", ".join(f"(l.account).{column.name}" for column in Account.__table__.columns)
+    login = text(f"SELECT {account}, {out} FROM {call} AS l").columns(
+        *Account.__table__.columns, *(column.expression for column in columns)
     )
-    return extend(statement) if extend else statement
+    return select(Account, *columns).from_statement(login)
+
+
+@functools.cache
+def _token_statement():
+    # Built once, like the session's: a request only binds values.
+    return _login_statement(
+        "login_by_token(:token_hash, :tenant_slug)", f"{TOKEN_OUT}, {TENANT_OUT}", (*TOKEN_COLUMNS, *TENANT_COLUMNS)
+    )
+
+
+@functools.cache
+def _session_statement():
+    return _login_statement(
+        "login_by_session(:account_id, :generation, :session_id, :tenant_slug)", TENANT_OUT, TENANT_COLUMNS
+    )
 
 
 @login_manager.user_loader
@@ -65,9 +84,9 @@ def load_account(account_id):
     claims = live_claims()
     if claims is None:
         return None
-    extend, params = _login_query_for_tenant()
+    params = _login_params()
     params.update(account_id=account_id, generation=claims.generation, session_id=claims.session_id)
-    row = db.session.execute(_session_statement(extend), params).first()
+    row = db.session.execute(_session_statement(), params).first()
     if row is None:
         return None
     _remember_tenant(row)
@@ -83,8 +102,7 @@ def load_account_from_token(request):
         return None
     if not is_api_request():  # a token is for the JSON API; the pages take a logged-in person only
         return None
-    extend, params = _login_query_for_tenant()
-    row = account_for_token(db.session, secret.strip(), extend, params)
+    row = account_for_token(db.session, secret.strip(), _token_statement(), _login_params())
     _remember_tenant(row)
     if row is None:
         return None

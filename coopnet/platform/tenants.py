@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from psycopg import errors as pg_errors
-from sqlalchemy import String, and_, bindparam, select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from coopnet.database import utcnow
@@ -111,6 +111,8 @@ class RoleRef:
     role: str
 
 
+# A tenant request's login row ends with these (coopnet.platform.auth); the login functions
+# of shared revision s0009 return them in this order, so a change here is a change there.
 TENANT_COLUMNS = (
     Tenant.id,
     Tenant.slug,
@@ -145,23 +147,10 @@ def resolve(session, slug, account_id=None):
     return _refs(row)
 
 
-def with_tenant(statement):
-    """Extend a query selecting Account with the tenant at the bound parameter
-    ``tenant_slug`` and the account's role there, so a tenant request loads its user and
-    its tenant in one round trip. The slug is a parameter, so one statement, built
-    once, serves every tenant."""
-    return (
-        statement.outerjoin_from(Account, Tenant, Tenant.slug == bindparam("tenant_slug", type_=String))
-        .outerjoin_from(
-            Tenant, Membership, and_(Membership.tenant_id == Tenant.id, Membership.account_id == Account.id)
-        )
-        .outerjoin_from(Tenant, PlatformSubscription, PlatformSubscription.tenant_id == Tenant.id)
-        .add_columns(*TENANT_COLUMNS)
-    )
-
-
 def tenant_refs(row):
-    """The (tenant, membership) at the end of a row from a with_tenant() query."""
+    """The (tenant, membership) at the end of a login row (coopnet.platform.auth), whose
+    last columns are TENANT_COLUMNS: the login functions of shared revision s0009 return
+    them in this order."""
     return _refs(tuple(row)[-len(TENANT_COLUMNS) :])
 
 
