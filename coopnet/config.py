@@ -39,13 +39,13 @@ def load_config(env=None, **overrides):
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         # Recycle pooled connections so PostgreSQL's per-connection catalog
         # cache (one entry per tenant table touched) cannot grow for ever.
-        "DB_POOL_RECYCLE": int(env.get("DB_POOL_RECYCLE", "1800")),
-        "DB_POOL_SIZE": int(env.get("DB_POOL_SIZE", "5")),
+        "DB_POOL_RECYCLE": _count(env, "DB_POOL_RECYCLE", 1800),
+        "DB_POOL_SIZE": _count(env, "DB_POOL_SIZE", 5),
         # ...and replace a connection once it has served this many tenants.
-        "DB_TENANTS_PER_CONNECTION": int(env.get("DB_TENANTS_PER_CONNECTION", "200")),
+        "DB_TENANTS_PER_CONNECTION": _count(env, "DB_TENANTS_PER_CONNECTION", 200),
         # Empty tenant schemas kept ready at the head: signup renames one instead of
         # running the tenant DDL; the periodic refill and `db upgrade` keep this many.
-        "TENANT_SPARE_SCHEMAS": int(env.get("TENANT_SPARE_SCHEMAS", "3")),
+        "TENANT_SPARE_SCHEMAS": _count(env, "TENANT_SPARE_SCHEMAS", 3),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -108,9 +108,28 @@ def load_config(env=None, **overrides):
     domain = config["PLATFORM_DOMAIN"]
     config["BASE_URL"] = env.get("BASE_URL") or (f"https://{domain}" if domain else "http://127.0.0.1:5000")
     config.update(overrides)
+    check_counts(config)
     if config["ENV_NAME"] == "production":
         check_production(config)
     return config
+
+
+# Settings that count something, and the least each may be.
+COUNTS = {"DB_POOL_SIZE": 1, "DB_TENANTS_PER_CONNECTION": 1, "TENANT_SPARE_SCHEMAS": 0, "DB_POOL_RECYCLE": 1}
+
+
+def _count(env, name, default):
+    try:
+        return int(env.get(name, default))
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number; it is {env[name]!r}.") from None
+
+
+def check_counts(config):
+    for name, least in COUNTS.items():
+        value = config[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ConfigError(f"{name} must be a whole number, {least} or more; it is {value!r}.")
 
 
 def check_production(config):

@@ -70,3 +70,21 @@ def test_subdomain_serves_the_tenant(app, db, make_tenant, login):
         assert client.get("/api/v1/account", headers={"Host": "www.coop.example", **auth}).status_code == 200
     finally:
         app.wsgi_app = original
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DB_POOL_SIZE", "0"),
+        ("DB_TENANTS_PER_CONNECTION", "-1"),
+        ("TENANT_SPARE_SCHEMAS", "-3"),
+        ("DB_POOL_SIZE", "ten"),
+    ],
+)
+def test_a_count_that_cannot_be_stops_with_its_name(name, value):
+    with pytest.raises(ConfigError, match=f"{name} must be a whole number"):
+        load_config({name: value})
+
+
+def test_no_spare_schemas_is_a_setting():
+    assert load_config({"TENANT_SPARE_SCHEMAS": "0"})["TENANT_SPARE_SCHEMAS"] == 0
