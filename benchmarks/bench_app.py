@@ -18,8 +18,9 @@ from sqlalchemy.orm import DeclarativeBase
 
 from coopnet import create_app
 from coopnet.api import api_blueprint
-from coopnet.database import NAMING_CONVENTION, SERVED, _wanted_schema
+from coopnet.database import NAMING_CONVENTION
 from coopnet.extensions import db
+from coopnet.pool import SERVED, wanted_schema
 from coopnet.tenants.membership.models import Invitation
 from coopnet.tenants.membership.schemas import InvitationListOut
 
@@ -69,7 +70,7 @@ CHECKOUTS = {"served before": 0, "new to the connection": 0}
 
 
 def count_checkouts(dbapi_connection, record, proxy):
-    wanted = _wanted_schema.get()
+    wanted = wanted_schema.get()
     if wanted is not None:
         CHECKOUTS["served before" if wanted in record.info.get(SERVED, ()) else "new to the connection"] += 1
 

@@ -33,10 +33,11 @@ from sqlalchemy.pool import NullPool  # noqa: E402
 
 from benchmarks.backends import BackendMemory, private_mb  # noqa: E402
 from coopnet import create_app  # noqa: E402
-from coopnet.database import SERVED, install_engine_hooks, prefer_connection_for  # noqa: E402
+from coopnet.database import install_engine_hooks, prefer_connection_for  # noqa: E402
 from coopnet.extensions import db  # noqa: E402
 from coopnet.platform.migrate import upgrade_shared  # noqa: E402
 from coopnet.platform.provisioning import tenant_ddl  # noqa: E402
+from coopnet.pool import SERVED  # noqa: E402
 
 INSTANCE = Path(os.environ.get("BENCH_INSTANCE") or tempfile.mkdtemp(prefix="coopnet-memory-"))
 TABLES = 40

@@ -234,6 +234,12 @@ def check_status(port, path, token):
         return json.loads(response.read())
 
 
+def checkouts_of(port, token):
+    """(tenant checkouts new to their connection, all tenant checkouts) so far in one server."""
+    counts = check_status(port, "/api/v1/plain/checkouts", token)
+    return counts["new to the connection"], counts["new to the connection"] + counts["served before"]
+
+
 def bench_rps(app, port=8765, seconds=8, rounds=5):
     print(
         f"\n## Requests per second under gunicorn on loopback (1 gthread worker, wrk 1 thread 8 connections, {seconds} s x {rounds} interleaved rounds, median)"
@@ -292,13 +298,13 @@ def bench_rps(app, port=8765, seconds=8, rounds=5):
         web = [server.pid, *children(server.pid)]
         for _ in range(rounds):  # interleaved, so drift on a shared machine hits every case alike
             for label, paths in cases.items():
-                seen = check_status(port, "/api/v1/plain/checkouts", token)
+                seen = checkouts_of(port, token)
                 before = cpu_seconds(web), cpu_seconds(postgres_pids(app), reaped=True)
                 result = wrk(paths, token, port, seconds)
                 after = cpu_seconds(web), cpu_seconds(postgres_pids(app), reaped=True)
-                now = check_status(port, "/api/v1/plain/checkouts", token)
-                new_to_connection[label][0] += now["new to the connection"] - seen["new to the connection"]
-                new_to_connection[label][1] += sum(now.values()) - sum(seen.values())
+                now = checkouts_of(port, token)
+                new_to_connection[label][0] += now[0] - seen[0]
+                new_to_connection[label][1] += now[1] - seen[1]
                 runs[label].append(result)
                 cpu[label].append(
                     ((after[0] - before[0]) / result[2] * 1000, (after[1] - before[1]) / result[2] * 1000)

@@ -50,12 +50,6 @@ def wait_until_up(port, token):
     raise RuntimeError(f"gunicorn on {port} did not start")
 
 
-def checkouts_of(port, token):
-    """(tenant checkouts new to their connection, all tenant checkouts) so far in one server."""
-    counts = tenancy.check_status(port, "/api/v1/plain/checkouts", token)
-    return counts["new to the connection"], counts["new to the connection"] + counts["served before"]
-
-
 def main(trees):
     from coopnet.embedded import stop_redis
 
@@ -83,12 +77,12 @@ def main(trees):
                 port, server = servers[tree]
                 web = [server.pid, *tenancy.children(server.pid)]
                 for label, paths in cases.items():
-                    checkouts = checkouts_of(port, token)
+                    checkouts = tenancy.checkouts_of(port, token)
                     before = tenancy.cpu_seconds(web), tenancy.cpu_seconds(tenancy.postgres_pids(app), reaped=True)
                     rate, errors, requests = tenancy.wrk(paths, token, port, SECONDS)
                     after = tenancy.cpu_seconds(web), tenancy.cpu_seconds(tenancy.postgres_pids(app), reaped=True)
                     cpu = ((after[0] - before[0]) / requests * 1000, (after[1] - before[1]) / requests * 1000)
-                    new, all_ = (a - b for a, b in zip(checkouts_of(port, token), checkouts, strict=True))
+                    new, all_ = (a - b for a, b in zip(tenancy.checkouts_of(port, token), checkouts, strict=True))
                     runs[(tree, label)].append((rate, errors, cpu, new / all_ * 100 if all_ else 0.0))
             print(f"round {r + 1} of {ROUNDS} done; load average {os.getloadavg()[0]:.1f}", flush=True)
         for tree in trees:

@@ -8,7 +8,7 @@ from coopnet import capabilities, embedded, i18n
 from coopnet.api import Api, RowIdConverter
 from coopnet.cli import register_commands
 from coopnet.config import load_config
-from coopnet.database import install_engine_hooks
+from coopnet.database import install_engine_hooks, prefer_connection_for
 from coopnet.errors import register_error_handlers
 from coopnet.extensions import babel, csrf, db, limiter, login_manager
 from coopnet.inputs import limit_json_body, refuse_nul_bytes, refuse_nul_in_path
@@ -76,6 +76,7 @@ def register_extensions(app):
     db.init_app(app)
     with app.app_context():
         install_engine_hooks(db.engine, app.config["DB_TENANTS_PER_CONNECTION"])  # connects lazily
+    app.teardown_appcontext(lambda error: prefer_connection_for(None))  # the next request names its own
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

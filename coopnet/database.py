@@ -1,28 +1,25 @@
 """The database layer everything else stands on: both declarative bases, the
 placeholder tenant schema, the tenant-aware session and its scopes.
 
-This module imports nothing of coopnet's, so any module may import it.
+This module imports only coopnet.pool, which imports nothing of coopnet's, so any
+module may import it.
 
 Who commits: the view, command or job that owns the unit of work. Services add,
 flush and return; they never commit or roll back.
 """
 
-import itertools
 import logging
-import time
-import weakref
-import zlib
 from collections.abc import Callable
 from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import datetime, timezone
-from threading import get_ident
 
 from flask_sqlalchemy.session import Session
 from sqlalchemy import MetaData, event, inspect, text
 from sqlalchemy.orm import DeclarativeBase, scoped_session
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.util import find_tables
+
+from coopnet.pool import SERVED, TenantAffinePool, wanted_schema
 
 TENANT_SCHEMA = "tenant"
 log = logging.getLogger(__name__)
@@ -81,152 +78,13 @@ def _tenant_tables_in(mapper, clause):
 
 # --- connections: which tenants each has served ---------------------------------
 
-SERVED = "tenant_schemas"  # key in a pooled connection's info: the schemas it has served
-_wanted_schema: ContextVar[str | None] = ContextVar("coopnet_wanted_schema", default=None)
-
 
 def prefer_connection_for(slug: str | None) -> None:
-    """Say which tenant the next checkout in this thread or task is for (None: any).
-    Called before a request's first query (the login loader) and by bind_tenant."""
-    _wanted_schema.set(schema_for(slug) if slug else None)
-
-
-HOME_WAIT = 0.05  # seconds a checkout waits for its tenant's home connection to come back
-HOLDER = "coopnet_holder"  # key in a checked-out connection's info: the thread holding it
-
-
-def _home_slot(schema: str, slots: int) -> int:
-    # A stable hash (not hash(), which changes with each process), so tests can rely on it.
-    return zlib.crc32(schema.encode()) % max(slots, 1)
-
-
-class TenantAffinePool(QueuePool):
-    """A QueuePool that gives each tenant a home connection (see prefer_connection_for).
-
-    A backend meeting a tenant for the first time reads that tenant's tables, indexes
-    and statistics from the catalog (the cost that made pages slower with 1,000
-    tenants than with 10, BENCHMARKS.md); a backend that has seen it answers from its
-    cache. So the pool's ``pool_size`` connections split the tenants between them: a
-    tenant's home is slot ``crc32(schema) % pool_size``, and a checkout for it takes,
-    in this order:
-
-    1. an idle connection that has served the tenant before;
-    2. its home connection, when idle (made when the slot is empty);
-    3. after waiting up to HOME_WAIT for one of those to come back, the idle
-       connection that has served the fewest tenants, or whatever QueuePool gives.
-
-    Each backend then caches about 1/pool_size of the tenants instead of every one
-    of them, and a tenant is new to its connection about once per connection
-    lifetime instead of on most requests."""
-
-    # Log under sqlalchemy.pool like QueuePool (quiet unless SQLAlchemy logging is on).
-    _sqla_logger_namespace = "sqlalchemy.pool.impl.TenantAffinePool"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Both guarded by the queue's mutex.
-        self._homes: dict[int, weakref.ref] = {}  # slot -> the connection record living there
-        self._slot_of = weakref.WeakKeyDictionary()  # and back
-        self._making: set[int] = set()  # slots whose connection is being opened
-
-    @classmethod
-    def replacing(cls, pool: QueuePool) -> "TenantAffinePool":
-        return cls(
-            pool._creator,
-            pool_size=pool._pool.maxsize,
-            max_overflow=pool._max_overflow,
-            pre_ping=pool._pre_ping,
-            use_lifo=pool._pool.use_lifo,
-            timeout=pool._timeout,
-            recycle=pool._recycle,
-            echo=pool.echo,
-            logging_name=pool._orig_logging_name,
-            reset_on_return=pool._reset_on_return,
-            _dispatch=pool.dispatch,
-            dialect=pool._dialect,
-        )
-
-    def _do_get(self):
-        schema = _wanted_schema.get()
-        if schema is None:
-            return self._handed_out(super()._do_get())
-        queue = self._pool
-        home = _home_slot(schema, queue.maxsize)
-        give_up = time.monotonic() + HOME_WAIT
-        with queue.mutex:
-            while True:
-                idle = queue.queue
-                resident = self._resident(home)
-                chosen = next((r for r in idle if schema in r.info.get(SERVED, ())), None)
-                if chosen is None and resident is not None and resident in idle:
-                    chosen = resident
-                if chosen is None and resident is None and home not in self._making and self._inc_overflow():
-                    self._making.add(home)
-                    break
-                # No use waiting for a connection this thread holds itself.
-                late = time.monotonic() >= give_up or (
-                    resident is not None and resident.info.get(HOLDER) == get_ident()
-                )
-                if chosen is None and late and idle:
-                    chosen = min(idle, key=lambda r: len(r.info.get(SERVED, ())))
-                if chosen is not None:
-                    idle.remove(chosen)
-                    queue.not_full.notify()
-                    return self._handed_out(chosen)
-                if late:
-                    break
-                # The home connection is busy: part of a request's time spent waiting
-                # costs less than teaching another backend this tenant's catalog.
-                queue.not_empty.wait(give_up - time.monotonic())
-        if home not in self._making:
-            return self._handed_out(super()._do_get())
-        try:
-            record = self._create_connection()
-        except BaseException:
-            self._dec_overflow()
-            with queue.mutex:
-                self._making.discard(home)
-            raise
-        with queue.mutex:
-            self._making.discard(home)
-            self._settle(record, home)
-        return self._handed_out(record)
-
-    def _do_return_conn(self, record):
-        record.info.pop(HOLDER, None)
-        super()._do_return_conn(record)
-        queue = self._pool
-        with queue.mutex:
-            slot = self._slot_of.get(record)
-            if record not in queue.queue and slot is not None:  # closed: the pool holds all it keeps
-                del self._slot_of[record]
-                if self._resident(slot) is record:
-                    del self._homes[slot]
-            queue.not_empty.notify_all()  # wake every waiter: each waits for its own home
-
-    def dispose(self):
-        super().dispose()
-        with self._pool.mutex:
-            self._homes.clear()
-            self._slot_of.clear()
-
-    def _resident(self, slot):
-        ref = self._homes.get(slot)
-        return ref() if ref is not None else None
-
-    def _handed_out(self, record):
-        """Note which thread holds ``record``, and give a connection that QueuePool made
-        the first empty slot, so it becomes the home of the tenants there."""
-        record.info[HOLDER] = get_ident()
-        if record not in self._slot_of:
-            with self._pool.mutex:
-                slot = next(i for i in itertools.count() if self._resident(i) is None and i not in self._making)
-                self._settle(record, slot)
-        return record
-
-    def _settle(self, record, slot):
-        self._homes[slot] = weakref.ref(record)
-        self._slot_of[record] = slot
+    """Say which tenant this thread's or task's next checkouts are for (None: any): the
+    pool gives it the tenant's home connection (coopnet.pool). Called before a
+    request's first query (the login loader) and by bind_tenant; reset when the
+    app context ends, so a request never inherits the last one's tenant."""
+    wanted_schema.set(schema_for(slug) if slug else None)
 
 
 def install_engine_hooks(engine, tenants_per_connection: int) -> None:
@@ -237,8 +95,7 @@ def install_engine_hooks(engine, tenants_per_connection: int) -> None:
     2. Replace a pooled connection once it has served ``tenants_per_connection``
        tenants: PostgreSQL caches catalog entries for every table a connection
        touches (34-60 kB a tenant here, see BENCHMARKS.md) and never frees them.
-    3. Check out, where one is idle, a connection that has served the tenant
-       already (TenantAffinePool).
+    3. Give each tenant a home connection in the pool (coopnet.pool.TenantAffinePool).
     """
     from psycopg import errors
     from sqlalchemy.exc import DisconnectionError
@@ -388,7 +245,7 @@ def bind_tenant(session, slug: str) -> str:
     if current not in (None, schema):
         _leave(session, current, schema)
     session.info["tenant_schema"] = schema
-    _wanted_schema.set(schema)
+    wanted_schema.set(schema)
     if session.in_transaction():
         # The request's first queries (user, tenant, role) began it: translate
         # from here on, on that same connection.

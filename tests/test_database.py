@@ -1,5 +1,7 @@
 """Tenant scopes: switching with pending writes is an error, never a silent rollback."""
 
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -86,7 +88,8 @@ def served(connection, slug):
 def affine_engine(engine):
     from sqlalchemy import create_engine
 
-    from coopnet.database import TenantAffinePool, install_engine_hooks, prefer_connection_for
+    from coopnet.database import install_engine_hooks, prefer_connection_for
+    from coopnet.pool import TenantAffinePool
 
     small = create_engine(engine.url, pool_size=2, max_overflow=0)
     install_engine_hooks(small, tenants_per_connection=100)
@@ -118,12 +121,13 @@ def by_home(make_tenant, slots=2, per_slot=2):
     """Tenants made for the test, grouped by their home slot in a pool of ``slots``."""
     import uuid
 
-    from coopnet.database import _home_slot, schema_for
+    from coopnet.database import schema_for
+    from coopnet.pool import home_slot
 
     homes = {slot: [] for slot in range(slots)}
     while any(len(slugs) < per_slot for slugs in homes.values()):
         slug = f"home-{uuid.uuid4().hex[:8]}"
-        slot = _home_slot(schema_for(slug), slots)
+        slot = home_slot(schema_for(slug), slots)
         if len(homes[slot]) < per_slot:
             homes[slot].append(make_tenant(slug)[0].slug)
     return homes
@@ -162,10 +166,10 @@ def home_pids(affine_engine, homes):
 def test_a_checkout_waits_for_the_home_connection_another_thread_holds(affine_engine, make_tenant, monkeypatch):
     import threading
 
-    from coopnet import database
+    from coopnet import pool
     from coopnet.database import prefer_connection_for
 
-    monkeypatch.setattr(database, "HOME_WAIT", 30)
+    monkeypatch.setattr(pool, "HOME_WAIT", 30)
     homes = by_home(make_tenant, per_slot=1)
     home, other = home_pids(affine_engine, homes)
     taken, release = threading.Event(), threading.Event()
@@ -190,10 +194,10 @@ def test_a_checkout_waits_for_the_home_connection_another_thread_holds(affine_en
 def test_a_checkout_stops_waiting_and_takes_another_connection(affine_engine, make_tenant, monkeypatch):
     import threading
 
-    from coopnet import database
+    from coopnet import pool
     from coopnet.database import prefer_connection_for
 
-    monkeypatch.setattr(database, "HOME_WAIT", 0.05)
+    monkeypatch.setattr(pool, "HOME_WAIT", 0.05)
     homes = by_home(make_tenant, per_slot=1)
     _, other = home_pids(affine_engine, homes)
     taken, release = threading.Event(), threading.Event()
@@ -217,12 +221,14 @@ def test_a_checkout_stops_waiting_and_takes_another_connection(affine_engine, ma
 
 
 def test_a_thread_never_waits_for_the_connection_it_holds_itself(affine_engine, make_tenant, monkeypatch):
-    from coopnet import database
+    from coopnet import pool
     from coopnet.database import prefer_connection_for
 
-    monkeypatch.setattr(database, "HOME_WAIT", 600)  # a wait would hang the test
+    monkeypatch.setattr(pool, "HOME_WAIT", 5)
     homes = by_home(make_tenant, per_slot=1)
     home, other = home_pids(affine_engine, homes)
     prefer_connection_for(homes[0][0])
+    began = time.monotonic()
     with affine_engine.connect() as outer, affine_engine.connect() as inner:
         assert (backend_pid(outer), backend_pid(inner)) == (home, other)
+    assert time.monotonic() - began < 5  # it did not sit out the wait for its own connection
