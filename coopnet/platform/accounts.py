@@ -245,11 +245,18 @@ def issue_token(session, account, name, expires_in_days=None, read_only=False, t
 TOKEN_USE_RESOLUTION = timedelta(minutes=5)
 
 
+# A token login row is (account, *TOKEN_COLUMNS, ...): the login query in
+# coopnet.platform.auth reads them from public.login_by_token (shared revision s0009) as
+# TOKEN_FIELDS.
+TOKEN_COLUMNS = (ApiToken.id, ApiToken.last_used_at, ApiToken.read_only, ApiToken.tenant_id)
+TOKEN_FIELDS = "l.token_id, l.token_last_used_at, l.token_read_only, l.token_tenant_id"
+
+
 def account_for_token(session, secret, statement, params=None):
-    """The row (account, token id, last used, read_only, tenant_id, ...) for a live,
-    unexpired token in one query, or None. ``statement`` is the login query
-    (coopnet.platform.auth), binding ``token_hash`` and ``params``. last_used_at is
-    kept to within five minutes, so most requests write nothing."""
+    """The row (account, *TOKEN_COLUMNS, ...) for a live, unexpired token in one query, or
+    None. ``statement`` is the login query (coopnet.platform.auth), binding ``token_hash``
+    and ``params``. last_used_at is kept to within five minutes, so most requests write
+    nothing."""
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
     row = session.execute(statement, {**(params or {}), "token_hash": token_digest(secret)}).first()

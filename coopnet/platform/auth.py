@@ -15,8 +15,8 @@ from sqlalchemy import select, text
 from coopnet.database import prefer_connection_for
 from coopnet.errors import Forbidden, is_api_request
 from coopnet.extensions import db, login_manager
-from coopnet.platform.accounts import account_for_token
-from coopnet.platform.models import Account, ApiToken
+from coopnet.platform.accounts import TOKEN_COLUMNS, TOKEN_FIELDS, account_for_token
+from coopnet.platform.models import Account
 from coopnet.platform.sessions import live_claims, touch
 from coopnet.platform.tenants import TENANT_COLUMNS, tenant_refs
 
@@ -41,9 +41,8 @@ def _remember_tenant(row):
         g.tenant_resolution = (slug, tenant_refs(row))
 
 
-TOKEN_COLUMNS = (ApiToken.id, ApiToken.last_used_at, ApiToken.read_only, ApiToken.tenant_id)
-TOKEN_OUT = "l.token_id, l.token_last_used_at, l.token_read_only, l.token_tenant_id"
-TENANT_OUT = (
+# The login functions' tenant fields, in the order of TENANT_COLUMNS.
+TENANT_FIELDS = (
     "l.tenant_id, l.tenant_slug, l.tenant_name, l.tenant_kind, l.tenant_status, l.tenant_locale, "
     "l.tenant_require_two_factor, l.tenant_time_zone, l.plan_standing, l.member_role"
 )
@@ -64,14 +63,16 @@ def _login_statement(call, out, columns):
 def _token_statement():
     # Built once, like the session's: a request only binds values.
     return _login_statement(
-        "login_by_token(:token_hash, :tenant_slug)", f"{TOKEN_OUT}, {TENANT_OUT}", (*TOKEN_COLUMNS, *TENANT_COLUMNS)
+        "public.login_by_token(:token_hash, :tenant_slug)",
+        f"{TOKEN_FIELDS}, {TENANT_FIELDS}",
+        (*TOKEN_COLUMNS, *TENANT_COLUMNS),
     )
 
 
 @functools.cache
 def _session_statement():
     return _login_statement(
-        "login_by_session(:account_id, :generation, :session_id, :tenant_slug)", TENANT_OUT, TENANT_COLUMNS
+        "public.login_by_session(:account_id, :generation, :session_id, :tenant_slug)", TENANT_FIELDS, TENANT_COLUMNS
     )
 
 

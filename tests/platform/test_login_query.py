@@ -46,3 +46,18 @@ def test_a_session_login_row_needs_the_live_session_and_the_current_generation(a
         assert _db.session.execute(_session_statement(), {**params, "session_id": "t" * 32}).first() is None
         stale = {**params, "session_id": "s" * 32, "generation": account.session_generation + 1}
         assert _db.session.execute(_session_statement(), stale).first() is None
+
+
+def test_a_column_of_another_type_does_not_stop_log_ins(app, engine, member_of_quilted):
+    """RETURN QUERY refuses a type that differs even slightly: the functions cast what they
+    return, so a later migration changing a column's type does not lock everyone out."""
+    account_id, secret = member_of_quilted
+    with engine.connect() as conn:
+        conn.exec_driver_sql("ALTER TABLE tenants ALTER COLUMN name TYPE text")
+        conn.exec_driver_sql("ALTER TABLE memberships ALTER COLUMN role TYPE text")
+        row = conn.exec_driver_sql(
+            "SELECT (l.account).id, l.tenant_name, l.member_role FROM public.login_by_token(%s, %s) AS l",
+            (token_digest(secret), "quilted"),
+        ).one()
+        conn.rollback()
+    assert tuple(row) == (account_id, "Quilted", "admin")

@@ -20,14 +20,16 @@ down_revision = "t0001"
 branch_labels = None
 depends_on = None
 
-TENANT_OUT = """
+TENANT_RESULT = """
     tenant_id bigint, tenant_slug varchar, tenant_name varchar, tenant_kind varchar, tenant_status varchar,
     tenant_locale varchar, tenant_require_two_factor boolean, tenant_time_zone varchar,
     plan_standing varchar, member_role varchar"""
 
-TENANT_SELECT = (
-    "t.id, t.slug, t.name, t.kind, t.status, t.locale, t.require_two_factor, t.time_zone, s.standing, m.role"
-)
+# Cast to the declared types: RETURN QUERY refuses a type that differs even slightly, and
+# a later migration changing one of these columns must not stop every log-in.
+TENANT_SELECT = """
+    t.id::bigint, t.slug::varchar, t.name::varchar, t.kind::varchar, t.status::varchar, t.locale::varchar,
+    t.require_two_factor::boolean, t.time_zone::varchar, s.standing::varchar, m.role::varchar"""
 
 TENANT_JOINS = """
     LEFT JOIN public.tenants t ON t.slug = p_tenant_slug
@@ -39,12 +41,12 @@ def upgrade():
     op.execute(f"""
 CREATE FUNCTION public.login_by_token(p_token_hash varchar, p_tenant_slug varchar)
 RETURNS TABLE (account public.accounts, token_id bigint, token_last_used_at timestamptz,
-               token_read_only boolean, token_tenant_id bigint, {TENANT_OUT})
+               token_read_only boolean, token_tenant_id bigint, {TENANT_RESULT})
 LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_column
 BEGIN
   RETURN QUERY
-  SELECT a, k.id, k.last_used_at, k.read_only, k.tenant_id, {TENANT_SELECT}
+  SELECT a, k.id::bigint, k.last_used_at::timestamptz, k.read_only::boolean, k.tenant_id::bigint, {TENANT_SELECT}
     FROM public.accounts a
     JOIN public.api_tokens k ON k.account_id = a.id {TENANT_JOINS}
    WHERE k.token_hash = p_token_hash AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now());
@@ -52,7 +54,7 @@ END $$""")
     op.execute(f"""
 CREATE FUNCTION public.login_by_session(p_account_id bigint, p_generation integer, p_session_id varchar,
                                         p_tenant_slug varchar)
-RETURNS TABLE (account public.accounts, {TENANT_OUT})
+RETURNS TABLE (account public.accounts, {TENANT_RESULT})
 LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_column
 BEGIN
