@@ -114,11 +114,13 @@ def load_config(env=None, **overrides):
     return config
 
 
-# Settings that count something, and the least each may be.
-COUNTS = {"DB_POOL_SIZE": 1, "DB_TENANTS_PER_CONNECTION": 1, "TENANT_SPARE_SCHEMAS": 0, "DB_POOL_RECYCLE": 1}
+# Settings that count something, and the least each may be (a pool recycle of -1 is
+# SQLAlchemy's "never"). A value out of range once slipped through to the code that used it.
+COUNTS = {"DB_POOL_SIZE": 1, "DB_TENANTS_PER_CONNECTION": 1, "TENANT_SPARE_SCHEMAS": 0, "DB_POOL_RECYCLE": -1}
 
 
 def _count(env, name, default):
+    """A whole number from the environment, or a ConfigError that names the setting."""
     try:
         return int(env.get(name, default))
     except ValueError:
@@ -126,6 +128,7 @@ def _count(env, name, default):
 
 
 def check_counts(config):
+    """Counts from the environment or from create_app's overrides, checked the same way."""
     for name, least in COUNTS.items():
         value = config[name]
         if isinstance(value, bool) or not isinstance(value, int) or value < least:

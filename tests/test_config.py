@@ -86,5 +86,8 @@ def test_a_count_that_cannot_be_stops_with_its_name(name, value):
         load_config({name: value})
 
 
-def test_no_spare_schemas_is_a_setting():
-    assert load_config({"TENANT_SPARE_SCHEMAS": "0"})["TENANT_SPARE_SCHEMAS"] == 0
+def test_the_least_of_each_count_is_a_setting():
+    config = load_config({"TENANT_SPARE_SCHEMAS": "0", "DB_POOL_RECYCLE": "-1", "DB_POOL_SIZE": "1"})
+    assert (config["TENANT_SPARE_SCHEMAS"], config["DB_POOL_RECYCLE"], config["DB_POOL_SIZE"]) == (0, -1, 1)
+    with pytest.raises(ConfigError, match="DB_POOL_RECYCLE must be a whole number, -1 or more"):
+        load_config({"DB_POOL_RECYCLE": "-2"})

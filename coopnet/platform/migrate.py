@@ -83,11 +83,14 @@ def upgrade_tenant(connection, schema, target="head", script=None):
     connection.exec_driver_sql("SET LOCAL search_path TO DEFAULT")
 
 
+VERSIONS_AT_ONCE = 500  # schemas whose versions one transaction reads
+
+
 def tenant_versions(connection, schemas):
-    """{schema: version or None} for a few hundred schemas at most, in one round trip.
+    """{schema: version or None} for up to VERSIONS_AT_ONCE schemas, in one round trip.
 
     Each schema read holds a lock on its alembic_version table to the end of the
-    transaction; for more schemas than that, see versions_of_many."""
+    transaction; for more schemas, versions_of_many."""
     if not schemas:
         return {}
     existing = set(
@@ -99,9 +102,8 @@ def tenant_versions(connection, schemas):
     )
     versions = dict.fromkeys(schemas)
     parts = [f"SELECT '{s}', version_num FROM {quote_schema(s)}.alembic_version" for s in schemas if s in existing]
-    for start in range(0, len(parts), VERSIONS_AT_ONCE):
-        for schema, version in connection.exec_driver_sql(" UNION ALL ".join(parts[start : start + VERSIONS_AT_ONCE])):
-            versions[schema] = version
+    if parts:
+        versions.update(connection.exec_driver_sql(" UNION ALL ".join(parts)).all())
     return versions
 
 
@@ -110,15 +112,12 @@ def versions_of_many(engine, schemas):
     and a connection of their own. One transaction over all of them ran out of
     PostgreSQL's lock table (about 6,400 locks by default) between 6,000 and 6,500
     schemas, and one backend would cache every alembic_version table it read."""
-    versions = {}
+    schemas, versions = list(schemas), {}
     for start in range(0, len(schemas), VERSIONS_AT_ONCE):
         with engine.connect() as connection:
             versions.update(tenant_versions(connection, schemas[start : start + VERSIONS_AT_ONCE]))
             connection.invalidate()  # close the backend rather than pool it with those tables cached
     return versions
-
-
-VERSIONS_AT_ONCE = 500
 
 
 def upgrade_tenants(engine, schemas, workers=4, on_done=None, target="head", script=None, tenants_per_connection=None):

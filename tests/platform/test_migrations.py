@@ -118,7 +118,7 @@ def test_migration_workers_take_the_limit_from_the_configuration(app):
         assert _configured_tenants_per_connection() == app.config["DB_TENANTS_PER_CONNECTION"]
 
 
-def test_versions_of_many_schemas_are_read_a_batch_per_transaction(app, engine, db, monkeypatch):
+def test_versions_of_many_schemas_are_read_a_batch_per_transaction(app, engine, db, monkeypatch, request):
     """One transaction over every schema ran out of PostgreSQL's lock table between 6,000
     and 6,500 schemas; each batch now ends its transaction and closes its backend."""
     from sqlalchemy import event
@@ -132,7 +132,12 @@ def test_versions_of_many_schemas_are_read_a_batch_per_transaction(app, engine, 
             conn.exec_driver_sql(f'DROP SCHEMA "{schema}"')
             provision_schema(conn, schema)
     closed = []
-    event.listen(engine, "invalidate", lambda dbapi_connection, record, error: closed.append(dbapi_connection))
+
+    def invalidated(dbapi_connection, record, error):
+        closed.append(dbapi_connection)
+
+    event.listen(engine, "invalidate", invalidated)
+    request.addfinalizer(lambda: event.remove(engine, "invalidate", invalidated))
 
     versions = migrate.versions_of_many(engine, [*schemas, "t_no_such_coop"])
 
