@@ -83,7 +83,7 @@ def upgrade_tenant(connection, schema, target="head", script=None):
     connection.exec_driver_sql("SET LOCAL search_path TO DEFAULT")
 
 
-VERSIONS_AT_ONCE = 500  # schemas whose versions one transaction reads
+VERSIONS_AT_ONCE = 200  # schemas one transaction reads the versions of, on a backend closed after (30 kB each)
 
 
 def tenant_versions(connection, schemas):
