@@ -1,11 +1,21 @@
 """Tenant scopes: switching with pending writes is an error, never a silent rollback."""
 
+import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import select
 
-from coopnet.database import PendingWrites, bind_tenant, current_schema, has_pending_writes, tenant_scope
+from coopnet import pool
+from coopnet.database import (
+    PendingWrites,
+    bind_tenant,
+    current_schema,
+    has_pending_writes,
+    prefer_connection_for,
+    tenant_scope,
+)
 from coopnet.extensions import db as _db
 from coopnet.tenants.outbox.models import OutboxMessage
 
@@ -88,7 +98,7 @@ def served(connection, slug):
 def affine_engine(engine):
     from sqlalchemy import create_engine
 
-    from coopnet.database import install_engine_hooks, prefer_connection_for
+    from coopnet.database import install_engine_hooks
     from coopnet.pool import TenantAffinePool
 
     small = create_engine(engine.url, pool_size=2, max_overflow=0)
@@ -100,8 +110,6 @@ def affine_engine(engine):
 
 
 def test_a_checkout_for_a_tenant_gets_the_connection_that_served_it(affine_engine, two):
-    from coopnet.database import prefer_connection_for
-
     with affine_engine.connect() as first, affine_engine.connect() as second:
         quilted, design = served(first, "quilted"), served(second, "design-action")
     assert quilted != design
@@ -134,7 +142,6 @@ def by_home(make_tenant, slots=2, per_slot=2):
 
 
 def test_each_tenant_gets_its_home_connection(affine_engine, make_tenant):
-    from coopnet.database import prefer_connection_for
 
     homes = by_home(make_tenant)
     pids = {}
@@ -153,7 +160,6 @@ def test_each_tenant_gets_its_home_connection(affine_engine, make_tenant):
 
 
 def home_pids(affine_engine, homes):
-    from coopnet.database import prefer_connection_for
 
     pids = []
     for slugs in homes.values():
@@ -163,19 +169,14 @@ def home_pids(affine_engine, homes):
     return pids
 
 
-def test_a_checkout_waits_for_the_home_connection_another_thread_holds(affine_engine, make_tenant, monkeypatch):
-    import threading
-
-    from coopnet import pool
-    from coopnet.database import prefer_connection_for
-
-    monkeypatch.setattr(pool, "HOME_WAIT", 30)
-    homes = by_home(make_tenant, per_slot=1)
-    home, other = home_pids(affine_engine, homes)
+@contextmanager
+def home_held_by_another_thread(affine_engine, slug, release_after=None):
+    """Another thread checks out ``slug``'s home and holds it until the block ends, or
+    for ``release_after`` seconds."""
     taken, release = threading.Event(), threading.Event()
 
     def hold_home():
-        prefer_connection_for(homes[0][0])
+        prefer_connection_for(slug)
         with affine_engine.connect():
             taken.set()
             release.wait(10)
@@ -183,47 +184,37 @@ def test_a_checkout_waits_for_the_home_connection_another_thread_holds(affine_en
     holder = threading.Thread(target=hold_home)
     holder.start()
     taken.wait(10)
-    threading.Timer(0.2, release.set).start()
-    prefer_connection_for(homes[0][0])
-    with affine_engine.connect() as conn:
-        # The other connection was idle all along; the checkout waited for the home.
-        assert backend_pid(conn) == home != other
-    holder.join()
-
-
-def test_a_checkout_stops_waiting_and_takes_another_connection(affine_engine, make_tenant, monkeypatch):
-    import threading
-
-    from coopnet import pool
-    from coopnet.database import prefer_connection_for
-
-    monkeypatch.setattr(pool, "HOME_WAIT", 0.05)
-    homes = by_home(make_tenant, per_slot=1)
-    _, other = home_pids(affine_engine, homes)
-    taken, release = threading.Event(), threading.Event()
-
-    def hold_home():
-        prefer_connection_for(homes[0][0])
-        with affine_engine.connect():
-            taken.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=hold_home)
-    holder.start()
-    taken.wait(10)
+    if release_after is not None:
+        threading.Timer(release_after, release.set).start()
     try:
-        prefer_connection_for(homes[0][0])
-        with affine_engine.connect() as conn:
-            assert backend_pid(conn) == other
+        yield
     finally:
         release.set()
         holder.join()
 
 
-def test_a_thread_never_waits_for_the_connection_it_holds_itself(affine_engine, make_tenant, monkeypatch):
-    from coopnet import pool
-    from coopnet.database import prefer_connection_for
+def test_a_checkout_waits_for_the_home_connection_another_thread_holds(affine_engine, make_tenant, monkeypatch):
+    monkeypatch.setattr(pool, "HOME_WAIT", 30)
+    homes = by_home(make_tenant, per_slot=1)
+    home, other = home_pids(affine_engine, homes)
+    with home_held_by_another_thread(affine_engine, homes[0][0], release_after=0.2):
+        prefer_connection_for(homes[0][0])
+        with affine_engine.connect() as conn:
+            # The other connection was idle all along; the checkout waited for the home.
+            assert backend_pid(conn) == home != other
 
+
+def test_a_checkout_stops_waiting_and_takes_another_connection(affine_engine, make_tenant, monkeypatch):
+    monkeypatch.setattr(pool, "HOME_WAIT", 0.05)
+    homes = by_home(make_tenant, per_slot=1)
+    _, other = home_pids(affine_engine, homes)
+    with home_held_by_another_thread(affine_engine, homes[0][0]):
+        prefer_connection_for(homes[0][0])
+        with affine_engine.connect() as conn:
+            assert backend_pid(conn) == other
+
+
+def test_a_thread_never_waits_for_the_connection_it_holds_itself(affine_engine, make_tenant, monkeypatch):
     monkeypatch.setattr(pool, "HOME_WAIT", 5)
     homes = by_home(make_tenant, per_slot=1)
     home, other = home_pids(affine_engine, homes)
