@@ -18,12 +18,14 @@ from coopnet.extensions import db, login_manager
 from coopnet.platform.accounts import TOKEN_COLUMNS, TOKEN_FIELDS, account_for_token
 from coopnet.platform.models import Account
 from coopnet.platform.sessions import live_claims, touch
-from coopnet.platform.tenants import TENANT_COLUMNS, tenant_refs
+from coopnet.platform.tenants import SLUG_RE, TENANT_COLUMNS, tenant_refs
 
 
 def _tenant_slug():
+    """The co-op in the address, if it could be one: anything else (a NUL, upper case, 300
+    characters) names no co-op, and is never sent to the database."""
     slug = (request.view_args or {}).get("slug")
-    return slug if isinstance(slug, str) else None
+    return slug if isinstance(slug, str) and SLUG_RE.fullmatch(slug) else None
 
 
 def _login_params():

@@ -86,9 +86,9 @@ def public_tenant_route(view):
 def _check_membership():
     if g.tenant is None:
         return None  # only a public route gets here without a tenant
-    _check_kind()
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "public_in_tenant", False):
+        _check_kind()
         return None
     if not current_user.is_authenticated:
         if is_api_request():
@@ -98,6 +98,8 @@ def _check_membership():
         # A member of another co-op learns nothing, not even that this one exists.
         slug = g.pop("tenant").slug
         raise NotFound(_("There is no co-op at '%(slug)s'.", slug=slug))
+    # After who is asking: a page the kind does not show would tell a stranger the co-op exists.
+    _check_kind()
     if g.tenant.require_two_factor and not current_user.two_factor_enabled:
         return _ask_for_two_factor()
     return None

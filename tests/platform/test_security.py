@@ -164,6 +164,17 @@ def test_a_nul_in_the_path_is_not_found(client, login, make_tenant, path):
     error_of(response)
 
 
+@pytest.mark.parametrize("path", ["/c/%00/", "/c/quilted%00/members", "/c/Quilted/", "/c/" + "q" * 300 + "/"])
+def test_a_page_at_an_impossible_address_is_not_found_for_a_logged_in_person(client, login, make_tenant, path):
+    """The login query used to bind whatever stood in the address as the slug: a NUL made
+    PostgreSQL refuse it while the 404 page was rendered, a 500."""
+    _, admin = make_tenant("quilted")
+    login(admin.email)
+    response = client.get(path)
+    assert response.status_code == 404
+    assert client.get("/c/quilted/").status_code == 200  # the session still works
+
+
 @pytest.mark.parametrize("depth", [100_000, 900])
 @pytest.mark.parametrize("path", ["/api/v1/signup", "/api/v1/session"])
 def test_deeply_nested_json_is_a_bad_request(client, db, path, depth):

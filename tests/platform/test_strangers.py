@@ -24,6 +24,19 @@ def test_a_visitor_gets_the_same_answer_for_a_real_and_a_made_up_co_op(app, make
     assert real.status_code in (302, 401)
 
 
+@pytest.mark.parametrize(
+    ("kind", "path"),
+    [("membership_org", "/c/{}/time"), ("membership_org", "/c/{}/api/v1/time-entries"), ("coop", "/c/{}/dues")],
+)
+def test_a_visitor_cannot_tell_a_co_op_exists_from_a_page_its_kind_does_not_show(app, make_tenant, kind, path):
+    """A page hidden for the co-op's kind answered 404 to a visitor, where a made-up co-op
+    asks them to log in: who is asking is checked before the kind now."""
+    make_tenant("quilted", kind=kind)
+    real = app.test_client().get(path.format("quilted"))
+    same(app.test_client().get(path.format("nobody-here")), real)
+    assert real.status_code in (302, 401)
+
+
 def test_a_logged_in_outsider_gets_the_same_404(client, login, make_tenant, make_account):
     make_tenant("quilted")
     login(make_account().email)
