@@ -94,7 +94,8 @@ def open_proposal(session, network, invitation_id: int):
 
 @hooks.after_close
 def decide(session, tenant, proposal):
-    """A passed admission proposal makes the party a member; otherwise the invitation is refused."""
+    """A passed admission proposal makes the party a member; otherwise, or if the co-op was
+    suspended while the network voted, the invitation is refused."""
     if tenant.kind != "network" or proposal.category != CATEGORY:
         return
     from coopnet.network import members
@@ -108,7 +109,9 @@ def decide(session, tenant, proposal):
     )
     if invitation is None:
         return
-    if proposal.outcome == "passed":
+    if proposal.outcome == "passed" and (
+        invitation.coop_id is None or members.coop_is_active(session, invitation.coop_id)
+    ):
         invitation.status = "accepted"
         members.join_network(session, invitation)
     else:

@@ -115,6 +115,19 @@ def list_invitations():
     }
 
 
+@blueprint.route("/network/invitations/<id:invitation_id>", methods=["DELETE"])
+@blueprint.response(204)
+@document_errors(blueprint, 401, 403, 404, 409)
+@serves("network")
+def revoke_invitation(invitation_id):
+    """Take back an invitation nobody has accepted yet (the community coordinator): its
+    link answers 410 from then on. One already accepted, refused or under the network's
+    vote is 409 ``invitation_not_pending``."""
+    members.revoke_invitation(db.session, g.tenant, *_me(), invitation_id)
+    db.session.commit()
+    return ""
+
+
 @blueprint.route("/network/coordinators", methods=["GET"])
 @blueprint.response(200, schemas.CoordinatorListOut)
 @document_errors(blueprint, 401, 404)

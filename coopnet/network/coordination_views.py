@@ -94,6 +94,15 @@ def assign_coordinator():
     return _members_page(coordinator_form=form, status=result.status)
 
 
+@blueprint.route("/network/invitations/<id:invitation_id>/revoke", methods=["POST"])
+def revoke_invitation_page(invitation_id):
+    network_only()
+    form = EmptyForm()
+    result = submit(form, committed(members.revoke_invitation, db.session, g.tenant, *_me(), invitation_id))
+    flash(_("Invitation revoked.") if result.ok else problems(form), "success" if result.ok else "error")
+    return redirect(url_for("network.members_page"))
+
+
 @blueprint.route("/network/coordinators/<id:coordinator_id>/remove", methods=["POST"])
 def remove_coordinator(coordinator_id):
     network_only()

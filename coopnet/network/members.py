@@ -75,6 +75,29 @@ def invite(
     return found
 
 
+def revoke_invitation(session, network, actor_id: int, is_admin: bool, invitation_id: int) -> NetworkInvitation:
+    """The community coordinator takes back an invitation nobody has used yet (one
+    conditional UPDATE, so a revoke and an accept at once cannot both win)."""
+    access.require_coordinator(session, network.id, actor_id, is_admin, "community")
+    found = session.scalar(
+        select(NetworkInvitation).where(
+            NetworkInvitation.id == invitation_id, NetworkInvitation.network_id == network.id
+        )
+    )
+    if found is None:
+        raise NotFound(_("No such network invitation."))
+    revoked = session.execute(
+        update(NetworkInvitation)
+        .where(NetworkInvitation.id == found.id, NetworkInvitation.status == "pending")
+        .values(status="revoked")
+        .returning(NetworkInvitation.id)
+    ).scalar()
+    if revoked is None:
+        raise Conflict(_("Only an invitation nobody has accepted yet can be revoked."), code="invitation_not_pending")
+    session.refresh(found)
+    return found
+
+
 def invitation_recipients(session, invitation: NetworkInvitation) -> list[Account]:
     """Who hears of a co-op's invitation: its admins."""
     return list(
@@ -137,6 +160,8 @@ def invitation_by_link(session, network_id: int, token: str, lock: bool = False)
         raise NotFound(
             _("This invitation link is not valid. Ask the network for a new one."), code="invitation_not_found"
         )
+    if found.status == "revoked":
+        raise LinkGone(_("This invitation was taken back. Ask the network for a new one."))
     if found.status != "pending":
         raise Conflict(_("This invitation has already been accepted."), code="invitation_used")
     _require_unexpired(found)
@@ -169,6 +194,8 @@ def _take(session, found: NetworkInvitation, account: Account) -> NetworkInvitat
     joined at once, or proposed to the network's vote when its settings say so."""
     from coopnet.network import admission
 
+    if found.coop_id is not None and not coop_is_active(session, found.coop_id):
+        raise Conflict(_("A suspended co-op cannot join a network."), code="tenant_suspended")
     by_rulebook = admission.decided_by_rulebook(session, found.network_id)
     claimed = session.execute(
         update(NetworkInvitation)
@@ -177,6 +204,9 @@ def _take(session, found: NetworkInvitation, account: Account) -> NetworkInvitat
         .returning(NetworkInvitation.id)
     ).scalar()
     if claimed is None:
+        session.refresh(found)
+        if found.status == "revoked":
+            raise LinkGone(_("This invitation was taken back. Ask the network for a new one."))
         raise Conflict(_("This invitation has already been accepted."), code="invitation_used")
     session.refresh(found)
     if by_rulebook:
@@ -184,6 +214,10 @@ def _take(session, found: NetworkInvitation, account: Account) -> NetworkInvitat
     else:
         join_network(session, found)
     return found
+
+
+def coop_is_active(session, coop_id: int) -> bool:
+    return session.scalar(select(Tenant.status).where(Tenant.id == coop_id)) == "active"
 
 
 def join_network(session, found: NetworkInvitation) -> NetworkMember:

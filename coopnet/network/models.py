@@ -89,14 +89,15 @@ class NetworkMember(db.Model):
     last_offered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-INVITATION_STATUSES = ("pending", "proposed", "accepted", "refused")
+INVITATION_STATUSES = ("pending", "proposed", "accepted", "refused", "revoked")
 
 
 class NetworkInvitation(db.Model):
     """The community coordinator invites a co-op (its admin accepts) or a person by email
     (a mailed link, so someone with no account yet can sign up and join). When the
     network's rulebook decides admissions, accepting opens a proposal in the network
-    (``proposed``) and its outcome makes the invitation ``accepted`` or ``refused``."""
+    (``proposed``) and its outcome makes the invitation ``accepted`` or ``refused``. A
+    coordinator may revoke one still ``pending`` (``revoked``): its link stops working."""
 
     __tablename__ = "network_invitations"
     __table_args__ = (

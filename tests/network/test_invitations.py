@@ -182,3 +182,64 @@ def test_one_link_used_twice_at_once_signs_up_one_account(app, client, act, tu):
         thread.join()
     assert sorted(r.status_code for r in results) == [200, 409, 409, 409]
     assert _account_count(app, "fay@consultants.example") == 1
+
+
+def test_a_co_op_suspended_after_its_invitation_cannot_join(app, client, act, tu, make_tenant):
+    _, admin = make_tenant("late-coop")
+    act(tu.coordinator.email)
+    invited = client.post(f"/c/{tu.slug}/api/v1/network/invitations", json={"coop": "late-coop"})
+    assert invited.status_code == 201, invited.get_json()
+    assert app.test_cli_runner().invoke(args=["tenants", "suspend", "late-coop"]).exit_code == 0
+    act(admin.email)
+    refused = client.post(f"/api/v1/network-invitations/{invited.get_json()['id']}/accept")
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "tenant_suspended"
+    # Nothing was written: the invitation is still pending, and the co-op is no member.
+    act(tu.coordinator.email)
+    listed = client.get(f"/c/{tu.slug}/api/v1/network/invitations").get_json()["invitations"]
+    assert [i["status"] for i in listed if i["coop"] == "late-coop"] == ["pending"]
+    assert app.test_cli_runner().invoke(args=["tenants", "resume", "late-coop"]).exit_code == 0
+    act(admin.email)
+    assert client.post(f"/api/v1/network-invitations/{invited.get_json()['id']}/accept").status_code == 200
+
+
+def test_a_coordinator_revokes_an_invitation_nobody_has_used(app, client, act, tu, make_tenant):
+    invitation_id = _invite(client, act, tu, "dana@consultants.example")
+    token = _mailed_token(app, tu, "dana@consultants.example")
+    invitations = f"/c/{tu.slug}/api/v1/network/invitations"
+
+    # Not the community coordinator, a member of another space, an invitation of another network: refused.
+    act(tu.colin.email)
+    assert client.delete(f"{invitations}/{invitation_id}").status_code == 404
+    act(tu.grouper.email)
+    assert client.delete(f"{invitations}/{invitation_id}").status_code == 403
+    _, other_admin = make_tenant("other-network", kind="network")
+    act(other_admin.email)
+    assert client.delete(f"/c/other-network/api/v1/network/invitations/{invitation_id}").status_code == 404
+
+    act(tu.coordinator.email)
+    assert client.delete(f"{invitations}/{invitation_id}").status_code == 204
+    listed = {i["id"]: i["status"] for i in client.get(invitations).get_json()["invitations"]}
+    assert listed[invitation_id] == "revoked"
+    again = client.delete(f"{invitations}/{invitation_id}")
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "invitation_not_pending"
+    # An accepted one cannot be taken back either.
+    accepted = next(i for i, status in listed.items() if status == "accepted")
+    assert client.delete(f"{invitations}/{accepted}").status_code == 409
+
+    # The mailed link is gone, with or without an account.
+    client.delete("/api/v1/session")
+    gone = client.post(f"/c/{tu.slug}/api/v1/network/join", json={"token": token, "name": "Dana", "password": PASSWORD})
+    assert gone.status_code == 410 and gone.get_json()["error"]["code"] == "invitation_expired"
+    assert _account_count(app, "dana@consultants.example") == 0
+
+
+def test_the_members_page_revokes_a_pending_invitation(app, client, act, tu):
+    invitation_id = _invite(client, act, tu, "eve@consultants.example")
+    page = f"/c/{tu.slug}/network/members"
+    action = f"/c/{tu.slug}/network/invitations/{invitation_id}/revoke"
+    assert action in client.get(page).get_data(as_text=True)
+    revoked = client.post(action, data={"csrf_token": csrf_token(client, page)})
+    assert revoked.status_code == 302
+    listed = client.get(f"/c/{tu.slug}/api/v1/network/invitations").get_json()["invitations"]
+    assert [i["status"] for i in listed if i["id"] == invitation_id] == ["revoked"]
+    assert action not in client.get(page).get_data(as_text=True)
