@@ -121,7 +121,7 @@ def list_invitations():
 @serves("network")
 def revoke_invitation(invitation_id):
     """Take back an invitation nobody has accepted yet (the community coordinator): its
-    link answers 410 from then on. One already accepted, refused or under the network's
+    link answers 410 ``invitation_revoked`` from then on. One already accepted, refused or under the network's
     vote is 409 ``invitation_not_pending``."""
     members.revoke_invitation(db.session, g.tenant, *_me(), invitation_id)
     db.session.commit()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 
 from coopnet.database import utcnow
 from coopnet.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
@@ -22,6 +22,10 @@ from coopnet.platform.tenants import add_member
 
 class LinkGone(ServiceError):
     status, code = 410, "invitation_expired"
+
+
+class LinkRevoked(ServiceError):
+    status, code = 410, "invitation_revoked"
 
 
 def invite(
@@ -161,7 +165,7 @@ def invitation_by_link(session, network_id: int, token: str, lock: bool = False)
             _("This invitation link is not valid. Ask the network for a new one."), code="invitation_not_found"
         )
     if found.status == "revoked":
-        raise LinkGone(_("This invitation was taken back. Ask the network for a new one."))
+        raise LinkRevoked(_("This invitation was taken back. Ask the network for a new one."))
     if found.status != "pending":
         raise Conflict(_("This invitation has already been accepted."), code="invitation_used")
     _require_unexpired(found)
@@ -194,19 +198,23 @@ def _take(session, found: NetworkInvitation, account: Account) -> NetworkInvitat
     joined at once, or proposed to the network's vote when its settings say so."""
     from coopnet.network import admission
 
-    if found.coop_id is not None and not coop_is_active(session, found.coop_id):
-        raise Conflict(_("A suspended co-op cannot join a network."), code="tenant_suspended")
     by_rulebook = admission.decided_by_rulebook(session, found.network_id)
+    active_party = or_(
+        NetworkInvitation.coop_id.is_(None),
+        exists().where(Tenant.id == NetworkInvitation.coop_id, Tenant.status == "active"),
+    )
     claimed = session.execute(
         update(NetworkInvitation)
-        .where(NetworkInvitation.id == found.id, NetworkInvitation.status == "pending")
+        .where(NetworkInvitation.id == found.id, NetworkInvitation.status == "pending", active_party)
         .values(status="proposed" if by_rulebook else "accepted", accepted_at=utcnow(), accepted_by=account.id)
         .returning(NetworkInvitation.id)
     ).scalar()
     if claimed is None:
         session.refresh(found)
         if found.status == "revoked":
-            raise LinkGone(_("This invitation was taken back. Ask the network for a new one."))
+            raise LinkRevoked(_("This invitation was taken back. Ask the network for a new one."))
+        if found.status == "pending":  # still pending: the co-op is not active
+            raise Conflict(_("A suspended co-op cannot join a network."), code="tenant_suspended")
         raise Conflict(_("This invitation has already been accepted."), code="invitation_used")
     session.refresh(found)
     if by_rulebook:
@@ -217,6 +225,7 @@ def _take(session, found: NetworkInvitation, account: Account) -> NetworkInvitat
 
 
 def coop_is_active(session, coop_id: int) -> bool:
+    """A suspended co-op joins no network (admission asks this when a vote closes)."""
     return session.scalar(select(Tenant.status).where(Tenant.id == coop_id)) == "active"
 
 

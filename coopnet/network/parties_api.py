@@ -12,7 +12,7 @@ from coopnet.platform.models import Tenant
 
 @platform_blueprint.route("/network-invitations/<id:invitation_id>/accept", methods=["POST"])
 @platform_blueprint.response(200, schemas.NetworkMembershipOut)
-@document_errors(platform_blueprint, 401, 403, 404, 409, 415)
+@document_errors(platform_blueprint, 401, 403, 404, 409, 410, 415)
 @login_required
 def accept_invitation(invitation_id):
     """The invited co-op's admin, or the invited consultant, joins the network (or, when the

@@ -199,7 +199,12 @@ def test_a_co_op_suspended_after_its_invitation_cannot_join(app, client, act, tu
     assert [i["status"] for i in listed if i["coop"] == "late-coop"] == ["pending"]
     assert app.test_cli_runner().invoke(args=["tenants", "resume", "late-coop"]).exit_code == 0
     act(admin.email)
-    assert client.post(f"/api/v1/network-invitations/{invited.get_json()['id']}/accept").status_code == 200
+    accept = f"/api/v1/network-invitations/{invited.get_json()['id']}/accept"
+    assert client.post(accept).status_code == 200
+    # Suspended again, an invitation already used is still "used", not "suspended".
+    assert app.test_cli_runner().invoke(args=["tenants", "suspend", "late-coop"]).exit_code == 0
+    again = client.post(accept)
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "invitation_used"
 
 
 def test_a_coordinator_revokes_an_invitation_nobody_has_used(app, client, act, tu, make_tenant):
@@ -207,7 +212,7 @@ def test_a_coordinator_revokes_an_invitation_nobody_has_used(app, client, act, t
     token = _mailed_token(app, tu, "dana@consultants.example")
     invitations = f"/c/{tu.slug}/api/v1/network/invitations"
 
-    # Not the community coordinator, a member of another space, an invitation of another network: refused.
+    # Someone outside the network, a coordinator of another kind, another network's admin: refused.
     act(tu.colin.email)
     assert client.delete(f"{invitations}/{invitation_id}").status_code == 404
     act(tu.grouper.email)
@@ -229,7 +234,7 @@ def test_a_coordinator_revokes_an_invitation_nobody_has_used(app, client, act, t
     # The mailed link is gone, with or without an account.
     client.delete("/api/v1/session")
     gone = client.post(f"/c/{tu.slug}/api/v1/network/join", json={"token": token, "name": "Dana", "password": PASSWORD})
-    assert gone.status_code == 410 and gone.get_json()["error"]["code"] == "invitation_expired"
+    assert gone.status_code == 410 and gone.get_json()["error"]["code"] == "invitation_revoked"
     assert _account_count(app, "dana@consultants.example") == 0
 
 

@@ -26,7 +26,7 @@ def test_a_visitor_gets_the_same_answer_for_a_real_and_a_made_up_co_op(app, make
 
 @pytest.mark.parametrize(
     ("kind", "path"),
-    [("membership_org", "/c/{}/time"), ("membership_org", "/c/{}/api/v1/time-entries"), ("coop", "/c/{}/dues")],
+    [("membership_org", "/c/{}/time"), ("membership_org", "/c/{}/api/v1/time-entries")],
 )
 def test_a_visitor_cannot_tell_a_co_op_exists_from_a_page_its_kind_does_not_show(app, make_tenant, kind, path):
     """A page hidden for the co-op's kind answered 404 to a visitor, where a made-up co-op
