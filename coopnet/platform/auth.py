@@ -37,8 +37,8 @@ def _login_params():
     return {"tenant_slug": slug}
 
 
-def _remember_tenant(row):
-    slug = _tenant_slug()
+def _remember_tenant(row, params):
+    slug = params["tenant_slug"]
     if slug and row is not None:
         g.tenant_resolution = (slug, tenant_refs(row))
 
@@ -92,7 +92,7 @@ def load_account(account_id):
     row = db.session.execute(_session_statement(), params).first()
     if row is None:
         return None
-    _remember_tenant(row)
+    _remember_tenant(row, params)
     touch(claims)
     return row[0]
 
@@ -105,8 +105,9 @@ def load_account_from_token(request):
         return None
     if not is_api_request():  # a token is for the JSON API; the pages take a logged-in person only
         return None
-    row = account_for_token(db.session, secret.strip(), _token_statement(), _login_params())
-    _remember_tenant(row)
+    params = _login_params()
+    row = account_for_token(db.session, secret.strip(), _token_statement(), params)
+    _remember_tenant(row, params)
     if row is None:
         return None
     _check_token_scope(read_only=row[3], tenant_id=row[4], row=row)
@@ -118,7 +119,7 @@ def _check_token_scope(read_only, tenant_id, row):
     if read_only and request.method not in ("GET", "HEAD", "OPTIONS"):
         raise Forbidden(_("This API token can only read."), code="token_read_only")
     if tenant_id is not None:
-        tenant = tenant_refs(row)[0] if _tenant_slug() else None
+        tenant = tenant_refs(row)[0]  # None off a co-op's pages: the login row's tenant columns are empty
         if tenant is None or tenant.id != tenant_id:
             raise Forbidden(_("This API token works in one co-op's API only."), code="token_scope")
 
