@@ -71,6 +71,22 @@ def spend(engine, table, account_id, minutes, first_day, per_day):
         )
 
 
+def set_salary(client, effective_from, monthly_salary):
+    """A salary policy version: 1,820 hours and six weeks' leave a year, as Web Collective's."""
+    policy = client.post(
+        f"{API}/pay-policies",
+        json={
+            "effective_from": effective_from,
+            "scheme": "salary",
+            "rates": {"member": "0.00"},
+            "monthly_salary": monthly_salary,
+            "yearly_hours": 1820,
+            "leave_weeks": 6,
+        },
+    )
+    assert policy.status_code == 201, policy.get_json()
+
+
 @pytest.fixture
 def web_collective(client, login, make_tenant, make_account, add_member, engine):
     tenant, admin = make_tenant("web-collective", name="Web Collective")
@@ -79,18 +95,7 @@ def web_collective(client, login, make_tenant, make_account, add_member, engine)
         people[name] = make_account(name=name)
         add_member(tenant, people[name], "member")
     login(admin.email)
-    policy = client.post(
-        f"{API}/pay-policies",
-        json={
-            "effective_from": f"{YEAR}-01-01",
-            "scheme": "salary",
-            "rates": {"member": "0.00"},
-            "monthly_salary": "3500.00",
-            "yearly_hours": 1820,
-            "leave_weeks": 6,
-        },
-    )
-    assert policy.status_code == 201, policy.get_json()
+    set_salary(client, f"{YEAR}-01-01", "3500.00")
     # A kind of the co-op's own stores the default kinds, internal among them, which the time below refers to.
     assert client.post(f"{API}/work-kinds", json={"key": "web development"}).status_code == 201
     for name, (worked, leave, _balance) in WEB_COLLECTIVE.items():
@@ -395,18 +400,7 @@ def test_a_salary_is_paid_for_the_days_worked_and_the_run_finalises(
 
 
 def test_a_salary_raised_mid_month_pays_each_day_at_its_own_rate(web_collective, client):
-    raised = client.post(
-        f"{API}/pay-policies",
-        json={
-            "effective_from": f"{YEAR}-04-16",
-            "scheme": "salary",
-            "rates": {"member": "0.00"},
-            "monthly_salary": "3800.00",
-            "yearly_hours": 1820,
-            "leave_weeks": 6,
-        },
-    )
-    assert raised.status_code == 201, raised.get_json()
+    set_salary(client, f"{YEAR}-04-16", "3800.00")
     made = client.post(f"{API}/pay-runs", json={"period_start": f"{YEAR}-04-01", "period_end": f"{YEAR}-04-30"})
     gross = {line["account_id"]: line["gross"] for line in made.get_json()["lines"]}
     # 15 days at 3,500 (1,750.00) and 15 days at 3,800 (3,800.00 - 1,900.00)
