@@ -127,6 +127,13 @@ def load(session):
         member = members.member_of_invitation(session, members.accept(session, invitation.id, account))
         directory.update_listing(session, member, {**listing, "public_fields": ["skills", "region", "availability"]})
         ids[email] = account.id
+    # One consultant has not answered yet (the members page offers to revoke it); one
+    # invitation, sent to an old address, was taken back.
+    for email in ("dana@consultants.example", "old-address@consultants.example"):
+        invitation = members.invite(
+            session, network, coordinator.id, True, email=email, **links.for_invitations(network)
+        )
+    members.revoke_invitation(session, network, coordinator.id, True, invitation.id)
     fees.update_settings(session, network, coordinator.id, True, {"overhead_per_hour": "5.00"})
     session.commit()
     _placed(session, network, coordinator, grouper)

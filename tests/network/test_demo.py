@@ -15,6 +15,12 @@ def test_the_demo_has_the_tech_underground_story(app, client):
     assert shown["placed_with"] == "Web Collective"
     assert [e["kind"] for e in shown["timeline"]] == ["received", "triaged", "offered", "declined", "offered", "placed"]
     assert client.get("/c/tech-underground/api/v1/network/fees").get_json()["owed"] == "62.50"  # 12.5 h at 5.00
+    invitations = client.get("/c/tech-underground/api/v1/network/invitations").get_json()["invitations"]
+    assert {i["email"]: i["status"] for i in invitations if i["email"] and i["status"] != "accepted"} == {
+        "dana@consultants.example": "pending",
+        "old-address@consultants.example": "revoked",
+    }
+    assert "/revoke" in client.get("/c/tech-underground/network/members").get_data(as_text=True)
     client.delete("/api/v1/session")
     client.post("/api/v1/session", json={"email": "erik@quilted.example", "password": DEMO_PASSWORD})
     (subcontract,) = client.get("/c/quilted/api/v1/subcontracts").get_json()["subcontracts"]
